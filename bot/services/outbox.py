@@ -1,0 +1,78 @@
+"""Write Bot API calls to the outbox, in the caller's transaction; the sender delivers them later."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from db.models import Outbox
+
+
+def enqueue(
+    session: Session,
+    *,
+    chat_id: int,
+    method: str,
+    params: dict[str, Any],
+    now: datetime,
+    not_before: datetime | None = None,
+    ref_kind: str | None = None,
+    ref_id: int | None = None,
+) -> Outbox:
+    """Add one call; it is delivered only if the surrounding transaction commits."""
+    row = Outbox(
+        chat_id=chat_id,
+        method=method,
+        params=params,
+        created_at=now,
+        not_before=not_before or now,
+        ref_kind=ref_kind,
+        ref_id=ref_id,
+    )
+    session.add(row)
+    return row
+
+
+def enqueue_message(
+    session: Session,
+    *,
+    chat_id: int,
+    text: str,
+    now: datetime,
+    reply_markup: dict[str, Any] | None = None,
+    not_before: datetime | None = None,
+    ref_kind: str | None = None,
+    ref_id: int | None = None,
+) -> Outbox:
+    """Queue a `sendMessage` in HTML parse mode (the caller has escaped user text)."""
+    params: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
+    if reply_markup:
+        params["reply_markup"] = reply_markup
+    return enqueue(
+        session,
+        chat_id=chat_id,
+        method="sendMessage",
+        params=params,
+        now=now,
+        not_before=not_before,
+        ref_kind=ref_kind,
+        ref_id=ref_id,
+    )
+
+
+def enqueue_card_edit(
+    session: Session, *, request_id: int, chat_id: int, text: str, now: datetime, reply_markup: dict | None
+) -> Outbox:
+    """Queue an edit of a request's group card; the sender fills in the card's message id."""
+    params: dict[str, Any] = {"text": text, "parse_mode": "HTML", "reply_markup": reply_markup or {"inline_keyboard": []}}
+    return enqueue(
+        session,
+        chat_id=chat_id,
+        method="editMessageText",
+        params=params,
+        now=now,
+        ref_kind="card",
+        ref_id=request_id,
+    )

@@ -1,0 +1,180 @@
+"""The tables. Telegram ids are 64-bit; times are naive UTC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    ESCALATED = "escalated"
+
+
+class VolunteerStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Municipality(SQLModel, table=True):
+    slug: str = Field(primary_key=True)
+    name: str
+
+
+class Neighbourhood(SQLModel, table=True):
+    """A kern, wijk or buurt; `parent_slug` points from a buurt to its kern or wijk."""
+
+    slug: str = Field(primary_key=True)
+    name: str
+    kind: str
+    municipality_slug: str = Field(foreign_key="municipality.slug", index=True)
+    parent_slug: str | None = Field(default=None, foreign_key="neighbourhood.slug")
+
+
+class Category(SQLModel, table=True):
+    slug: str = Field(primary_key=True)
+    emoji: str
+    names: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    for_volunteers: bool = True
+    position: int = 0
+
+
+class User(SQLModel, table=True):
+    """Anyone who wrote to the bot: resident, volunteer or coordinator."""
+
+    id: int = Field(sa_type=BigInteger, primary_key=True)
+    first_name: str = ""
+    username: str | None = None
+    phone: str | None = None
+    chosen_locale: str | None = None
+    telegram_locale: str | None = None
+    neighbourhood_slug: str | None = Field(default=None, foreign_key="neighbourhood.slug")
+    activity_news: bool = False
+    has_private_chat: bool = False
+    reachable: bool = True
+    created_at: datetime
+    forgotten_at: datetime | None = None
+
+
+class Coordinator(SQLModel, table=True):
+    """A coordinator of one municipality, or of all when `municipality_slug` is empty."""
+
+    user_id: int = Field(sa_type=BigInteger, primary_key=True)
+    municipality_slug: str | None = Field(default=None, foreign_key="municipality.slug")
+    added_at: datetime
+
+
+class Volunteer(SQLModel, table=True):
+    user_id: int = Field(sa_type=BigInteger, primary_key=True)
+    status: str = VolunteerStatus.PENDING
+    categories: list[str] = Field(default_factory=list, sa_type=JSON)
+    availability: list[str] = Field(default_factory=list, sa_type=JSON)
+    reintegration: bool = False
+    consent_at: datetime | None = None
+    decided_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime
+
+
+class VolunteerArea(SQLModel, table=True):
+    volunteer_id: int = Field(sa_type=BigInteger, primary_key=True, foreign_key="volunteer.user_id")
+    neighbourhood_slug: str = Field(primary_key=True, foreign_key="neighbourhood.slug")
+
+
+class GroupLink(SQLModel, table=True):
+    """A Telegram group that serves a neighbourhood (and the buurten below it)."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "neighbourhood_slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    neighbourhood_slug: str = Field(foreign_key="neighbourhood.slug", index=True)
+    title: str = ""
+    linked_by: int = Field(sa_type=BigInteger)
+    linked_at: datetime
+
+
+class HelpRequest(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_helprequest_status_created", "status", "created_at"),
+        Index("ix_helprequest_created_category", "created_at", "category_slug"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int | None = Field(default=None, sa_type=BigInteger, foreign_key="user.id", index=True)
+    category_slug: str = Field(foreign_key="category.slug")
+    neighbourhood_slug: str = Field(foreign_key="neighbourhood.slug")
+    when_kind: str = "any"
+    when_date: date | None = None
+    details: str = ""
+    status: str = Field(default=RequestStatus.OPEN)
+    claimed_by: int | None = Field(default=None, sa_type=BigInteger)
+    card_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    card_message_id: int | None = None
+    created_at: datetime
+    claimed_at: datetime | None = None
+    done_at: datetime | None = None
+    closed_at: datetime | None = None
+    escalated_at: datetime | None = None
+    anonymised_at: datetime | None = None
+
+
+class Outbox(SQLModel, table=True):
+    """A Bot API call to make later, written in the transaction that caused it."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    method: str
+    params: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    status: str = Field(default=OutboxStatus.PENDING)
+    not_before: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime
+    sent_at: datetime | None = None
+    # What the sent message is, so its id can be kept (e.g. "card" for a request's group card).
+    ref_kind: str | None = None
+    ref_id: int | None = None
+    # A broadcast groups its rows, so progress can be shown.
+    batch_id: int | None = Field(default=None, index=True)
+    # A sender leases rows it is delivering, so two processes never send the same row.
+    locked_until: datetime | None = None
+
+
+class Timer(SQLModel, table=True):
+    """Something to do at a moment; fired exactly once."""
+
+    __table_args__ = (
+        UniqueConstraint("kind", "ref_id", "due_at"),
+        Index("ix_timer_due", "fired_at", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    ref_id: int
+    due_at: datetime
+    fired_at: datetime | None = None
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Update ids already handled, so a redelivered update changes nothing twice."""
+
+    update_id: int = Field(sa_type=BigInteger, primary_key=True)
+    processed_at: datetime
