@@ -134,6 +134,21 @@ class HelpRequest(SQLModel, table=True):
     anonymised_at: datetime | None = None
 
 
+class InboxItem(SQLModel, table=True):
+    """Something a coordinator must handle: a call-back, a zorgvraag, a voice message, a complaint."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    municipality_slug: str | None = Field(default=None, index=True)
+    user_id: int | None = Field(default=None, sa_type=BigInteger)
+    request_id: int | None = Field(default=None, foreign_key="helprequest.id")
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    status: str = "open"
+    note: str = ""
+    created_at: datetime
+    closed_at: datetime | None = None
+
+
 class Outbox(SQLModel, table=True):
     """A Bot API call to make later, written in the transaction that caused it."""
 

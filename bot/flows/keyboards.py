@@ -1,0 +1,13 @@
+"""Big buttons: one per row, or two when the labels are short."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+
+def button_rows(buttons: Iterable[tuple[str, str]], per_row: int = 1) -> InlineKeyboardMarkup:
+    """A keyboard from (label, callback data) pairs."""
+    items = [InlineKeyboardButton(label, callback_data=data) for label, data in buttons]
+    return InlineKeyboardMarkup([items[i : i + per_row] for i in range(0, len(items), per_row)])

@@ -1,0 +1,10 @@
+"""Named states of the private-chat conversation, shared by its flows."""
+
+START_PLACE = "start_place"
+ASK_CATEGORY = "ask_category"
+ASK_PLACE = "ask_place"
+ASK_WHEN = "ask_when"
+ASK_DETAILS = "ask_details"
+ASK_CONFIRM = "ask_confirm"
+CALLBACK_PHONE = "callback_phone"
+CALLBACK_TIME = "callback_time"

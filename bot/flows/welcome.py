@@ -1,0 +1,97 @@
+"""`/start`: a short welcome, the neighbourhood once, then what the bot can do."""
+
+from __future__ import annotations
+
+from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import ConversationHandler
+
+from bot.context import BotContext
+from bot.flows.keyboards import button_rows
+from bot.flows.place_picker import ask_place, place_from_callback, place_from_text, remember_place
+from bot.flows.states import START_PLACE
+from db.models import User
+
+
+async def start(update: Update, context: BotContext) -> int | str:
+    """Welcome; ask the neighbourhood if we do not know it yet."""
+    _ = context._
+    context.user_data.clear()
+    await update.effective_chat.send_message(
+        "👋 " + _("Welkom bij Samen voor Elkaar. Hier helpen buren elkaar. Zoals met boodschappen, een klusje of een ritje.")
+    )
+    with context.session() as session:
+        user = session.get(User, update.effective_user.id)
+        known = user is not None and user.neighbourhood_slug is not None
+    if not known:
+        await ask_place(update, context)
+        return START_PLACE
+    await show_menu(update, context)
+    return ConversationHandler.END
+
+
+async def show_menu(update: Update, context: BotContext) -> None:
+    """What the resident can do next, as big buttons."""
+    _ = context._
+    options = [
+        ("🙋 " + _("Ik zoek hulp"), "menu:help"),
+        ("🤝 " + _("Ik wil helpen"), "menu:volunteer"),
+        ("📞 " + _("Bel mij terug"), "menu:callme"),
+    ]
+    await update.effective_chat.send_message(
+        _("Typ gewoon wat u nodig heeft. Bijvoorbeeld: 'Kan iemand morgen mijn boodschappen doen?'"),
+        reply_markup=button_rows(options),
+    )
+
+
+async def choose_start_place(update: Update, context: BotContext) -> int | str:
+    slug = await place_from_callback(update, context)
+    if slug is None:
+        return START_PLACE
+    name = remember_place(context, update.effective_user.id, slug)
+    if name is None:
+        return START_PLACE
+    await update.callback_query.edit_message_text("📍 " + context._("Dank u. U woont in {place}.").format(place=name))
+    await show_menu(update, context)
+    return ConversationHandler.END
+
+
+async def type_start_place(update: Update, context: BotContext) -> int | str:
+    slug = place_from_text(context, update.effective_message.text)
+    name = remember_place(context, update.effective_user.id, slug) if slug else None
+    _ = context._
+    if name is None:
+        await update.effective_chat.send_message(_("Die plaats ken ik niet. Kies hieronder uw gemeente."))
+        await ask_place(update, context)
+        return START_PLACE
+    await update.effective_chat.send_message("📍 " + _("Dank u. U woont in {place}.").format(place=name))
+    await show_menu(update, context)
+    return ConversationHandler.END
+
+
+async def stop(update: Update, context: BotContext) -> int:
+    """`/stop` and `/annuleer`: leave whatever we were doing."""
+    context.user_data.clear()
+    await update.effective_chat.send_message(
+        "👍 " + context._("Gestopt. Typ gerust een nieuwe vraag als u iets nodig heeft."),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+    return ConversationHandler.END
+
+
+async def offer_volunteering(update: Update, context: BotContext) -> int:
+    """The "Ik wil helpen" button: point to the sign-up."""
+    await update.callback_query.answer()
+    await update.effective_chat.send_message(
+        "🤝 " + context._("Fijn dat u wilt helpen! Typ /aanbieden om u aan te melden als vrijwilliger.")
+    )
+    return ConversationHandler.END
+
+
+async def nudge(update: Update, context: BotContext) -> None:
+    """Something we did not expect in the middle of a question: say how to go on."""
+    if update.callback_query:
+        await update.callback_query.answer(context._("Deze knop werkt niet meer."))
+        return
+    await update.effective_chat.send_message(
+        context._("Kies een van de knoppen hierboven. Of typ /stop om te stoppen.")
+    )

@@ -1,0 +1,46 @@
+"""Runs before every other handler: drop repeated updates, remember the user, pick the language."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import IntegrityError
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import BotContext
+from bot.i18n import resolve_locale
+from bot.services.people import upsert_user
+from db.models import ProcessedUpdate
+
+log = logging.getLogger(__name__)
+
+
+async def prepare_update(update: Update, context: BotContext) -> None:
+    """Handle each update once, keep the user's record fresh and choose their language."""
+    now = context.runtime.clock.now()
+    user = update.effective_user
+    with context.session() as session:
+        session.add(ProcessedUpdate(update_id=update.update_id, processed_at=now))
+        try:
+            session.flush()
+        except IntegrityError:
+            log.info("update %s was already handled; skipped", update.update_id)
+            raise ApplicationHandlerStop from None
+        if user is None or user.is_bot:
+            session.commit()
+            return
+        chat = update.effective_chat
+        record = upsert_user(
+            session,
+            user_id=user.id,
+            first_name=user.first_name,
+            username=user.username,
+            language_code=user.language_code,
+            now=now,
+            private_chat=chat is not None and chat.type == ChatType.PRIVATE,
+        )
+        locale = resolve_locale(record.chosen_locale, record.telegram_locale, context.runtime.settings.default_locale)
+        session.commit()
+    context.use_locale(locale)

@@ -1,0 +1,31 @@
+"""The error handler: log first, then say something kind."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure (without message text) and apologise to the user in a private chat."""
+    error = context.error
+    if isinstance(error, BadRequest) and "message is not modified" in str(error):
+        return
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s: %s", update_id, type(error).__name__, exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None or update.effective_chat.type != "private":
+        return
+    _ = context._
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            _("Sorry, er ging iets mis. Probeer het nog een keer, of typ /start."),
+        )
+    except Exception:  # noqa: BLE001 - the apology is a courtesy, never a second failure
+        log.warning("could not send the apology for update %s", update_id)

@@ -1,0 +1,62 @@
+""""Bel mij terug": a resident asks to be phoned; it lands in the coordinators' inbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from html import escape
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.dates import local_now
+from bot.i18n import N_
+from bot.services.outbox import enqueue_message
+from bot.services.people import coordinators_for
+from bot.services.requests import contact_html, locale_of
+from db.models import InboxItem, Neighbourhood, User
+
+PARTS_OF_DAY = {"morning": (N_("in de ochtend"), 12), "afternoon": (N_("in de middag"), 17)}
+
+
+def call_day(now_utc: datetime, part: str, settings: Settings) -> date:
+    """The first working day on which a call in `part` of the day can still happen."""
+    local = local_now(now_utc, settings.time_zone)
+    _label, last_hour = PARTS_OF_DAY[part]
+    day = local.date() if local.hour < last_hour - 2 else local.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def request_call_back(
+    session: Session, *, user: User, phone: str, part: str, now: datetime, settings: Settings, reason: str = ""
+) -> tuple[InboxItem, date]:
+    """Store the call-back in the inbox and tell the coordinators, in one transaction."""
+    user.phone = phone
+    session.add(user)
+    place = session.get(Neighbourhood, user.neighbourhood_slug) if user.neighbourhood_slug else None
+    municipality = place.municipality_slug if place else None
+    day = call_day(now, part, settings)
+    item = InboxItem(
+        kind="callback",
+        municipality_slug=municipality,
+        user_id=user.id,
+        details={"part": part, "day": day.isoformat(), "reason": reason},
+        created_at=now,
+    )
+    session.add(item)
+    session.flush()
+    for coordinator_id in coordinators_for(session, municipality):
+        _ = locale_of(session.get(User, coordinator_id), settings)
+        lines = [
+            "📞 <b>" + _("Bel terug") + f"</b> #{item.id}",
+            contact_html(user, _),
+            escape(_.day(day)) + " " + _(PARTS_OF_DAY[part][0]),
+        ]
+        if place:
+            lines.append("📍 " + escape(place.name))
+        if reason:
+            lines.append("💬 " + escape(reason))
+        enqueue_message(session, chat_id=coordinator_id, text="\n".join(lines), now=now, ref_kind="inbox", ref_id=item.id)
+    session.commit()
+    return item, day

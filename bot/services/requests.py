@@ -1,0 +1,195 @@
+"""The life of a help request: asked, posted, claimed. Plain functions, no Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from html import escape
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from bot.config import Settings
+from bot.i18n import Translator, resolve_locale, translator
+from bot.render import request_card, summary
+from bot.services.outbox import enqueue_message
+from bot.services.people import coordinators_for, may_help_in
+from bot.services.places import groups_serving
+from db.models import Category, HelpRequest, Neighbourhood, RequestStatus, Timer, User
+
+CLAIMABLE = (RequestStatus.OPEN, RequestStatus.ESCALATED)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a new request went: the volunteers' group(s) of a place, or the coordinators."""
+
+    request: HelpRequest
+    to_group: bool
+    place_name: str
+
+
+class ClaimOutcome(StrEnum):
+    CLAIMED = "claimed"
+    TAKEN = "taken"
+    CLOSED = "closed"
+    NOT_VOLUNTEER = "not_volunteer"
+    NOT_FOUND = "not_found"
+
+
+def locale_of(user: User | None, settings: Settings) -> Translator:
+    """The translator for a user we write to outside of an update."""
+    if user is None:
+        return translator(settings.default_locale)
+    return translator(resolve_locale(user.chosen_locale, user.telegram_locale, settings.default_locale))
+
+
+def contact_html(user: User, _: Translator) -> str:
+    """How to reach a user: a mention link, @username and phone where known."""
+    parts = [f'<a href="tg://user?id={user.id}">{escape(user.first_name or _("Bewoner"))}</a>']
+    if user.username:
+        parts.append("@" + escape(user.username))
+    if user.phone:
+        parts.append("📞 " + escape(user.phone))
+    return " · ".join(parts)
+
+
+def create_request(
+    session: Session,
+    *,
+    resident: User,
+    category_slug: str,
+    neighbourhood_slug: str,
+    when_kind: str,
+    when_date: date | None,
+    details: str,
+    now: datetime,
+    settings: Settings,
+) -> Placement:
+    """Store a request and, in the same transaction, queue its card (or the coordinators' message)."""
+    category = session.get(Category, category_slug)
+    place = session.get(Neighbourhood, neighbourhood_slug)
+    if category is None or place is None:
+        raise ValueError("unknown category or neighbourhood")
+    request = HelpRequest(
+        resident_id=resident.id,
+        category_slug=category.slug,
+        neighbourhood_slug=place.slug,
+        when_kind=when_kind,
+        when_date=when_date,
+        details=details.strip()[:1000],
+        created_at=now,
+    )
+    session.add(request)
+    session.flush()
+    groups = groups_serving(session, place.slug) if category.for_volunteers else []
+    if groups:
+        text, markup = request_card(request, category, place, translator(settings.default_locale))
+        enqueue_message(
+            session,
+            chat_id=groups[0].chat_id,
+            text=text,
+            reply_markup=markup.to_dict(),
+            now=now,
+            ref_kind="card",
+            ref_id=request.id,
+        )
+        schedule_reminders(session, request=request, now=now, settings=settings)
+    else:
+        notify_coordinators(session, request=request, resident=resident, now=now, settings=settings)
+    session.commit()
+    session.refresh(request)
+    return Placement(request=request, to_group=bool(groups), place_name=place.name)
+
+
+def schedule_reminders(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> None:
+    """Timers for an unclaimed request: a bump in its group, later the coordinators."""
+    session.add(Timer(kind="bump", ref_id=request.id, due_at=now + timedelta(hours=settings.bump_after_hours)))
+    session.add(
+        Timer(kind="escalate", ref_id=request.id, due_at=now + timedelta(hours=settings.escalate_after_hours))
+    )
+
+
+def notify_coordinators(
+    session: Session, *, request: HelpRequest, resident: User, now: datetime, settings: Settings
+) -> None:
+    """Queue a message about a request (a zorgvraag, or one without a group) to its coordinators."""
+    category = session.get(Category, request.category_slug)
+    place = session.get(Neighbourhood, request.neighbourhood_slug)
+    for coordinator_id in coordinators_for(session, place.municipality_slug):
+        _ = locale_of(session.get(User, coordinator_id), settings)
+        heading = (
+            _("Een vraag voor het wijkteam:")
+            if not category.for_volunteers
+            else _("Een vraag zonder groep van vrijwilligers:")
+        )
+        text = "\n".join(
+            [f"📥 <b>{heading}</b> #{request.id}", summary(request, category, place, _), contact_html(resident, _)]
+        )
+        enqueue_message(session, chat_id=coordinator_id, text=text, now=now, ref_kind="inbox", ref_id=request.id)
+
+
+def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
+    """Give the request to this volunteer if nobody has it yet; the database decides races."""
+    request = session.get(HelpRequest, request_id)
+    if request is None:
+        return ClaimOutcome.NOT_FOUND
+    if not may_help_in(session, volunteer_id, request.neighbourhood_slug):
+        return ClaimOutcome.NOT_VOLUNTEER
+    result = session.exec(
+        update(HelpRequest)
+        .where(HelpRequest.id == request_id, HelpRequest.status.in_(CLAIMABLE))
+        .values(status=RequestStatus.CLAIMED, claimed_by=volunteer_id, claimed_at=now)
+    )
+    session.commit()
+    if result.rowcount == 1:
+        return ClaimOutcome.CLAIMED
+    session.refresh(request)
+    return ClaimOutcome.TAKEN if request.status == RequestStatus.CLAIMED else ClaimOutcome.CLOSED
+
+
+def undo_claim(session: Session, *, request_id: int, volunteer_id: int) -> bool:
+    """Re-open a request this volunteer claimed (e.g. the bot cannot reach them privately)."""
+    result = session.exec(
+        update(HelpRequest)
+        .where(
+            HelpRequest.id == request_id,
+            HelpRequest.claimed_by == volunteer_id,
+            HelpRequest.status == RequestStatus.CLAIMED,
+        )
+        .values(status=RequestStatus.OPEN, claimed_by=None, claimed_at=None)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def confirm_claim(session: Session, *, request: HelpRequest, volunteer: User, now: datetime, settings: Settings) -> None:
+    """After a claim reached the volunteer: tell the resident who helps, stop the reminders."""
+    resident = session.get(User, request.resident_id) if request.resident_id else None
+    if resident is not None:
+        _ = locale_of(resident, settings)
+        text = _("Goed nieuws! {name} helpt u met uw vraag. {name} neemt contact met u op.").format(
+            name=escape(volunteer.first_name or _("Een vrijwilliger"))
+        )
+        enqueue_message(session, chat_id=resident.id, text="🤝 " + text, now=now)
+    cancel_timers(session, request_id=request.id, kinds=("bump", "escalate"), now=now)
+    session.commit()
+
+
+def cancel_timers(session: Session, *, request_id: int, kinds: tuple[str, ...], now: datetime) -> None:
+    """Mark pending timers of a request as done so they never fire."""
+    session.exec(
+        update(Timer)
+        .where(Timer.ref_id == request_id, Timer.kind.in_(kinds), Timer.fired_at.is_(None))
+        .values(fired_at=now)
+    )
+
+
+def open_requests_of(session: Session, resident_id: int) -> list[HelpRequest]:
+    """A resident's requests that are not finished yet, newest first."""
+    query = select(HelpRequest).where(
+        HelpRequest.resident_id == resident_id,
+        HelpRequest.status.in_((RequestStatus.OPEN, RequestStatus.CLAIMED, RequestStatus.ESCALATED)),
+    )
+    return list(session.exec(query.order_by(HelpRequest.id.desc())))

@@ -1,0 +1,77 @@
+"""The real app on a fake Bot API, with a helper to deliver the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from telegram import User
+
+from bot.app import build_application
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.delivery import OutboxSender
+from bot.services.people import add_volunteer, ensure_coordinators
+from bot.services.places import link_group
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.harness import BotHarness
+from tests.support.updates import make_group, make_user
+
+
+@dataclass
+class World:
+    """A bot with a neighbourhood group, a coordinator, a volunteer and a resident."""
+
+    harness: BotHarness
+    api: FakeBotAPI
+    engine: Engine
+    clock: ManualClock
+    sender: OutboxSender
+    resident: User
+    volunteer: User
+    coordinator: User
+    group_id: int
+
+    async def deliver(self) -> int:
+        """Deliver everything the outbox holds, moving the clock over rate-limit pauses."""
+        total = 0
+        for _ in range(10_000):
+            total += await self.sender.deliver_due()
+            due = self.sender.next_due()
+            if due is None:
+                return total
+            if due > self.clock.now():
+                self.clock.set(due)
+        raise AssertionError("the outbox never emptied")
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+
+def make_world(engine: Engine, clock: ManualClock, settings: Settings, place: str = "klimmen") -> World:
+    """Build the app and its people; the group of `place` is linked, the volunteer approved there."""
+    api = FakeBotAPI()
+    application = build_application(settings, request=api, engine=engine, clock=clock)
+    resident = make_user(101, "Anna", language_code="nl")
+    volunteer = make_user(202, "Piet", language_code="nl")
+    coordinator = make_user(settings.coordinator_ids[0], "Carla", language_code="nl")
+    group = make_group(-1001, "Klimmen helpt")
+    now = clock.now()
+    with Session(engine) as session:
+        ensure_coordinators(session, settings.coordinator_ids, now=now)
+        add_volunteer(session, user_id=volunteer.id, neighbourhoods=[place], now=now)
+        link_group(session, chat_id=group.id, title=group.title, neighbourhood_slug=place, linked_by=coordinator.id, now=now)
+        session.commit()
+    sender = OutboxSender(engine, lambda method, params: application.bot.do_api_request(method, api_kwargs=params), clock)
+    return World(
+        harness=BotHarness(application, api),
+        api=api,
+        engine=engine,
+        clock=clock,
+        sender=sender,
+        resident=resident,
+        volunteer=volunteer,
+        coordinator=coordinator,
+        group_id=group.id,
+    )
