@@ -29,6 +29,7 @@ from telegram.warnings import PTBUserWarning
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext, Runtime
+from bot.delivery import OutboxSender
 from bot.flows import call_back, help_request, welcome
 from bot.flows.place_picker import PLACE_CALLBACKS
 from bot.flows.states import (
@@ -41,15 +42,17 @@ from bot.flows.states import (
     CALLBACK_TIME,
     START_PLACE,
 )
-from bot.handlers import claims, common, errors, groups
+from bot.handlers import claims, common, errors, groups, referrals
 from bot.i18n import LOCALES, translator
 from bot.matching import default_category_matcher, default_place_matcher
+from bot.services.timers import fire_due_timers
 from db.session import make_engine
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
 PRIVATE_TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
 CONVERSATION_TIMEOUT = 60 * 60
+TIMER_INTERVAL = 30
 
 
 def build_application(
@@ -63,6 +66,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.time_zone))
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
+        .post_stop(_post_stop)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -88,6 +92,7 @@ def _register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("koppel", groups.link_command, filters.ChatType.GROUPS))
     application.add_handler(CallbackQueryHandler(groups.link_callback, pattern=groups.LINK_CALLBACKS))
     application.add_handler(CallbackQueryHandler(claims.claim, pattern=claims.CLAIM))
+    application.add_handler(CallbackQueryHandler(referrals.refer, pattern=referrals.REFER))
     application.add_handler(_private_conversation())
     # Outside any conversation, /stop still answers, and old buttons say they no longer work.
     application.add_handler(CommandHandler(["stop", "annuleer"], welcome.stop, PRIVATE))
@@ -158,10 +163,33 @@ def command_menu(locale: str) -> list[BotCommand]:
 
 
 async def _post_init(application: Application) -> None:
-    """Start-up: command menus per language (nice to have, never fatal)."""
+    """Start-up of a running bot: command menus (never fatal), the outbox sender and the timers."""
     for locale in LOCALES:
         try:
             await application.bot.set_my_commands(command_menu(locale), language_code=locale)
         except Exception as error:  # noqa: BLE001 - a menu is not essential
             log.warning("could not set the %s command menu: %s", locale, type(error).__name__)
-    await asyncio.sleep(0)
+    runtime: Runtime = application.bot_data["runtime"]
+    sender = OutboxSender(
+        runtime.engine,
+        lambda method, params: application.bot.do_api_request(method, api_kwargs=params),
+        runtime.clock,
+    )
+    stop = asyncio.Event()
+    application.bot_data["sender_stop"] = stop
+    application.bot_data["sender_task"] = asyncio.create_task(sender.run(stop), name="outbox-sender")
+    application.job_queue.run_repeating(_fire_timers, interval=TIMER_INTERVAL, first=1, name="timers")
+
+
+async def _post_stop(application: Application) -> None:
+    """Let the sender finish its current pass."""
+    stop: asyncio.Event | None = application.bot_data.get("sender_stop")
+    if stop is not None:
+        stop.set()
+        await application.bot_data["sender_task"]
+
+
+async def _fire_timers(context: BotContext) -> None:
+    runtime = context.runtime
+    with context.session() as session:
+        fire_due_timers(session, now=runtime.clock.now(), settings=runtime.settings)

@@ -7,7 +7,7 @@ from typing import Protocol
 
 
 class Clock(Protocol):
-    """Tells the current time as a naive UTC datetime (how the database stores it)."""
+    """Tells the current time as an aware UTC datetime (as the database returns it)."""
 
     def now(self) -> datetime: ...
 
@@ -16,14 +16,14 @@ class SystemClock:
     """The real clock."""
 
     def now(self) -> datetime:
-        return datetime.now(UTC).replace(tzinfo=None)
+        return datetime.now(UTC)
 
 
 class ManualClock:
     """A clock that only moves when told to; for tests and benchmarks."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime(2026, 11, 23, 9, 0)
+        self._now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
     def now(self) -> datetime:
         return self._now

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -39,8 +39,8 @@ def parse_date(text: str, today: date, language: str = "nl") -> date | None:
 
 
 def local_now(now_utc: datetime, zone: ZoneInfo) -> datetime:
-    """A naive UTC moment as local wall-clock time."""
-    return now_utc.replace(tzinfo=UTC).astimezone(zone)
+    """A UTC moment as local wall-clock time."""
+    return now_utc.astimezone(zone)
 
 
 def local_today(now_utc: datetime, zone: ZoneInfo) -> date:

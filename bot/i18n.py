@@ -75,15 +75,15 @@ class Translator:
         return format_date(value, "EEEE d MMMM", locale=self._babel_locale)
 
     def moment(self, value: datetime) -> str:
-        """A naive UTC moment in local time: "dinsdag 24 november om 10:00"."""
-        local = value.replace(tzinfo=ZoneInfo("UTC")).astimezone(self.time_zone)
+        """A UTC moment in local time: "dinsdag 24 november om 10:00"."""
+        local = value.astimezone(self.time_zone)
         return self("{day} om {time}").format(
             day=self.day(local.date()), time=format_time(local, "HH:mm", locale=self._babel_locale)
         )
 
     def timestamp(self, value: datetime) -> str:
         """A short local date and time for lists."""
-        local = value.replace(tzinfo=ZoneInfo("UTC")).astimezone(self.time_zone)
+        local = value.astimezone(self.time_zone)
         return format_datetime(local, "d MMM HH:mm", locale=self._babel_locale)
 
     def number(self, value: float | int) -> str:

@@ -1,4 +1,4 @@
-"""The tables. Telegram ids are 64-bit; times are naive UTC."""
+"""The tables. Telegram ids are 64-bit; times are aware UTC datetimes."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ class RequestStatus(StrEnum):
     DONE = "done"
     CANCELLED = "cancelled"
     ESCALATED = "escalated"
+    REFERRED = "referred"
 
 
 class VolunteerStatus(StrEnum):

@@ -65,7 +65,7 @@ def make_world(engine: Engine, clock: ManualClock, settings: Settings, place: st
         session.commit()
     sender = OutboxSender(engine, lambda method, params: application.bot.do_api_request(method, api_kwargs=params), clock)
     return World(
-        harness=BotHarness(application, api),
+        harness=BotHarness(application, api, run_post_init=False),
         api=api,
         engine=engine,
         clock=clock,
