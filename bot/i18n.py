@@ -9,7 +9,7 @@ from __future__ import annotations
 import gettext
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -41,7 +41,7 @@ def resolve_locale(chosen: str | None, telegram_code: str | None, default: str =
     return default
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(locale: str) -> gettext.NullTranslations:
     po_path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     if locale == SOURCE_LOCALE or not po_path.exists():

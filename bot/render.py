@@ -33,7 +33,11 @@ def when_text(request: HelpRequest, _: Translator) -> str:
 
 
 def request_card(
-    request: HelpRequest, category: Category, place: Neighbourhood, _: Translator, helper_name: str | None = None
+    request: HelpRequest,
+    category: Category,
+    place: Neighbourhood,
+    _: Translator,
+    helper_name: str | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The card volunteers see in their group: no name, no contact, redacted details."""
     lines = [

@@ -80,7 +80,10 @@ async def test_second_presser_and_strangers_get_an_alert(world: World) -> None:
     await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
     card_message = h.api.messages(world.group_id)[-1]
     stranger = make_user(404, "Kees")
-    for presser, expected in ((second, "Iemand anders helpt al"), (stranger, "Alleen aangemelde vrijwilligers")):
+    for presser, expected in (
+        (second, "Iemand anders helpt al"),
+        (stranger, "Alleen aangemelde vrijwilligers"),
+    ):
         await h.process(h_callback(world, presser, card_message, "claim:1"))
         answer = h.api.calls_to("answerCallbackQuery")[-1]
         assert expected in answer.params["text"] and answer.params.get("show_alert")

@@ -1,4 +1,4 @@
-""""Bel mij terug" / "Ik weet het niet": share a phone number, pick a part of the day, done."""
+""" "Bel mij terug" / "Ik weet het niet": share a phone number, pick a part of the day, done."""
 
 from __future__ import annotations
 
@@ -68,7 +68,13 @@ async def choose_time(update: Update, context: BotContext) -> int | str:
     with context.session() as session:
         user = session.get(User, update.effective_user.id)
         _item, day = request_call_back(
-            session, user=user, phone=phone, part=part, now=runtime.clock.now(), settings=runtime.settings, reason=reason
+            session,
+            user=user,
+            phone=phone,
+            part=part,
+            now=runtime.clock.now(),
+            settings=runtime.settings,
+            reason=reason,
         )
     context.user_data.pop(PHONE_KEY, None)
     text = _("Wij bellen u op {day} {part}. U hoeft verder niets te doen.").format(

@@ -87,9 +87,37 @@ def parse_date_in_sentence(text: str, today: date, language: str) -> date | None
 
 
 DAY_WORDS = frozenset(
-    "vandaag morgen overmorgen maandag dinsdag woensdag donderdag vrijdag zaterdag zondag "
-    "today tomorrow monday tuesday wednesday thursday friday saturday sunday "
-    "heute morgen übermorgen montag dienstag mittwoch donnerstag freitag samstag sonntag".split()
+    [
+        "vandaag",
+        "morgen",
+        "overmorgen",
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+        "today",
+        "tomorrow",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "heute",
+        "morgen",
+        "übermorgen",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+    ]
 )
 
 
@@ -152,7 +180,10 @@ async def type_place(update: Update, context: BotContext) -> str:
 
 async def ask_when(update: Update, context: BotContext) -> str:
     _ = context._
-    options = [(f"{emoji} {_(WHEN_LABELS[kind])}", f"when:{kind}") for emoji, kind in zip("📅📆🗓️🤷", WHEN_CHOICES, strict=False)]
+    options = [
+        (f"{emoji} {_(WHEN_LABELS[kind])}", f"when:{kind}")
+        for emoji, kind in zip("📅📆🗓️🤷", WHEN_CHOICES, strict=False)
+    ]
     await update.effective_chat.send_message(
         "📅 " + _("Wanneer heeft u hulp nodig? U mag ook een dag typen, bijvoorbeeld: vrijdag."),
         reply_markup=button_rows(options, per_row=2),
@@ -269,7 +300,9 @@ async def confirm(update: Update, context: BotContext) -> int:
             settings=runtime.settings,
         )
     if placement.to_group:
-        text = _("Dank u wel. Uw vraag staat klaar voor de vrijwilligers in {place}.").format(place=placement.place_name)
+        text = _("Dank u wel. Uw vraag staat klaar voor de vrijwilligers in {place}.").format(
+            place=placement.place_name
+        )
         text += " " + _("U krijgt een bericht als iemand helpt.")
     else:
         text = _("Dank u wel. Uw vraag is naar de coördinator gestuurd. Die neemt contact met u op.")

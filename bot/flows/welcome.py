@@ -17,7 +17,8 @@ async def start(update: Update, context: BotContext) -> int | str:
     _ = context._
     context.user_data.clear()
     await update.effective_chat.send_message(
-        "👋 " + _("Welkom bij Samen voor Elkaar. Hier helpen buren elkaar. Zoals met boodschappen, een klusje of een ritje.")
+        "👋 "
+        + _("Welkom bij Samen voor Elkaar. Hier helpen buren elkaar. Zoals met boodschappen, een klusje of een ritje.")
     )
     with context.session() as session:
         user = session.get(User, update.effective_user.id)

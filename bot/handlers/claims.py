@@ -46,20 +46,28 @@ async def claim(update: Update, context: BotContext) -> None:
     try:
         await context.bot.send_message(volunteer_id, details)
     except (Forbidden, BadRequest) as error:
-        log.info("claim of request %s undone: volunteer %s not reachable (%s)", request_id, volunteer_id, type(error).__name__)
+        log.info(
+            "claim of request %s undone: volunteer %s not reachable (%s)",
+            request_id,
+            volunteer_id,
+            type(error).__name__,
+        )
         with context.session() as session:
             undo_claim(session, request_id=request_id, volunteer_id=volunteer_id)
         await query.answer(_("Start eerst een chat met mij. Druk daarna opnieuw op 'Ik help'."), show_alert=True)
         await update.effective_chat.send_message(
             _("{name}, start eerst een privégesprek met mij: {link} Druk daarna opnieuw op 'Ik help'.").format(
-                name=escape(update.effective_user.first_name), link=f"https://t.me/{context.bot.username}?start=helpen"
+                name=escape(update.effective_user.first_name),
+                link=f"https://t.me/{context.bot.username}?start=helpen",
             )
         )
         return
     await query.answer("🙏 " + _("Dank u wel! Ik heb u de gegevens gestuurd."))
     with context.session() as session:
         confirm_claim(session, request=request, volunteer=volunteer, now=runtime.clock.now(), settings=runtime.settings)
-    group_text, markup = request_card(request, category, place, context.group_translator(), helper_name=volunteer.first_name)
+    group_text, markup = request_card(
+        request, category, place, context.group_translator(), helper_name=volunteer.first_name
+    )
     await query.edit_message_text(group_text, reply_markup=markup)
 
 
@@ -68,5 +76,7 @@ def _refusal(outcome: ClaimOutcome, context: BotContext) -> str:
     if outcome is ClaimOutcome.TAKEN:
         return _("Iemand anders helpt al. Dank u wel!")
     if outcome is ClaimOutcome.NOT_VOLUNTEER:
-        return _("Alleen aangemelde vrijwilligers van deze wijk kunnen helpen. Aanmelden? Stuur mij een bericht: /aanbieden")
+        return _(
+            "Alleen aangemelde vrijwilligers van deze wijk kunnen helpen. Aanmelden? Stuur mij een bericht: /aanbieden"
+        )
     return _("Deze vraag is niet meer open.")

@@ -27,5 +27,5 @@ async def on_error(update: object, context: BotContext) -> None:
             update.effective_chat.id,
             _("Sorry, er ging iets mis. Probeer het nog een keer, of typ /start."),
         )
-    except Exception:  # noqa: BLE001 - the apology is a courtesy, never a second failure
+    except Exception:
         log.warning("could not send the apology for update %s", update_id)

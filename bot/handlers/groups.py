@@ -29,7 +29,9 @@ async def link_command(update: Update, context: BotContext) -> None:
             if coordinator and coordinator.municipality_slug in (None, place.slug)
         ]
     if not options:
-        await update.effective_message.reply_text(_("Sorry, alleen een coördinator kan deze groep aan een wijk koppelen."))
+        await update.effective_message.reply_text(
+            _("Sorry, alleen een coördinator kan deze groep aan een wijk koppelen.")
+        )
         return
     await update.effective_message.reply_text(
         "🔗 " + _("Aan welke gemeente hoort deze groep?"), reply_markup=button_rows(options, per_row=2)
@@ -52,18 +54,27 @@ async def link_callback(update: Update, context: BotContext) -> None:
         if kind == "lnkm":
             options = [(area.name, f"lnk:{area.slug}") for area in areas_of(session, slug)]
             await query.edit_message_text(
-                "🔗 " + _("Welke wijk of welk dorp hoort bij deze groep?"), reply_markup=button_rows(options, per_row=2)
+                "🔗 " + _("Welke wijk of welk dorp hoort bij deze groep?"),
+                reply_markup=button_rows(options, per_row=2),
             )
             return
         place = session.get(Neighbourhood, slug)
         link_group(
-            session, chat_id=chat.id, title=chat.title or "", neighbourhood_slug=slug,
-            linked_by=update.effective_user.id, now=now,
+            session,
+            chat_id=chat.id,
+            title=chat.title or "",
+            neighbourhood_slug=slug,
+            linked_by=update.effective_user.id,
+            now=now,
         )
         session.commit()
-    text = "✅ " + _("Deze groep is gekoppeld aan {place}. Nieuwe vragen uit {place} komen hier.").format(place=place.name)
+    text = "✅ " + _("Deze groep is gekoppeld aan {place}. Nieuwe vragen uit {place} komen hier.").format(
+        place=place.name
+    )
     if not await _bot_can_manage_members(context, chat.id):
-        text += "\n\n⚠️ " + _("Maak mij beheerder van deze groep, met het recht om leden uit te nodigen. Dan kan ik vrijwilligers toelaten.")
+        text += "\n\n⚠️ " + _(
+            "Maak mij beheerder van deze groep. Geef mij het recht om leden uit te nodigen."
+        )
     await query.edit_message_text(text)
 
 
@@ -89,5 +100,7 @@ async def bot_added(update: Update, context: BotContext) -> None:
     if by_coordinator:
         text = _("Hallo! Typ /koppel om deze groep aan een wijk te koppelen.")
     else:
-        text = _("Hallo! Ik help buren elkaar te helpen. Een coördinator moet mij eerst aan een wijk koppelen met /koppel.")
+        text = _(
+            "Hallo! Ik help buren elkaar te helpen. Een coördinator moet mij eerst aan een wijk koppelen met /koppel."
+        )
     await context.bot.send_message(change.chat.id, text)

@@ -31,10 +31,13 @@ async def refer(update: Update, context: BotContext) -> None:
             settings=runtime.settings,
         )
     if not done:
-        await query.answer(_("Dat kan niet (meer). Alleen een coördinator van deze gemeente kan dit doen."), show_alert=True)
+        await query.answer(
+            _("Dat kan niet (meer). Alleen een coördinator van deze gemeente kan dit doen."), show_alert=True
+        )
         return
     await query.answer()
     label = _(PUNTEXTRA_ROUTES[route])
     await query.edit_message_text(
-        query.message.text_html + "\n\n✅ " + _("Gekozen: {route}").format(route=escape(label)), reply_markup=None
+        query.message.text_html + "\n\n✅ " + _("Gekozen: {route}").format(route=escape(label)),
+        reply_markup=None,
     )

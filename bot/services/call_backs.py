@@ -1,4 +1,4 @@
-""""Bel mij terug": a resident asks to be phoned; it lands in the coordinators' inbox."""
+""" "Bel mij terug": a resident asks to be phoned; it lands in the coordinators' inbox."""
 
 from __future__ import annotations
 
@@ -29,7 +29,14 @@ def call_day(now_utc: datetime, part: str, settings: Settings) -> date:
 
 
 def request_call_back(
-    session: Session, *, user: User, phone: str, part: str, now: datetime, settings: Settings, reason: str = ""
+    session: Session,
+    *,
+    user: User,
+    phone: str,
+    part: str,
+    now: datetime,
+    settings: Settings,
+    reason: str = "",
 ) -> tuple[InboxItem, date]:
     """Store the call-back in the inbox and tell the coordinators, in one transaction."""
     user.phone = phone
@@ -57,6 +64,8 @@ def request_call_back(
             lines.append("📍 " + escape(place.name))
         if reason:
             lines.append("💬 " + escape(reason))
-        enqueue_message(session, chat_id=coordinator_id, text="\n".join(lines), now=now, ref_kind="inbox", ref_id=item.id)
+        enqueue_message(
+            session, chat_id=coordinator_id, text="\n".join(lines), now=now, ref_kind="inbox", ref_id=item.id
+        )
     session.commit()
     return item, day

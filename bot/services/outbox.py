@@ -66,7 +66,11 @@ def enqueue_card_edit(
     session: Session, *, request_id: int, chat_id: int, text: str, now: datetime, reply_markup: dict | None
 ) -> Outbox:
     """Queue an edit of a request's group card; the sender fills in the card's message id."""
-    params: dict[str, Any] = {"text": text, "parse_mode": "HTML", "reply_markup": reply_markup or {"inline_keyboard": []}}
+    params: dict[str, Any] = {
+        "text": text,
+        "parse_mode": "HTML",
+        "reply_markup": reply_markup or {"inline_keyboard": []},
+    }
     return enqueue(
         session,
         chat_id=chat_id,

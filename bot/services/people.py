@@ -60,7 +60,12 @@ def coordinators_for(session: Session, municipality_slug: str | None) -> list[in
 
 
 def add_volunteer(
-    session: Session, *, user_id: int, neighbourhoods: Iterable[str], now: datetime, approved_by: int | None = None
+    session: Session,
+    *,
+    user_id: int,
+    neighbourhoods: Iterable[str],
+    now: datetime,
+    approved_by: int | None = None,
 ) -> Volunteer:
     """Register an approved volunteer for `neighbourhoods` (used by operators and on approval)."""
     volunteer = session.get(Volunteer, user_id) or Volunteer(user_id=user_id, created_at=now)
@@ -82,7 +87,7 @@ def volunteer_areas(session: Session, user_id: int) -> set[str]:
 
 
 def may_help_in(session: Session, user_id: int, neighbourhood_slug: str) -> bool:
-    """Whether `user_id` is an approved volunteer for this neighbourhood, its kern/wijk or one of its buurten."""
+    """Whether `user_id` is an approved volunteer here: this place, its kern/wijk or a buurt of it."""
     volunteer = session.get(Volunteer, user_id)
     if volunteer is None or volunteer.status != VolunteerStatus.APPROVED:
         return False

@@ -53,7 +53,11 @@ def link_group(
         session.add(existing)
         return existing
     link = GroupLink(
-        chat_id=chat_id, title=title, neighbourhood_slug=neighbourhood_slug, linked_by=linked_by, linked_at=now
+        chat_id=chat_id,
+        title=title,
+        neighbourhood_slug=neighbourhood_slug,
+        linked_by=linked_by,
+        linked_at=now,
     )
     session.add(link)
     return link

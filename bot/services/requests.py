@@ -106,9 +106,7 @@ def create_request(
 def schedule_reminders(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> None:
     """Timers for an unclaimed request: a bump in its group, later the coordinators."""
     session.add(Timer(kind="bump", ref_id=request.id, due_at=now + timedelta(hours=settings.bump_after_hours)))
-    session.add(
-        Timer(kind="escalate", ref_id=request.id, due_at=now + timedelta(hours=settings.escalate_after_hours))
-    )
+    session.add(Timer(kind="escalate", ref_id=request.id, due_at=now + timedelta(hours=settings.escalate_after_hours)))
 
 
 def notify_coordinators(
@@ -125,7 +123,11 @@ def notify_coordinators(
             else _("Een vraag zonder groep van vrijwilligers:")
         )
         text = "\n".join(
-            [f"📥 <b>{heading}</b> #{request.id}", summary(request, category, place, _), contact_html(resident, _)]
+            [
+                f"📥 <b>{heading}</b> #{request.id}",
+                summary(request, category, place, _),
+                contact_html(resident, _),
+            ]
         )
         enqueue_message(session, chat_id=coordinator_id, text=text, now=now, ref_kind="inbox", ref_id=request.id)
 
@@ -164,7 +166,9 @@ def undo_claim(session: Session, *, request_id: int, volunteer_id: int) -> bool:
     return result.rowcount == 1
 
 
-def confirm_claim(session: Session, *, request: HelpRequest, volunteer: User, now: datetime, settings: Settings) -> None:
+def confirm_claim(
+    session: Session, *, request: HelpRequest, volunteer: User, now: datetime, settings: Settings
+) -> None:
     """After a claim reached the volunteer: tell the resident who helps, stop the reminders."""
     resident = session.get(User, request.resident_id) if request.resident_id else None
     if resident is not None:

@@ -77,7 +77,9 @@ def bump(session: Session, timer: Timer, now: datetime, settings: Settings) -> b
     _ = translator(settings.default_locale)
     for group in groups_serving(session, place.slug)[:1]:
         text = "🔔 " + _("Deze vraag zoekt nog een helper: {category} in {place}, {when}.").format(
-            category=escape(category_label(category, _)), place=escape(place.name), when=escape(when_text(request, _))
+            category=escape(category_label(category, _)),
+            place=escape(place.name),
+            when=escape(when_text(request, _)),
         )
         markup = button_rows([("🙋 " + _("Ik help"), f"claim:{request.id}")])
         enqueue_message(session, chat_id=group.chat_id, text=text, reply_markup=markup.to_dict(), now=now)
@@ -108,19 +110,33 @@ def escalate(session: Session, timer: Timer, now: datetime, settings: Settings) 
     session.flush()
     for coordinator_id in coordinators_for(session, place.municipality_slug):
         _ = locale_of(session.get(User, coordinator_id), settings)
-        lines = ["⏰ <b>" + _("Geen vrijwilliger gevonden") + f"</b> #{request.id}", summary(request, category, place, _)]
+        lines = [
+            "⏰ <b>" + _("Geen vrijwilliger gevonden") + f"</b> #{request.id}",
+            summary(request, category, place, _),
+        ]
         if resident is not None:
             lines.append(contact_html(resident, _))
         lines.append(_("Wat is de volgende stap?"))
         options = [(_(label), f"px:{request.id}:{route}") for route, label in PUNTEXTRA_ROUTES.items()]
         enqueue_message(
-            session, chat_id=coordinator_id, text="\n".join(lines), reply_markup=button_rows(options).to_dict(), now=now
+            session,
+            chat_id=coordinator_id,
+            text="\n".join(lines),
+            reply_markup=button_rows(options).to_dict(),
+            now=now,
         )
     if resident is not None:
         _ = locale_of(resident, settings)
-        text = _("Er heeft zich nog geen vrijwilliger gemeld voor uw vraag. Een coördinator zoekt nu een andere oplossing.")
-        enqueue_message(session, chat_id=resident.id, text="⏳ " + text + " " + _("Wij houden u op de hoogte."), now=now)
+        text = _(
+            "Er heeft zich nog geen vrijwilliger gemeld voor uw vraag. Een coördinator zoekt nu een andere oplossing."
+        )
+        enqueue_message(
+            session, chat_id=resident.id, text="⏳ " + text + " " + _("Wij houden u op de hoogte."), now=now
+        )
     return True
 
 
-TIMER_KINDS: dict[str, Callable[[Session, Timer, datetime, Settings], bool]] = {"bump": bump, "escalate": escalate}
+TIMER_KINDS: dict[str, Callable[[Session, Timer, datetime, Settings], bool]] = {
+    "bump": bump,
+    "escalate": escalate,
+}

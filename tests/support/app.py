@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from telegram import User
 
-from bot.app import build_application
+from bot.app import build_application, outbox_call
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.delivery import OutboxSender
@@ -61,9 +61,16 @@ def make_world(engine: Engine, clock: ManualClock, settings: Settings, place: st
     with Session(engine) as session:
         ensure_coordinators(session, settings.coordinator_ids, now=now)
         add_volunteer(session, user_id=volunteer.id, neighbourhoods=[place], now=now)
-        link_group(session, chat_id=group.id, title=group.title, neighbourhood_slug=place, linked_by=coordinator.id, now=now)
+        link_group(
+            session,
+            chat_id=group.id,
+            title=group.title,
+            neighbourhood_slug=place,
+            linked_by=coordinator.id,
+            now=now,
+        )
         session.commit()
-    sender = OutboxSender(engine, lambda method, params: application.bot.do_api_request(method, api_kwargs=params), clock)
+    sender = OutboxSender(engine, outbox_call(application.bot), clock)
     return World(
         harness=BotHarness(application, api, run_post_init=False),
         api=api,

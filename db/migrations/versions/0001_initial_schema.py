@@ -117,9 +117,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("slug"),
     )
     with op.batch_alter_table("neighbourhood", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_neighbourhood_municipality_slug"), ["municipality_slug"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_neighbourhood_municipality_slug"), ["municipality_slug"], unique=False)
 
     op.create_table(
         "grouplink",
@@ -138,9 +136,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("grouplink", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_grouplink_chat_id"), ["chat_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_grouplink_neighbourhood_slug"), ["neighbourhood_slug"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_grouplink_neighbourhood_slug"), ["neighbourhood_slug"], unique=False)
 
     op.create_table(
         "user",
@@ -210,9 +206,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("helprequest", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_helprequest_created_category", ["created_at", "category_slug"], unique=False
-        )
+        batch_op.create_index("ix_helprequest_created_category", ["created_at", "category_slug"], unique=False)
         batch_op.create_index(batch_op.f("ix_helprequest_resident_id"), ["resident_id"], unique=False)
         batch_op.create_index("ix_helprequest_status_created", ["status", "created_at"], unique=False)
 
@@ -235,9 +229,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("inboxitem", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_inboxitem_municipality_slug"), ["municipality_slug"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_inboxitem_municipality_slug"), ["municipality_slug"], unique=False)
 
     # ### end Alembic commands ###
 
