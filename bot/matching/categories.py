@@ -1,0 +1,139 @@
+"""Match a free-text help request to the categories in ``data/categories.toml``."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .lexicon import MEDIUM, PHRASE, STRONG, WEAK, WEAK_PHRASE, Lexicon
+from .normalise import tokens
+
+__all__ = ["CONFIDENT", "OUT_OF_SCOPE", "POSSIBLE", "Category", "CategoryMatcher"]
+
+#: Score at or above which the bot confirms the top match with a single "Ja" button.
+CONFIDENT = 70
+#: Score at or above which a category is offered as a choice; below it nothing is returned.
+POSSIBLE = 35
+
+OUT_OF_SCOPE = "out_of_scope"
+
+# Evidence -> score: 100 * (1 - exp(-evidence / SCALE)). One strong word (5) scores 71,
+# one medium word (3) 53, one weak word (1.5) 31 (not enough on its own), strong + phrase 89.
+SCALE = 4.0
+# The top match is not "confident" when the runner-up has at least this share of its evidence.
+AMBIGUOUS_SHARE = 0.75
+# Secondary matches need at least this share of the top evidence (several needs in one message).
+SECONDARY_SHARE = 0.3
+MAX_RESULTS = 5
+
+_LISTS = (("strong", STRONG), ("medium", MEDIUM), ("weak", WEAK))
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    slug: str
+    emoji: str
+    for_volunteers: bool
+    name: dict[str, str]
+    description: dict[str, str]
+
+
+def _word_entries(section: dict[str, Any]) -> list[tuple[str, float]]:
+    words: list[tuple[str, float]] = []
+    for key, weight in _LISTS:
+        words.extend((w, weight) for w in section.get(key, ()))
+    words.extend((w, float(v)) for w, v in section.get("words", {}).items())
+    return words
+
+
+def _phrase_entries(section: dict[str, Any]) -> list[tuple[str, float]]:
+    out: list[tuple[str, float]] = []
+    for key, default in (("phrases", PHRASE), ("weak_phrases", WEAK_PHRASE)):
+        phrases = section.get(key, ())
+        if isinstance(phrases, dict):
+            out.extend((p, float(v)) for p, v in phrases.items())
+        else:
+            out.extend((p, default) for p in phrases)
+    return out
+
+
+def score_of(evidence: float) -> int:
+    return round(100 * (1 - math.exp(-evidence / SCALE)))
+
+
+class CategoryMatcher:
+    """Ranks categories for a message. Build with :meth:`from_file` or :meth:`from_dict`."""
+
+    def __init__(self, categories: list[Category], lexicon: Lexicon) -> None:
+        self.categories = categories
+        self.lexicon = lexicon
+        self._slugs = {c.slug for c in categories}
+
+    @classmethod
+    def from_file(cls, path: Path) -> CategoryMatcher:
+        with Path(path).open("rb") as fh:
+            return cls.from_dict(tomllib.load(fh))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CategoryMatcher:
+        categories: list[Category] = []
+        entries: dict[str, list[tuple[str, float]]] = {}
+        phrases: dict[str, list[tuple[str, float]]] = {}
+        for section in data.get("category", ()):
+            slug = section["slug"]
+            categories.append(
+                Category(
+                    slug=slug,
+                    emoji=section.get("emoji", ""),
+                    for_volunteers=bool(section.get("for_volunteers", True)),
+                    name=dict(section.get("name", {})),
+                    description=dict(section.get("description", {})),
+                )
+            )
+            entries[slug] = _word_entries(section)
+            phrases[slug] = _phrase_entries(section)
+        oos = data.get(OUT_OF_SCOPE, {})
+        entries[OUT_OF_SCOPE] = _word_entries(oos)
+        phrases[OUT_OF_SCOPE] = _phrase_entries(oos)
+        rewrites = {**data.get("dialect", {}), **data.get("abbreviations", {})}
+        return cls(categories, Lexicon.build(entries, phrases, rewrites))
+
+    def evidence(self, text: str) -> dict[str, float]:
+        """Raw evidence per label (including ``out_of_scope``), for debugging and tuning."""
+        labels = self.lexicon.labels
+        return {labels[i]: round(v, 2) for i, v in self.lexicon.evidence(tokens(text)).items()}
+
+    def match(self, text: str) -> list[tuple[str, int]]:
+        """Ranked ``(slug, score 0-100)``, best first; ``[]`` when nothing fits."""
+        toks = tokens(text)
+        if not toks:
+            return []
+        labels = self.lexicon.labels
+        raw = self.lexicon.evidence(toks)
+        oos = 0.0
+        ranked: list[tuple[float, str]] = []
+        for i, value in raw.items():
+            if labels[i] == OUT_OF_SCOPE:
+                oos = value
+            elif labels[i] in self._slugs:
+                ranked.append((value, labels[i]))
+        if not ranked:
+            return []
+        ranked.sort(key=lambda item: (-item[0], item[1]))
+        top = ranked[0][0]
+        if oos >= top:
+            return []
+        result: list[tuple[str, int]] = []
+        for rank, (value, slug) in enumerate(ranked[:MAX_RESULTS]):
+            score = score_of(value)
+            if score < POSSIBLE or (rank and value < SECONDARY_SHARE * top):
+                break
+            if rank == 0 and len(ranked) > 1 and ranked[1][0] >= AMBIGUOUS_SHARE * top:
+                score = min(score, CONFIDENT - 1)
+            if result:
+                score = min(score, result[-1][1])
+            result.append((slug, score))
+        return result

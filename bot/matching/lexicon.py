@@ -1,0 +1,284 @@
+"""The weighted lexicon and the token resolver (exact, stem, dialect, compound, fuzzy).
+
+A :class:`Lexicon` holds, per label (a category slug), weighted single words and phrases. At load
+time everything is normalised, stemmed and indexed; at match time each message token is resolved
+through dictionary lookups first and only falls back to rapidfuzz for unknown words, with a small
+per-token cache, so a message costs roughly "number of tokens" dictionary lookups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .normalise import PARTICLES, STOPWORDS, spelling_variants, stem, tokens
+
+# Weights of the word lists in categories.toml.
+STRONG = 5.0
+MEDIUM = 3.0
+WEAK = 1.5
+PHRASE = 4.0
+WEAK_PHRASE = 2.0
+
+# Multipliers for indirect evidence.
+VARIANT_FACTOR = 0.9  # dialect / spelling rule
+COMPOUND_FACTOR = 0.9  # part of a compound word
+PARTICLE_FACTOR = 1.0  # separable verb put back together
+FUZZY_FACTOR = {1: 0.8, 2: 0.65}  # by edit distance
+
+PHRASE_WINDOW = 10  # tokens between the first and last word of a phrase
+_CACHE_LIMIT = 50_000
+
+Weights = dict[int, float]  # label index -> weight
+
+
+@dataclass(slots=True)
+class Hit:
+    """One piece of evidence found in a message."""
+
+    key: str  # stem of the lexicon word, used for phrases
+    weights: Mapping[int, float]
+    factor: float
+
+
+@dataclass(slots=True)
+class Phrase:
+    label: int
+    weight: float
+    slots: tuple[frozenset[str], ...]  # every slot needs one of its stems in the message
+
+
+@dataclass
+class Lexicon:
+    labels: list[str]
+    forms: dict[str, Weights] = field(default_factory=dict)  # normalised word -> weights
+    stems: dict[str, Weights] = field(default_factory=dict)  # stem -> weights
+    form_key: dict[str, str] = field(default_factory=dict)  # normalised word -> its key (stem)
+    phrases: list[Phrase] = field(default_factory=list)
+    phrase_index: dict[str, list[int]] = field(default_factory=dict)  # stem -> phrase ids
+    rewrites: dict[str, list[str]] = field(default_factory=dict)  # dialect / abbreviation -> words
+    _fuzzy_pool: dict[int, list[str]] = field(default_factory=dict)
+    _cache: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(
+        cls,
+        entries: Mapping[str, Iterable[tuple[str, float]]],
+        phrases: Mapping[str, Iterable[tuple[str, float]]] = (),  # type: ignore[assignment]
+        rewrites: Mapping[str, str] | None = None,
+    ) -> Lexicon:
+        """``entries``: label -> (word, weight); multi-word entries become phrases.
+
+        ``phrases``: label -> (phrase, weight) where a phrase is space separated slots and each
+        slot is "|"-separated alternatives.
+        """
+        lex = cls(labels=list(entries))
+        index = {label: i for i, label in enumerate(lex.labels)}
+        for source, target in (rewrites or {}).items():
+            src = tokens(source)
+            if len(src) == 1:
+                lex.rewrites[src[0]] = tokens(target)
+        for label, words in entries.items():
+            li = index[label]
+            for word, weight in words:
+                toks = lex._expand(tokens(word))
+                if len(toks) == 1:
+                    lex._add_word(toks[0], li, weight)
+                elif toks:
+                    lex._add_word("".join(toks), li, weight)  # "albert heijn" -> "albertheijn"
+                    lex._add_phrase(li, weight, [[t] for t in toks])
+        for label, items in dict(phrases or {}).items():
+            li = index.setdefault(label, len(lex.labels))
+            if li == len(lex.labels):
+                lex.labels.append(label)
+            for text, weight in items:
+                slots = [lex._expand(tokens(alt.replace("|", " "))) for alt in text.split()]
+                slots = [s for s in slots if s]
+                if slots:
+                    lex._add_phrase(li, weight, slots)
+        pool: dict[int, list[str]] = defaultdict(list)
+        for form in lex.forms:
+            if len(form) >= 4:
+                pool[len(form)].append(form)
+        lex._fuzzy_pool = dict(pool)
+        return lex
+
+    def _expand(self, toks: list[str]) -> list[str]:
+        out: list[str] = []
+        for t in toks:
+            out.extend(self.rewrites.get(t, (t,)))
+        return out
+
+    def _add_word(self, form: str, label: int, weight: float) -> None:
+        key = stem(form)
+        for table, k in ((self.forms, form), (self.stems, key)):
+            slot = table.setdefault(k, {})
+            slot[label] = max(slot.get(label, 0.0), weight)
+        self.form_key.setdefault(form, key)
+
+    def _add_phrase(self, label: int, weight: float, slots: list[list[str]]) -> None:
+        stems = tuple(frozenset(stem(t) for t in slot) for slot in slots)
+        pid = len(self.phrases)
+        self.phrases.append(Phrase(label, weight, stems))
+        for s in stems[0]:
+            self.phrase_index.setdefault(s, []).append(pid)
+
+    # ------------------------------------------------------------------ resolving
+    def lookup(self, word: str) -> Hit | None:
+        """Exact lookup: the word itself, its stem, or its stem without a verb ending -t/-d."""
+        weights = self.forms.get(word)
+        if weights is not None:
+            return Hit(self.form_key[word], weights, 1.0)
+        key = stem(word)
+        weights = self.stems.get(key)
+        if weights is not None:
+            return Hit(key, weights, 1.0)
+        if len(key) > 4 and key[-1] in "td":
+            weights = self.stems.get(key[:-1])
+            if weights is not None:
+                return Hit(key[:-1], weights, 1.0)
+        return None
+
+    def resolve(self, word: str) -> tuple[Hit, ...]:
+        """Evidence for one token (cached). Stopwords only count when they are lexicon words."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        hits = self._resolve(word)
+        if len(self._cache) > _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = hits
+        return hits
+
+    def _resolve(self, word: str) -> tuple[Hit, ...]:
+        hit = self.lookup(word)
+        if hit is not None:
+            return (hit,)
+        if word in STOPWORDS or len(word) < 4:
+            return ()
+        for variant in spelling_variants(word):
+            hit = self.lookup(variant)
+            if hit is not None:
+                return (Hit(hit.key, hit.weights, VARIANT_FACTOR),)
+        parts = self.split_compound(word)
+        if parts:
+            return tuple(Hit(h.key, h.weights, COMPOUND_FACTOR) for h in parts)
+        return self.fuzzy(word)
+
+    def split_compound(self, word: str, depth: int = 0) -> list[Hit]:
+        """Split a compound against the lexicon: "boodschappenlijstje", "hondenuitlater".
+
+        Longest known prefix first (with linking -s-/-e-/-en- tolerated), then the rest
+        recursively; failing that the longest known head (suffix) of at least four letters.
+        """
+        n = len(word)
+        partial: list[Hit] = []
+        for i in range(n - 3, 2, -1):
+            head = self.lookup(word[:i])
+            if head is None:
+                continue
+            rest = word[i:]
+            for link in ("", "s", "en", "e"):
+                if link and not rest.startswith(link):
+                    continue
+                tail = rest[len(link) :]
+                if len(tail) < 3:
+                    continue
+                tail_hit = self.lookup(tail)
+                if tail_hit is not None:
+                    return [head, tail_hit]
+                if depth == 0 and len(tail) >= 6:
+                    more = self.split_compound(tail, depth + 1)
+                    if more:
+                        return [head, *more]
+            if not partial and i >= 4 and len(rest) >= 3:
+                partial = [head]
+        if partial:
+            return partial
+        for i in range(1, n - 3):
+            tail_hit = self.lookup(word[i:])
+            if tail_hit is not None and i >= 3:
+                return [tail_hit]
+        return []
+
+    def fuzzy(self, word: str) -> tuple[Hit, ...]:
+        """Typo tolerance: optimal-string-alignment distance 1 (2 for words of 8+ letters)."""
+        n = len(word)
+        if n < 5:
+            return ()
+        max_dist = 2 if n >= 9 else 1
+        pool: list[str] = []
+        for length in range(n - max_dist, n + max_dist + 1):
+            pool.extend(self._fuzzy_pool.get(length, ()))
+        if not pool:
+            return ()
+        best = process.extractOne(word, pool, scorer=OSA.distance, score_cutoff=max_dist)
+        if best is None:
+            return ()
+        form, dist, _ = best
+        if dist == 0:
+            dist = 1
+        # A different first letter is a strong sign of a different word unless the word is long;
+        # two edits are only trusted when the word starts the same.
+        if (form[0] != word[0] and n < 7) or (dist == 2 and form[:2] != word[:2]):
+            return ()
+        return (Hit(self.form_key[form], self.forms[form], FUZZY_FACTOR[int(dist)]),)
+
+    # ------------------------------------------------------------------ messages
+    def evidence(self, toks: list[str]) -> dict[int, float]:
+        """Sum of evidence per label over a tokenised message."""
+        toks = self._expand(toks)
+        best: dict[int, dict[str, float]] = defaultdict(dict)
+        positions: dict[str, list[int]] = defaultdict(list)
+
+        def add(hit: Hit, pos: int) -> None:
+            positions[hit.key].append(pos)
+            for label, weight in hit.weights.items():
+                per_key = best[label]
+                value = weight * hit.factor
+                if value > per_key.get(hit.key, 0.0):
+                    per_key[hit.key] = value
+
+        for pos, tok in enumerate(toks):
+            positions[stem(tok)].append(pos)
+            for hit in self.resolve(tok):
+                add(hit, pos)
+            # Separable verbs: "laat de hond uit", "de hond uit te laten".
+            if tok in PARTICLES:
+                for other in toks[max(0, pos - 8) : pos] + toks[pos + 1 : pos + 4]:
+                    if other in STOPWORDS and other not in ("laat", "laten", "haal", "gaat", "gaan"):
+                        continue
+                    hit = self.lookup(tok + other)
+                    if hit is not None:
+                        add(Hit(hit.key, hit.weights, PARTICLE_FACTOR), pos)
+            # Words split by a space: "zieken huis".
+            if pos + 1 < len(toks):
+                joined = tok + toks[pos + 1]
+                if len(joined) >= 7 and joined in self.forms:
+                    add(Hit(self.form_key[joined], self.forms[joined], 1.0), pos)
+
+        self._match_phrases(positions, best)
+        return {label: sum(per_key.values()) for label, per_key in best.items()}
+
+    def _match_phrases(self, positions: dict[str, list[int]], best: dict[int, dict[str, float]]) -> None:
+        seen: set[int] = set()
+        for key, anchor_positions in list(positions.items()):
+            for pid in self.phrase_index.get(key, ()):
+                if pid in seen:
+                    continue
+                phrase = self.phrases[pid]
+                for anchor in anchor_positions:
+                    if all(
+                        any(abs(p - anchor) <= PHRASE_WINDOW for alt in slot for p in positions.get(alt, ()))
+                        for slot in phrase.slots[1:]
+                    ):
+                        seen.add(pid)
+                        per_key = best[phrase.label]
+                        name = f"#phrase{pid}"
+                        per_key[name] = max(per_key.get(name, 0.0), phrase.weight)
+                        break
