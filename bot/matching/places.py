@@ -3,9 +3,11 @@
 Areas (kernen/wijken) and buurten are matched on name, slug and aliases, exact first (score 100)
 and then with typo tolerance (rapidfuzz ratio, score 82-95). When a longer name contains a
 shorter one that also matched ("Oud Nieuwenhagen" vs "Nieuwenhagen") the shorter one drops to 80.
-A municipality name on its own ("Landgraaf") returns all areas of that municipality at score
-40 (in file order) so the bot can offer them as choices; it adds nothing when an area or buurt of
-that municipality was named as well.
+When a buurt and its own area are both named, the area drops to 90. A place that merely carries
+the municipality's name ("Voerendaal") drops to 70 when another place in that municipality was
+named too. A municipality name on its own ("Landgraaf") returns all areas of that municipality
+at score 40 (in file order) so the bot can offer them as choices; it adds nothing when an area or
+buurt of that municipality was named as well.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ __all__ = ["MUNICIPALITY_SCORE", "Place", "PlaceMatcher"]
 
 MUNICIPALITY_SCORE = 40
 CONTAINED_SCORE = 80
+SPECIFIC_PARENT_SCORE = 90
+QUALIFIER_SCORE = 70
 FUZZY_CUTOFF = 82
 FUZZY_MAX = 95
 MAX_NGRAM = 4
@@ -127,9 +131,29 @@ class PlaceMatcher:
                 muni = process.extractOne(gram, self._muni_names, scorer=fuzz.ratio, score_cutoff=88)
                 if muni is not None:
                     munis.add(self._municipalities[muni[0]])
+        self._prefer_specific(scores, spans)
         for muni in munis:
             if any(self.places[s].municipality == muni for s in scores):
                 continue
             for slug in self._areas_by_muni.get(muni, ()):
                 scores.setdefault(slug, MUNICIPALITY_SCORE)
         return sorted(scores.items(), key=lambda item: (-item[1], self._order[item[0]]))
+
+    def _prefer_specific(self, scores: dict[str, int], spans: dict[str, tuple[int, int]]) -> None:
+        """ "Hoensbroek Mariarade": the buurt beats its area; "Kunraad Voerendaal": the place
+        that only repeats the municipality's name drops below the other place named."""
+        matched = list(scores)
+        for slug in matched:
+            parent = self.places[slug].parent
+            if parent in scores and scores[parent] >= scores[slug]:
+                scores[parent] = SPECIFIC_PARENT_SCORE
+        for slug in matched:
+            place = self.places[slug]
+            span = spans.get(slug)
+            if span is None or not self._is_municipality_name(slug, place.municipality):
+                continue
+            if any(o != slug and self.places[o].municipality == place.municipality for o in matched):
+                scores[slug] = min(scores[slug], QUALIFIER_SCORE)
+
+    def _is_municipality_name(self, slug: str, muni: str) -> bool:
+        return any(m == muni and slug in self._names.get(name, ()) for name, m in self._municipalities.items())
