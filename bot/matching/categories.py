@@ -26,8 +26,12 @@ SCALE = 4.0
 # The top match is not "confident" when the runner-up has at least this share of its evidence.
 AMBIGUOUS_SHARE = 0.75
 # Secondary matches need at least this share of the top evidence (several needs in one message).
-SECONDARY_SHARE = 0.3
+SECONDARY_SHARE = 0.2
 MAX_RESULTS = 5
+# Greetings, thanks, chit-chat: the message is out of scope when that evidence is at least the best
+# category's, unless the category evidence reaches this (so "Goedemiddag, ik ben Truus, ... de
+# dakgoot is verstopt" is still a request).
+OOS_OVERRIDE = 5.0
 
 _LISTS = (("strong", STRONG), ("medium", MEDIUM), ("weak", WEAK))
 
@@ -124,7 +128,7 @@ class CategoryMatcher:
             return []
         ranked.sort(key=lambda item: (-item[0], item[1]))
         top = ranked[0][0]
-        if oos >= top:
+        if oos >= top and top < OOS_OVERRIDE:
             return []
         result: list[tuple[str, int]] = []
         for rank, (value, slug) in enumerate(ranked[:MAX_RESULTS]):

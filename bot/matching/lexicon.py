@@ -156,10 +156,15 @@ class Lexicon:
         return hits
 
     def _resolve(self, word: str) -> tuple[Hit, ...]:
+        if word in STOPWORDS:
+            # Only an exact lexicon entry counts ("alleen", "was"), not a stem collision
+            # ("jaar" ~ "jarig", "zoon" ~ "zoontje").
+            weights = self.forms.get(word)
+            return (Hit(self.form_key[word], weights, 1.0),) if weights is not None else ()
         hit = self.lookup(word)
         if hit is not None:
             return (hit,)
-        if word in STOPWORDS or len(word) < 4:
+        if len(word) < 4:
             return ()
         for variant in spelling_variants(word):
             hit = self.lookup(variant)

@@ -1,0 +1,418 @@
+"""The request matcher: accuracy on the evaluation set, and the building blocks one by one."""
+
+from __future__ import annotations
+
+import io
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.cli_match import run_match
+from bot.matching import (
+    CONFIDENT,
+    POSSIBLE,
+    CategoryMatcher,
+    PlaceMatcher,
+    default_category_matcher,
+    default_place_matcher,
+    normalise,
+    tokens,
+)
+from bot.matching.normalise import spelling_variants
+
+ROOT = Path(__file__).resolve().parents[1]
+CATEGORIES = ROOT / "data" / "categories.toml"
+EVAL = ROOT / "tests" / "data" / "matcher_eval.tsv"
+SLUGS = {
+    "boodschappen",
+    "vervoer",
+    "klussen",
+    "tuin",
+    "huisdieren",
+    "gezelschap",
+    "administratie",
+    "maaltijden",
+    "sneeuw",
+    "sjouwen",
+    "huishouden",
+    "digitaal",
+    "oppas",
+    "zorgvraag",
+}
+
+
+def load_eval() -> list[tuple[list[str], str]]:
+    rows = []
+    for line in EVAL.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        labels, text = line.split("\t", 1)
+        rows.append((labels.split("|"), text))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def matcher() -> CategoryMatcher:
+    return default_category_matcher()
+
+
+def top(matcher: CategoryMatcher, text: str) -> str | None:
+    result = matcher.match(text)
+    return result[0][0] if result else None
+
+
+# ---------------------------------------------------------------- evaluation set
+
+
+def test_eval_set_is_big_and_covers_everything() -> None:
+    rows = load_eval()
+    labels = [labels[0] for labels, _ in rows]
+    assert len(rows) >= 320
+    assert labels.count("out_of_scope") >= 40
+    for slug in SLUGS:
+        assert labels.count(slug) >= 15, slug
+    assert set(labels) == SLUGS | {"out_of_scope"}
+
+
+def test_eval_accuracy(matcher: CategoryMatcher) -> None:
+    in_scope = top1 = top3 = oos = oos_rejected = 0
+    misses = []
+    for labels, text in load_eval():
+        result = matcher.match(text)
+        ranked = [slug for slug, _ in result]
+        if labels[0] == "out_of_scope":
+            oos += 1
+            oos_rejected += not result
+            if result:
+                misses.append(f"out_of_scope: {text!r} -> {result}")
+            continue
+        in_scope += 1
+        hit1 = bool(ranked) and ranked[0] in labels
+        top1 += hit1
+        top3 += any(slug in labels for slug in ranked[:3])
+        if not hit1:
+            misses.append(f"{'|'.join(labels)}: {text!r} -> {result}")
+    print(f"\ntop-1 {top1}/{in_scope} = {top1 / in_scope:.3f}")
+    print(f"top-3 {top3}/{in_scope} = {top3 / in_scope:.3f}")
+    print(f"out of scope rejected {oos_rejected}/{oos} = {oos_rejected / oos:.3f}")
+    for miss in misses:
+        print("MISS", miss)
+    assert top1 / in_scope >= 0.90
+    assert top3 / in_scope >= 0.97
+    assert oos_rejected / oos >= 0.90
+
+
+def test_scores_are_ranked_and_bounded(matcher: CategoryMatcher) -> None:
+    for _, text in load_eval()[:80]:
+        result = matcher.match(text)
+        scores = [score for _, score in result]
+        assert scores == sorted(scores, reverse=True)
+        assert all(POSSIBLE <= s <= 100 for s in scores)
+        assert all(slug in SLUGS for slug, _ in result)
+
+
+def test_thresholds() -> None:
+    assert 0 < POSSIBLE < CONFIDENT <= 100
+
+
+def test_clear_request_is_confident(matcher: CategoryMatcher) -> None:
+    [(slug, score), *_] = matcher.match("kan iemand mijn hond uitlaten")
+    assert slug == "huisdieren"
+    assert score >= CONFIDENT
+
+
+# ---------------------------------------------------------------- data file
+
+
+def test_categories_file_has_the_fixed_slugs() -> None:
+    data = tomllib.loads(CATEGORIES.read_text(encoding="utf-8"))
+    cats = data["category"]
+    assert [c["slug"] for c in cats] and {c["slug"] for c in cats} == SLUGS
+    assert len(cats) == 14
+    for c in cats:
+        assert c["emoji"]
+        assert c["for_volunteers"] is (c["slug"] != "zorgvraag")
+        for key in ("name", "description"):
+            assert set(c[key]) >= {"nl", "en", "de"}, (c["slug"], key)
+
+
+def test_new_synonym_in_data_file_is_picked_up(tmp_path: Path) -> None:
+    text = CATEGORIES.read_text(encoding="utf-8")
+    assert top(CategoryMatcher.from_file(CATEGORIES), "wie kan mijn fleppegraaf ophalen") != "klussen"
+    marker = 'slug = "klussen"'
+    extended = text.replace(marker, marker + '\nwords = { "fleppegraaf" = 5 }', 1)
+    path = tmp_path / "categories.toml"
+    path.write_text(extended, encoding="utf-8")
+    matcher = CategoryMatcher.from_file(path)
+    assert top(matcher, "wie kan mijn fleppegraaf repareren") == "klussen"
+    # The engine's morphology and typo tolerance apply to the new word as well.
+    assert top(matcher, "fleppegraafje") == "klussen"
+    assert top(matcher, "fleppegraf stuk") == "klussen"
+
+
+def test_data_dir_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.matching as matching
+
+    (tmp_path / "categories.toml").write_text(
+        '[[category]]\nslug = "tuin"\nemoji = "🌳"\nfor_volunteers = true\n'
+        'name = { nl = "Tuin" }\ndescription = { nl = "Tuin." }\nstrong = ["moestuin"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SAMENBOT_DATA_DIR", str(tmp_path))
+    matching.default_category_matcher.cache_clear()
+    try:
+        assert matching.default_category_matcher().match("moestuin") == [("tuin", 71)]
+    finally:
+        monkeypatch.delenv("SAMENBOT_DATA_DIR")
+        matching.default_category_matcher.cache_clear()
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Hellllp!!! Mijn HOND 🐶", "help mijn hond"),
+        ("Café   Überlast", "cafe uberlast"),
+        ("auto's, 2x per dag (85 jaar)", "autos x per dag jaar"),
+        ("zóóóó   stil...", "zo stil"),
+        ("m'n moeder", "mn moeder"),
+    ],
+)
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+def test_tokens_drop_single_letters_and_numbers() -> None:
+    assert tokens("2 x per week, a.u.b.") == ["per", "week"]
+
+
+def test_spelling_variants() -> None:
+    assert "stoep" in spelling_variants("sjtoep")
+    assert "boodschappen" in spelling_variants("boodsjappe")
+    assert "mijn" in spelling_variants("mien")
+    assert "vrouw" in spelling_variants("vrauw")
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("boodschappenlijstje", "boodschappen"),
+        ("tuinonderhoud", "tuin"),
+        ("hondenuitlater", "huisdieren"),
+        ("sneeuwruimen", "sneeuw"),
+        ("achtertuintje", "tuin"),
+        ("kattenvoerbakje", "huisdieren"),
+        ("strijkwasje", "huishouden"),
+    ],
+)
+def test_compounds(matcher: CategoryMatcher, text: str, slug: str) -> None:
+    assert top(matcher, text) == slug
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan iemand de hond uit te laten",
+        "wie laat de hond uit",
+        "laat iemand mijn hondje even uit?",
+        "de hond moet uitgelaten worden",
+    ],
+)
+def test_separable_verbs(matcher: CategoryMatcher, text: str) -> None:
+    assert top(matcher, text) == "huisdieren"
+
+
+def test_separable_verb_is_rebuilt(matcher: CategoryMatcher) -> None:
+    # "haal ... op" is rebuilt to "ophalen"; "ruim ... op" to "opruimen".
+    assert top(matcher, "wie haalt mijn medicijnen bij de apotheek op") == "boodschappen"
+    assert top(matcher, "wie ruimt de zolder op") == "sjouwen"
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("zkh afspraak, wie rijdt", "vervoer"),
+        ("boodschappen bij de ah", "boodschappen"),
+        ("wmo aanvragen", "zorgvraag"),
+        ("pc doet raar", "digitaal"),
+    ],
+)
+def test_abbreviations(matcher: CategoryMatcher, text: str, slug: str) -> None:
+    assert top(matcher, text) == slug
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("kan iemand mien boodsjappe doon", "boodschappen"),
+        ("de hoond mot oetgelaote weure", "huisdieren"),
+        ("sjnee op de sjtoep", "sneeuw"),
+        ("mien vrauw kin neet mie kaoke", "maaltijden"),
+        ("kiek ins nao mien gaarde", "tuin"),
+        ("ich bin good allein", "gezelschap"),
+        ("Wer hilft beim Umzug", "sjouwen"),
+        ("can someone walk my dog", "huisdieren"),
+        ("I need a lift to the hospital", "vervoer"),
+    ],
+)
+def test_dialect_german_english(matcher: CategoryMatcher, text: str, slug: str) -> None:
+    assert top(matcher, text) == slug
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("zieknhuis afspraak vervoer nodig", "vervoer"),
+        ("boodschapen", "boodschappen"),
+        ("stofzuiggen", "huishouden"),
+        ("compjuter", "digitaal"),
+        ("grasmaaien", "tuin"),
+        ("eenzaamhijd", "gezelschap"),
+    ],
+)
+def test_typos(matcher: CategoryMatcher, text: str, slug: str) -> None:
+    assert top(matcher, text) == slug
+
+
+def test_strong_cue_beats_weak_cue(matcher: CategoryMatcher) -> None:
+    assert top(matcher, "Oppas voor mijn kat tijdens mijn ziekenhuisopname") == "huisdieren"
+    assert top(matcher, "wie brengt mij naar het ziekenhuis") == "vervoer"
+    # "ziekenhuis" alone is not a transport request.
+    assert matcher.match("ziekenhuis") == []
+
+
+def test_several_needs_give_several_results(matcher: CategoryMatcher) -> None:
+    result = matcher.match("Wie kan boodschappen doen en daarna mijn gras maaien? De hond moet ook uit.")
+    assert {"boodschappen", "tuin", "huisdieren"} <= {slug for slug, _ in result}
+
+
+def test_long_rambling_message_with_one_cue(matcher: CategoryMatcher) -> None:
+    text = (
+        "Goedemiddag, ik ben Truus en ik woon al veertig jaar in Bleijerheide. Mijn man is twee jaar "
+        "geleden overleden en de kinderen wonen in Eindhoven en Rotterdam, die komen niet zo vaak. "
+        "Het gaat eigenlijk best goed met mij, maar sinds de winter is mijn knie slecht. Nu is het "
+        "zo dat de dakgoot vol bladeren zit en het water over de rand loopt."
+    )
+    assert top(matcher, text) == "klussen"
+
+
+@pytest.mark.parametrize("text", ["hallo", "dank je wel!", "ja", "test", "asdf", "👍", "", "   ", "123"])
+def test_out_of_scope(matcher: CategoryMatcher, text: str) -> None:
+    assert matcher.match(text) == []
+
+
+# ---------------------------------------------------------------- places
+
+PLACES_TOML = """
+[[municipality]]
+slug = "landgraaf"
+name = "Landgraaf"
+aliases = ["lgf"]
+  [[municipality.area]]
+  slug = "ubach-over-worms"
+  name = "Ubach over Worms"
+  kind = "wijk"
+  aliases = ["uow", "ubach"]
+    [[municipality.area.buurt]]
+    slug = "eikske"
+    name = "Eikske"
+    aliases = ["eikse"]
+  [[municipality.area]]
+  slug = "schaesberg"
+  name = "Schaesberg"
+  kind = "wijk"
+
+[[municipality]]
+slug = "kerkrade"
+name = "Kerkrade"
+  [[municipality.area]]
+  slug = "bleijerheide"
+  name = "Bleijerheide"
+  kind = "wijk"
+  aliases = ["bleyerheide"]
+"""
+
+
+@pytest.fixture(scope="module")
+def small_places(tmp_path_factory: pytest.TempPathFactory) -> PlaceMatcher:
+    path = tmp_path_factory.mktemp("places") / "neighbourhoods.toml"
+    path.write_text(PLACES_TOML, encoding="utf-8")
+    return PlaceMatcher.from_file(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("UOW", "ubach-over-worms"),
+        ("ik woon in Ubach over Worms", "ubach-over-worms"),
+        ("ubachoverworms", "ubach-over-worms"),
+        ("Bleijerheide", "bleijerheide"),
+        ("bleierheide", "bleijerheide"),
+        ("Bleijerhiede", "bleijerheide"),
+        ("eikse", "eikske"),
+        ("Eikske in Ubach over Worms", "eikske"),
+    ],
+)
+def test_places_small_file(small_places: PlaceMatcher, text: str, slug: str) -> None:
+    result = small_places.match(text)
+    assert result and result[0][0] == slug, result
+
+
+def test_municipality_alone_offers_its_areas_lower(small_places: PlaceMatcher) -> None:
+    result = small_places.match("Landgraaf")
+    assert [slug for slug, _ in result] == ["ubach-over-worms", "schaesberg"]
+    assert all(score < POSSIBLE + 10 for _, score in result)
+
+
+def test_places_nothing(small_places: PlaceMatcher) -> None:
+    assert small_places.match("hallo") == []
+    assert small_places.match("") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("UOW", "ubach-over-worms"),
+        ("kunrade", "kunrade"),
+        ("kunraad", "kunrade"),
+        ("bleijerheide", "bleijerheide"),
+        ("Bleyerheide", "bleijerheide"),
+        ("eikse", "eikske"),
+        ("ik woon in heerlerhiede", "heerlerheide"),
+        ("Hoensbroek, Mariarade", "mariarade"),
+    ],
+)
+def test_places_real_file(text: str, slug: str) -> None:
+    path = ROOT / "data" / "neighbourhoods.toml"
+    if not path.exists():
+        pytest.skip("data/neighbourhoods.toml not there yet")
+    result = default_place_matcher().match(text)
+    assert result and result[0][0] == slug, result
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_run_match_stdin() -> None:
+    out = io.StringIO()
+    code = run_match([], io.StringIO("kan iemand mijn hond uitlaten\n\nhallo\n"), out)
+    assert code == 0
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(lines) == 2
+    assert lines[0]["text"] == "kan iemand mijn hond uitlaten"
+    assert lines[0]["matches"][0]["category"] == "huisdieren"
+    assert 0 <= lines[0]["matches"][0]["score"] <= 100
+    assert lines[1] == {"text": "hallo", "matches": []}
+
+
+def test_run_match_args_keeps_unicode() -> None:
+    out = io.StringIO()
+    assert run_match(["sneeuw", "op", "de", "stoep", "bij", "Café", "Überlast"], io.StringIO(""), out) == 0
+    line = out.getvalue()
+    assert line.count("\n") == 1
+    assert "Überlast" in line
+    assert json.loads(line)["matches"][0]["category"] == "sneeuw"
