@@ -47,12 +47,15 @@ def load_neighbourhoods(session: Session, path: Path) -> int:
 
 
 def _place(entry: dict, municipality_slug: str, parent: str | None) -> Neighbourhood:
+    latitude, longitude = entry.get("location", (None, None))
     return Neighbourhood(
         slug=entry["slug"],
         name=entry["name"],
         kind=entry.get("kind", "kern"),
         municipality_slug=municipality_slug,
         parent_slug=parent,
+        latitude=latitude,
+        longitude=longitude,
     )
 
 

@@ -7,6 +7,7 @@ import re
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import ConversationHandler
 
+from bot.answers import is_dont_know, is_no
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
 from bot.flows.states import CALLBACK_PHONE, CALLBACK_TIME
@@ -42,6 +43,8 @@ async def receive_phone(update: Update, context: BotContext) -> str:
         phone = message.contact.phone_number
     elif message.text and PHONE.match(message.text.strip()):
         phone = message.text.strip()
+    elif message.text and (is_dont_know(message.text) or is_no(message.text)):
+        phone = ""  # We can still write to them here in Telegram.
     else:
         await message.reply_text(_("Druk op de knop 'Deel mijn nummer', of typ uw telefoonnummer."))
         return CALLBACK_PHONE
@@ -55,13 +58,30 @@ async def receive_phone(update: Update, context: BotContext) -> str:
 
 
 async def choose_time(update: Update, context: BotContext) -> int | str:
-    """Store the call-back and tell the resident when to expect the call."""
+    """A morning/afternoon button."""
     query = update.callback_query
     await query.answer()
     part = query.data.removeprefix("call:")
-    phone = context.user_data.get(PHONE_KEY)
-    if part not in PARTS_OF_DAY or phone is None:
+    if part not in PARTS_OF_DAY or PHONE_KEY not in context.user_data:
         return CALLBACK_TIME
+    return await finish(update, context, part)
+
+
+async def type_time(update: Update, context: BotContext) -> int | str:
+    """A typed answer to "when can we call": morning, afternoon, or anything else means any time."""
+    text = update.effective_message.text.lower()
+    _ = context._
+    part = "any"
+    if _("Ochtend").lower() in text or "morning" in text:
+        part = "morning"
+    elif _("Middag").lower() in text or "afternoon" in text:
+        part = "afternoon"
+    return await finish(update, context, part)
+
+
+async def finish(update: Update, context: BotContext, part: str) -> int:
+    """Store the call-back and tell the resident when to expect it."""
+    phone = context.user_data.get(PHONE_KEY) or None
     _ = context._
     runtime = context.runtime
     reason = context.user_data.pop("draft", {}).get("details", "")
@@ -77,8 +97,12 @@ async def choose_time(update: Update, context: BotContext) -> int | str:
             reason=reason,
         )
     context.user_data.pop(PHONE_KEY, None)
-    text = _("Wij bellen u op {day} {part}. U hoeft verder niets te doen.").format(
-        day=_.day(day), part=_(PARTS_OF_DAY[part][0])
-    )
-    await query.edit_message_text("📞 " + text)
+    if phone is None:
+        text = _("Een coördinator stuurt u op {day} een bericht, hier in Telegram.")
+    elif part == "any":
+        text = _("Wij bellen u op {day}.")
+    else:
+        text = _("Wij bellen u op {day} {part}.")
+    text = text.format(day=_.day(day), part=_(PARTS_OF_DAY[part][0])) + " " + _("U hoeft verder niets te doen.")
+    await update.effective_chat.send_message("📞 " + text)
     return ConversationHandler.END

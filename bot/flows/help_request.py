@@ -7,12 +7,14 @@ from datetime import date
 from telegram import Update
 from telegram.ext import ConversationHandler
 
+from bot.answers import is_dont_know, is_no, is_yes
 from bot.context import BotContext
 from bot.dates import WHEN_CHOICES, date_for_choice, local_today, parse_date
 from bot.flows.call_back import ask_phone
 from bot.flows.keyboards import button_rows
 from bot.flows.place_picker import ask_place, place_from_callback, place_from_text, remember_place
 from bot.flows.states import ASK_CATEGORY, ASK_CONFIRM, ASK_DETAILS, ASK_PLACE, ASK_WHEN
+from bot.handlers.limits import over_daily_limit
 from bot.matching import CONFIDENT
 from bot.render import WHEN_LABELS, category_label, summary
 from bot.services.catalogue import all_categories
@@ -47,12 +49,18 @@ async def ask_open_question(update: Update, context: BotContext) -> str:
 async def start_help(update: Update, context: BotContext) -> str:
     """`/hulp`: start a fresh request."""
     context.user_data[DRAFT] = {}
+    if await over_daily_limit(update, context):
+        return ConversationHandler.END
     return await ask_open_question(update, context)
 
 
 async def understand_text(update: Update, context: BotContext) -> str:
     """Free text: guess the category, confirm the guess or offer the close calls."""
     text = update.effective_message.text.strip()
+    if is_dont_know(text):
+        return await ask_phone(update, context)
+    if await over_daily_limit(update, context):
+        return ConversationHandler.END
     draft = context.user_data[DRAFT] = {"details": text}
     found = parse_date_in_sentence(text, _today(context), context._.locale)
     if found:
@@ -70,6 +78,7 @@ async def understand_text(update: Update, context: BotContext) -> str:
             category=category_label(categories[top_slug], _)
         )
         options = [("✅ " + _("Ja"), f"cat:{top_slug}")]
+        draft["suggested"] = top_slug
     else:
         text = _("Waar zoekt u hulp bij? Kies wat het beste past.")
         options = [(category_label(categories[slug], _), f"cat:{slug}") for slug, _score in matches[:3]]
@@ -121,6 +130,26 @@ DAY_WORDS = frozenset(
 )
 
 
+async def answer_category(update: Update, context: BotContext) -> str:
+    """Typed text while a category is asked: "ja"/"nee" to a suggestion, else read it as a new request."""
+    text = update.effective_message.text
+    suggested = _draft(context).get("suggested")
+    if suggested and is_yes(text):
+        return await take_category(update, context, suggested)
+    if is_no(text):
+        return await ask_open_question(update, context)
+    return await understand_text(update, context)
+
+
+async def take_category(update: Update, context: BotContext, slug: str) -> str:
+    with context.session() as session:
+        category = session.get(Category, slug)
+    if category is None:
+        return await ask_open_question(update, context)
+    _draft(context)["category"] = category.slug
+    return await next_question(update, context)
+
+
 async def choose_category(update: Update, context: BotContext) -> str:
     """A category button: take it, show all, or hand over to a call-back."""
     query = update.callback_query
@@ -167,7 +196,9 @@ async def choose_place(update: Update, context: BotContext) -> str:
 
 
 async def type_place(update: Update, context: BotContext) -> str:
-    """A typed neighbourhood name during a request."""
+    """A typed neighbourhood name during a request; not knowing leads to a call-back."""
+    if is_dont_know(update.effective_message.text):
+        return await ask_phone(update, context)
     slug = place_from_text(context, update.effective_message.text)
     name = remember_place(context, update.effective_user.id, slug) if slug else None
     if name is None:
@@ -210,7 +241,7 @@ async def type_when(update: Update, context: BotContext) -> str:
     for kind in WHEN_CHOICES:
         if text == _(WHEN_LABELS[kind]).lower():
             return await _set_when(update, context, kind, date_for_choice(kind, _today(context)))
-    if any(word in text for word in ("weet", "know", "weiß", "egal", "maakt")):
+    if is_dont_know(text) or any(word in text for word in ("egal", "maakt niet uit", "whenever")):
         return await _set_when(update, context, "any", None)
     found = parse_date(text, _today(context), _.locale)
     if found is None:
@@ -240,7 +271,8 @@ async def ask_details(update: Update, context: BotContext) -> str:
 async def type_details(update: Update, context: BotContext) -> str:
     draft = _draft(context)
     extra = update.effective_message.text.strip()
-    draft["details"] = "\n".join(part for part in (draft.get("details", ""), extra) if part)
+    if not (is_dont_know(extra) or is_no(extra)):
+        draft["details"] = "\n".join(part for part in (draft.get("details", ""), extra) if part)
     draft["details_done"] = True
     return await next_question(update, context)
 
@@ -284,6 +316,9 @@ async def confirm(update: Update, context: BotContext) -> int:
     draft = context.user_data.pop(DRAFT, {})
     if query.data != "send:yes" or "category" not in draft:
         await query.edit_message_text(_("Uw vraag is niet verstuurd. Typ gerust een nieuwe vraag."))
+        return ConversationHandler.END
+    if await over_daily_limit(update, context):
+        await query.edit_message_reply_markup(None)
         return ConversationHandler.END
     runtime = context.runtime
     with context.session() as session:

@@ -15,7 +15,11 @@ from bot.services.people import coordinators_for
 from bot.services.requests import contact_html, locale_of
 from db.models import InboxItem, Neighbourhood, User
 
-PARTS_OF_DAY = {"morning": (N_("in de ochtend"), 12), "afternoon": (N_("in de middag"), 17)}
+PARTS_OF_DAY = {
+    "morning": (N_("in de ochtend"), 12),
+    "afternoon": (N_("in de middag"), 17),
+    "any": (N_("de hele dag"), 17),
+}
 
 
 def call_day(now_utc: datetime, part: str, settings: Settings) -> date:
@@ -32,15 +36,16 @@ def request_call_back(
     session: Session,
     *,
     user: User,
-    phone: str,
+    phone: str | None,
     part: str,
     now: datetime,
     settings: Settings,
     reason: str = "",
 ) -> tuple[InboxItem, date]:
     """Store the call-back in the inbox and tell the coordinators, in one transaction."""
-    user.phone = phone
-    session.add(user)
+    if phone:
+        user.phone = phone
+        session.add(user)
     place = session.get(Neighbourhood, user.neighbourhood_slug) if user.neighbourhood_slug else None
     municipality = place.municipality_slug if place else None
     day = call_day(now, part, settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from math import cos, hypot, radians
 
 from sqlmodel import Session, select
 
@@ -67,3 +68,18 @@ def linked_neighbourhoods(session: Session, chat_id: int) -> list[Neighbourhood]
     """The neighbourhoods a group is linked to."""
     query = select(Neighbourhood).join(GroupLink, GroupLink.neighbourhood_slug == Neighbourhood.slug)
     return list(session.exec(query.where(GroupLink.chat_id == chat_id)))
+
+
+def nearest_neighbourhood(session: Session, latitude: float, longitude: float) -> Neighbourhood | None:
+    """The neighbourhood whose centre is closest to a shared location (within about 15 km)."""
+    scale = cos(radians(latitude))
+    candidates = session.exec(select(Neighbourhood).where(Neighbourhood.latitude.is_not(None)))
+    best = min(
+        candidates,
+        key=lambda place: (place.latitude - latitude) ** 2 + ((place.longitude - longitude) * scale) ** 2,
+        default=None,
+    )
+    if best is None:
+        return None
+    distance_km = 111 * hypot(best.latitude - latitude, (best.longitude - longitude) * scale)
+    return best if distance_km <= 15 else None

@@ -1,0 +1,56 @@
+"""Typed answers where a button was expected: yes, no, "I don't know", in Dutch, English, German and dialect."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz, process
+
+_YES = ("ja", "jawel", "jazeker", "klopt", "dat klopt", "goed", "ok", "oke", "prima", "yes", "yep", "sure", "jo", "jao")
+_NO = ("nee", "neen", "nein", "no", "nope", "klopt niet", "dat klopt niet", "neet", "nae")
+_DONT_KNOW = (
+    "weet ik niet",
+    "ik weet het niet",
+    "weet niet",
+    "geen idee",
+    "geen flauw idee",
+    "ik snap het niet",
+    "begrijp het niet",
+    "help",
+    "i dont know",
+    "dont know",
+    "no idea",
+    "weiss nicht",
+    "ich weiss nicht",
+    "keine ahnung",
+    "wees neet",
+    "ich wees neet",
+    "weet neet",
+)
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    text = text.replace("ß", "ss")
+    return re.sub(r"[^a-z ]+", " ", text).strip()
+
+
+def _is(text: str, phrases: tuple[str, ...], cutoff: int) -> bool:
+    cleaned = _normalise(text)
+    if not cleaned or len(cleaned) > 40:
+        return False
+    return process.extractOne(cleaned, phrases, scorer=fuzz.ratio, score_cutoff=cutoff) is not None
+
+
+def is_yes(text: str) -> bool:
+    return _is(text, _YES, 85)
+
+
+def is_no(text: str) -> bool:
+    return _is(text, _NO, 85)
+
+
+def is_dont_know(text: str) -> bool:
+    """ "weet ik niet", "geen idee", "keine Ahnung", "wees neet" and their typos."""
+    return _is(text, _DONT_KNOW, 80)

@@ -1,0 +1,76 @@
+"""Other kinds of messages in a private chat: voice and photos, a shared location, stickers."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.flows.keyboards import button_rows
+from bot.flows.place_picker import remember_place
+from bot.flows.welcome import show_menu
+from bot.services.media import forward_to_inbox
+from bot.services.places import nearest_neighbourhood
+from db.models import User
+
+LOCATION_CALLBACK = r"^loc:[a-z0-9-]{1,60}$"
+
+
+async def forward_media(update: Update, context: BotContext) -> None:
+    """A voice message or photo: a coordinator gets it and calls back."""
+    message = update.effective_message
+    kind = next(
+        (kind for kind in ("voice", "photo", "video", "audio", "document") if getattr(message, kind, None)), "voice"
+    )
+    runtime = context.runtime
+    with context.session() as session:
+        user = session.get(User, update.effective_user.id)
+        forward_to_inbox(
+            session,
+            user=user,
+            kind=kind,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            now=runtime.clock.now(),
+            settings=runtime.settings,
+        )
+    _ = context._
+    await message.reply_text(
+        "🙏 " + _("Dank u. Een medewerker luistert of kijkt ernaar. We bellen u terug."),
+        reply_markup=button_rows([("📞 " + _("Bel mij terug"), "menu:callme")]),
+    )
+
+
+async def suggest_place(update: Update, context: BotContext) -> None:
+    """A shared location: suggest the nearest neighbourhood, to confirm with one button."""
+    location = update.effective_message.location
+    _ = context._
+    with context.session() as session:
+        place = nearest_neighbourhood(session, location.latitude, location.longitude)
+    if place is None:
+        await update.effective_message.reply_text(
+            _("Deze plek ligt niet in Parkstad. Typ de naam van uw wijk of dorp.")
+        )
+        return
+    options = [("✅ " + _("Ja"), f"loc:{place.slug}"), ("🏘️ " + _("Nee, iets anders"), "menu:place")]
+    await update.effective_message.reply_text(
+        "📍 " + _("Woont u in {place}?").format(place=escape(place.name)), reply_markup=button_rows(options, per_row=2)
+    )
+
+
+async def confirm_place(update: Update, context: BotContext) -> None:
+    """The "Ja" under a suggested neighbourhood."""
+    query = update.callback_query
+    await query.answer()
+    name = remember_place(context, update.effective_user.id, query.data.removeprefix("loc:"))
+    if name is None:
+        return
+    await query.edit_message_text("📍 " + context._("Dank u. U woont in {place}.").format(place=escape(name)))
+    await show_menu(update, context)
+
+
+async def sticker(update: Update, context: BotContext) -> None:
+    """Stickers get a friendly nudge towards what the bot can do."""
+    await update.effective_message.reply_text("😊 " + context._("Leuk! Typ gerust wat u nodig heeft."))
+    await show_menu(update, context)
