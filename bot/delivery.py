@@ -10,6 +10,8 @@ How a pass works (`OutboxSender.deliver_due`):
    run concurrently (bounded by `concurrency`). Before each call the in-memory rate limiter decides;
    a row the limits do not allow yet, and every later row of its chat, gets `not_before` moved to the
    moment it will be allowed.
+   Each sent row is written at once (`_record_sent`), so a crash in the middle of a pass resends nothing
+   but the calls in flight at that moment.
 3. Record (one transaction): status / not_before / attempts / last_error / sent_at of every leased row
    (one executemany, guarded by the lease value), the cards' message ids, unreachable users;
    `locked_until` back to NULL.
@@ -525,12 +527,13 @@ class OutboxSender:
             raise
         except Exception as error:  # TimedOut, NetworkError (5xx), other TelegramError, anything else
             return self._on_transient(row, chat_id, error)
-        self._sent(row, work)
+        card = None
         if row.ref_kind == "card" and row.ref_id is not None and row.method.startswith("send"):
-            ref = _message_ref(result, chat_id)
-            if ref is not None:
-                work.card_updates[row.ref_id] = ref
-                work.cards[row.ref_id] = ref
+            card = _message_ref(result, chat_id)
+            if card is not None:
+                work.card_updates[row.ref_id] = card
+                work.cards[row.ref_id] = card
+        self._sent(row, work, card)
         return "next"
 
     def _allowed_at(self, chat_id: int, now: datetime) -> datetime:
@@ -547,10 +550,39 @@ class OutboxSender:
 
     # ------------------------------------------------------------------ outcomes
 
-    def _sent(self, row: _Row, work: _Pass) -> None:
+    def _sent(self, row: _Row, work: _Pass, card: tuple[int, int] | None = None) -> None:
         row.status = _SENT
         row.sent_at = self._now()
         work.sent += 1
+        self._record_sent(row, work, card)
+
+    def _record_sent(self, row: _Row, work: _Pass, card: tuple[int, int] | None) -> None:
+        """Write a sent row (and its card's message id) at once, so a crash later in the pass cannot resend it.
+
+        Only a crash between Telegram's answer and this commit can still send the row twice.
+        The end-of-pass record skips the row (it is no longer pending); if this write fails, that record retries.
+        """
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    update(_outbox)
+                    .where(_outbox.c.id == row.id, _outbox.c.locked_until == work.lease, _outbox.c.status == _PENDING)
+                    .values(
+                        status=_SENT,
+                        sent_at=row.sent_at,
+                        attempts=row.attempts,
+                        last_error=row.last_error,
+                        locked_until=None,
+                    )
+                )
+                if card is not None and row.ref_id is not None:
+                    connection.execute(
+                        update(_requests)
+                        .where(_requests.c.id == row.ref_id)
+                        .values(card_chat_id=card[0], card_message_id=card[1])
+                    )
+        except Exception as error:
+            log.warning("outbox row %s: could not record the send yet: %s", row.id, type(error).__name__)
 
     def _fail(self, row: _Row, error: str, chat_id: int | None = None) -> None:
         row.status = _FAILED

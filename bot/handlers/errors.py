@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, RetryAfter
 
 from bot.context import BotContext
 
@@ -18,6 +18,10 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, BadRequest) and "message is not modified" in str(error):
         return
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, RetryAfter):
+        # A flood longer than the rate limiter waits for (bot/rate_limit.py); an apology would be throttled too.
+        log.warning("update %s dropped: Telegram asks to wait (RetryAfter)", update_id)
+        return
     log.error("error while handling update %s: %s", update_id, type(error).__name__, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None or update.effective_chat.type != "private":
         return
