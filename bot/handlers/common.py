@@ -1,4 +1,4 @@
-"""Runs before every other handler: drop repeated updates, remember the user, pick the language."""
+"""Runs before every other handler: drop repeated updates, remember the user, pick the language, stop floods."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
+from bot.handlers.limits import stop_flooding
 from bot.i18n import resolve_locale
+from bot.services.idempotency import callback_key
 from bot.services.people import upsert_user
 from db.models import ProcessedUpdate
 
@@ -23,6 +25,8 @@ async def prepare_update(update: Update, context: BotContext) -> None:
     user = update.effective_user
     with context.session() as session:
         session.add(ProcessedUpdate(update_id=update.update_id, processed_at=now))
+        if update.callback_query is not None:  # the same press in another update counts once
+            session.add(ProcessedUpdate(update_id=callback_key(update.callback_query.id), processed_at=now))
         try:
             session.flush()
         except IntegrityError:
@@ -44,3 +48,4 @@ async def prepare_update(update: Update, context: BotContext) -> None:
         locale = resolve_locale(record.chosen_locale, record.telegram_locale, context.runtime.settings.default_locale)
         session.commit()
     context.use_locale(locale)
+    await stop_flooding(update, context)

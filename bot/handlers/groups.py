@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, ChatMemberUpdated, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
+from bot.services.introductions import first_introduction
 from bot.services.people import is_coordinator
-from bot.services.places import areas_of, link_group, municipalities
+from bot.services.places import areas_of, link_group, linked_neighbourhoods, municipalities
 from db.models import Coordinator, Neighbourhood
 
 log = logging.getLogger(__name__)
@@ -23,15 +25,18 @@ async def link_command(update: Update, context: BotContext) -> None:
     user = update.effective_user
     with context.session() as session:
         coordinator = session.get(Coordinator, user.id)
+        linked = bool(linked_neighbourhoods(session, update.effective_chat.id))
         options = [
             (place.name, f"lnkm:{place.slug}")
             for place in municipalities(session)
             if coordinator and coordinator.municipality_slug in (None, place.slug)
         ]
     if not options:
-        await update.effective_message.reply_text(
-            _("Sorry, alleen een coördinator kan deze groep aan een wijk koppelen.")
-        )
+        # In a group that is not linked the bot only ever says its one hello (see `bot_added`).
+        if linked:
+            await update.effective_message.reply_text(
+                _("Sorry, alleen een coördinator kan deze groep aan een wijk koppelen.")
+            )
         return
     await update.effective_message.reply_text(
         "🔗 " + _("Aan welke gemeente hoort deze groep?"), reply_markup=button_rows(options, per_row=2)
@@ -72,9 +77,7 @@ async def link_callback(update: Update, context: BotContext) -> None:
         place=place.name
     )
     if not await _bot_can_manage_members(context, chat.id):
-        text += "\n\n⚠️ " + _(
-            "Maak mij beheerder van deze groep. Geef mij het recht om leden uit te nodigen."
-        )
+        text += "\n\n⚠️ " + _("Maak mij beheerder van deze groep. Geef mij het recht om leden uit te nodigen.")
     await query.edit_message_text(text)
 
 
@@ -88,19 +91,23 @@ async def _bot_can_manage_members(context: BotContext, chat_id: int) -> bool:
 
 
 async def bot_added(update: Update, context: BotContext) -> None:
-    """Added to a group: explain `/koppel` to a coordinator, or say once that a coordinator is needed."""
+    """Added to a group: explain `/koppel` to a coordinator, or say once per group that a coordinator is needed."""
     change: ChatMemberUpdated = update.my_chat_member
     was_in = change.old_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
     is_in = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
-    if was_in or not is_in:
+    if was_in or not is_in or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
         return
     _ = context.group_translator()
     with context.session() as session:
         by_coordinator = is_coordinator(session, change.from_user.id)
+        # A coordinator is told how to go on each time; anyone else hears the hello once per group.
+        first_time = first_introduction(session, chat_id=change.chat.id, now=context.runtime.clock.now())
     if by_coordinator:
         text = _("Hallo! Typ /koppel om deze groep aan een wijk te koppelen.")
-    else:
+    elif first_time:
         text = _(
             "Hallo! Ik help buren elkaar te helpen. Een coördinator moet mij eerst aan een wijk koppelen met /koppel."
         )
+    else:
+        return
     await context.bot.send_message(change.chat.id, text)

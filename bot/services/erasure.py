@@ -1,0 +1,171 @@
+"""Privacy (AVG): forget a user on request, and anonymise closed requests after the retention period.
+
+What stays is what statistics need: category, neighbourhood, dates and status of a request. What goes is
+everything that points to a person: names, usernames, phone numbers, the resident's own words, and the
+link between a request and its resident.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot.config import Settings
+from bot.dates import local_now
+from bot.i18n import translator
+from bot.services.limits import forget_counts
+from bot.services.outbox import enqueue_card_edit, enqueue_message
+from bot.services.requests import cancel_timers, locale_of
+from db.models import (
+    HelpRequest,
+    InboxItem,
+    Outbox,
+    RequestStatus,
+    Timer,
+    User,
+    Volunteer,
+    VolunteerArea,
+    VolunteerStatus,
+)
+
+OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.CLAIMED, RequestStatus.ESCALATED)
+CLOSED_STATUSES = (RequestStatus.DONE, RequestStatus.CANCELLED, RequestStatus.REFERRED)
+RETENTION_KIND = "retention"
+RETENTION_HOUR = 3  # local time: the quietest moment of the night
+RETENTION_BATCH = 500
+
+
+def forget_user(session: Session, *, user_id: int, now: datetime, settings: Settings) -> int:
+    """Erase a user's personal data at once; cancel and redact their open requests. Returns how many."""
+    user = session.get(User, user_id)
+    if user is None:
+        return 0
+    cancelled = 0
+    for request in session.exec(
+        select(HelpRequest).where(HelpRequest.resident_id == user_id, HelpRequest.status.in_(OPEN_STATUSES))
+    ).all():
+        cancelled += _withdraw(session, request=request, now=now, settings=settings)
+    session.exec(
+        update(HelpRequest)
+        .where(HelpRequest.resident_id == user_id)
+        .values(details="", on_behalf_name=None, resident_id=None, anonymised_at=now)
+    )
+    # As a helper they stay counted, but no longer by name.
+    session.exec(
+        update(HelpRequest)
+        .where(HelpRequest.claimed_by == user_id, HelpRequest.status.in_(CLOSED_STATUSES))
+        .values(claimed_by=None)
+    )
+    for item in session.exec(select(InboxItem).where(InboxItem.user_id == user_id)).all():
+        item.details, item.note, item.user_id = {}, "", None
+        if item.status == "open":
+            item.status, item.closed_at = "closed", now
+        session.add(item)
+    volunteer = session.get(Volunteer, user_id)
+    if volunteer is not None:
+        volunteer.status = VolunteerStatus.STOPPED
+        volunteer.categories, volunteer.availability = [], []
+        session.add(volunteer)
+        for area in session.exec(select(VolunteerArea).where(VolunteerArea.volunteer_id == user_id)).all():
+            session.delete(area)
+    forget_counts(session, user_id=user_id)
+    user.first_name, user.username, user.phone = "", None, None
+    user.neighbourhood_slug, user.activity_news = None, False
+    user.forgotten_at = now
+    session.add(user)
+    session.commit()
+    return cancelled
+
+
+def _withdraw(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> int:
+    """Cancel one open request of a forgotten resident; redact its card, tell its helper."""
+    was_claimed_by = request.claimed_by if request.status == RequestStatus.CLAIMED else None
+    result = session.exec(
+        update(HelpRequest)
+        .where(HelpRequest.id == request.id, HelpRequest.status.in_(OPEN_STATUSES))
+        .values(status=RequestStatus.CANCELLED, closed_at=now)
+    )
+    if result.rowcount != 1:
+        return 0
+    cancel_timers(session, request_id=request.id, kinds=("bump", "escalate"), now=now)
+    card_chat_id = request.card_chat_id or _queued_card_chat(session, request.id)
+    if card_chat_id is not None:
+        _ = translator(settings.default_locale)
+        enqueue_card_edit(
+            session,
+            request_id=request.id,
+            chat_id=card_chat_id,
+            text="🗑️ " + _("Deze vraag is ingetrokken. Dank u wel!"),
+            now=now,
+            reply_markup=None,
+        )
+    if was_claimed_by is not None:
+        _ = locale_of(session.get(User, was_claimed_by), settings)
+        text = _("De bewoner heeft vraag #{number} ingetrokken. U hoeft niet meer te helpen.").format(number=request.id)
+        text += " " + _("Wis de gegevens van de bewoner die u van mij kreeg.")
+        enqueue_message(session, chat_id=was_claimed_by, text="ℹ️ " + text, now=now)
+    return 1
+
+
+def _queued_card_chat(session: Session, request_id: int) -> int | None:
+    """The group a request's card is queued for, when it was not sent yet."""
+    query = select(Outbox.chat_id).where(
+        Outbox.ref_kind == "card", Outbox.ref_id == request_id, Outbox.method == "sendMessage"
+    )
+    return session.exec(query.limit(1)).first()
+
+
+def anonymise_expired(session: Session, *, now: datetime, settings: Settings) -> int:
+    """Anonymise closed requests (and closed inbox items) older than the retention period."""
+    cutoff = now - timedelta(days=settings.retention_days)
+    closed_moment = func.coalesce(HelpRequest.closed_at, HelpRequest.done_at, HelpRequest.created_at)
+    result = session.exec(
+        update(HelpRequest)
+        .where(
+            HelpRequest.anonymised_at.is_(None),
+            HelpRequest.status.in_(CLOSED_STATUSES),
+            closed_moment < cutoff,
+        )
+        .values(details="", on_behalf_name=None, resident_id=None, anonymised_at=now)
+    )
+    items = session.exec(
+        select(InboxItem)
+        .where(InboxItem.closed_at.is_not(None), InboxItem.closed_at < cutoff)
+        .where(or_(InboxItem.user_id.is_not(None), InboxItem.note != ""))
+        .limit(RETENTION_BATCH)
+    ).all()
+    for item in items:
+        item.details, item.note, item.user_id = {}, "", None
+        session.add(item)
+    return result.rowcount + len(items)
+
+
+def next_retention_run(now: datetime, settings: Settings) -> datetime:
+    """The next night at RETENTION_HOUR, local time, in UTC."""
+    local = local_now(now, settings.time_zone)
+    day = local.date() if local.hour < RETENTION_HOUR else local.date() + timedelta(days=1)
+    return datetime.combine(day, time(RETENTION_HOUR), tzinfo=settings.time_zone).astimezone(now.tzinfo)
+
+
+def schedule_retention(session: Session, *, now: datetime, settings: Settings) -> None:
+    """Make sure one nightly retention timer is armed (safe to call from every process at start-up)."""
+    pending = select(func.count()).where(Timer.kind == RETENTION_KIND, Timer.fired_at.is_(None))
+    if session.exec(pending).one():
+        return
+    # The due time is the same for every process, so the unique (kind, ref_id, due_at) keeps one.
+    try:
+        with session.begin_nested():
+            session.add(Timer(kind=RETENTION_KIND, ref_id=0, due_at=next_retention_run(now, settings)))
+    except IntegrityError:  # another process armed it first
+        return
+    session.commit()
+
+
+def retention(session: Session, timer: Timer, now: datetime, settings: Settings) -> bool:
+    """The nightly timer: anonymise what expired, then arm the next night."""
+    anonymise_expired(session, now=now, settings=settings)
+    session.add(Timer(kind=RETENTION_KIND, ref_id=0, due_at=next_retention_run(now + timedelta(hours=1), settings)))
+    return True

@@ -1,0 +1,182 @@
+"""Privacy (AVG): /privacy explains, /vergeetmij erases at once, retention anonymises, logs hold no personal data."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.services.erasure import RETENTION_KIND, anonymise_expired, schedule_retention
+from bot.services.timers import fire_due_timers
+from db.models import HelpRequest, InboxItem, RequestStatus, Timer, User
+from tests.support.app import World, make_world
+from tests.test_help_loop import ask_for_groceries
+
+
+@pytest.fixture
+async def world(engine, clock, settings):
+    world = make_world(engine, clock, settings)
+    async with world.harness:
+        yield world
+
+
+async def test_privacy_explains_what_why_and_how_long(world: World) -> None:
+    h, anna = world.harness, world.resident
+    await h.command(anna, "/privacy")
+    text = h.last_text(anna)
+    for expected in ("Wat bewaren wij?", "Waarom?", "Hoe lang?", "12 maanden", "/vergeetmij"):
+        assert expected in text
+
+
+async def test_saying_no_erases_nothing(world: World) -> None:
+    h, anna = world.harness, world.resident
+    await ask_for_groceries(world)
+    await h.command(anna, "/vergeetmij")
+    assert "wissen" in h.last_text(anna)
+    await h.press(anna, "Nee, niet wissen")
+    assert "niets gewist" in h.last_text(anna)
+    with world.session() as session:
+        assert session.get(User, anna.id).first_name == "Anna"
+        assert session.exec(select(HelpRequest)).one().status == RequestStatus.OPEN
+
+
+async def test_forget_me_erases_the_person_and_redacts_the_open_card(world: World) -> None:
+    h, anna = world.harness, world.resident
+    await ask_for_groceries(world, "kan iemand morgen mijn boodschappen doen? bel 06-12345678")
+    await world.deliver()
+    assert any("Ik help" in label for label in h.buttons(world.group_id))
+
+    await h.command(anna, "/vergeetmij")
+    await h.press(anna, "Ja, wis alles")
+    assert "gewist" in h.last_text(anna) and "open vraag is gestopt" in h.last_text(anna)
+    with world.session() as session:
+        user = session.get(User, anna.id)
+        assert (user.first_name, user.username, user.phone, user.neighbourhood_slug) == ("", None, None, None)
+        assert user.forgotten_at is not None
+        request = session.exec(select(HelpRequest)).one()
+        assert request.status == RequestStatus.CANCELLED and request.details == ""
+        assert request.resident_id is None and request.anonymised_at is not None
+        assert request.category_slug and request.neighbourhood_slug == "klimmen"  # kept for statistics
+        assert session.exec(select(Timer).where(Timer.kind == "bump", Timer.fired_at.is_(None))).all() == []
+
+    await world.deliver()
+    card = h.last_text(world.group_id)
+    assert "ingetrokken" in card and "boodschappen" not in card.lower()
+    assert not any("Ik help" in label for label in h.buttons(world.group_id))
+
+
+async def test_forget_me_before_the_card_was_sent_still_redacts_it(world: World) -> None:
+    h, anna = world.harness, world.resident
+    await ask_for_groceries(world)
+    await h.command(anna, "/vergeetmij")
+    await h.press(anna, "Ja, wis alles")
+    await world.deliver()
+    assert "ingetrokken" in h.last_text(world.group_id)
+    assert not any("Ik help" in label for label in h.buttons(world.group_id))
+
+
+async def test_forget_me_tells_the_helper_of_a_claimed_request(world: World) -> None:
+    h, anna = world.harness, world.resident
+    await ask_for_groceries(world)
+    await world.deliver()
+    await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
+    await world.deliver()
+    await h.command(anna, "/vergeetmij")
+    await h.press(anna, "Ja, wis alles")
+    await world.deliver()
+    assert "ingetrokken" in h.last_text(world.volunteer)
+    assert "Wis de gegevens" in h.last_text(world.volunteer)
+
+
+async def test_forget_me_erases_a_call_back_from_the_inbox(world: World) -> None:
+    h, anna = world.harness, world.resident
+    with world.session() as session:
+        session.add(
+            InboxItem(
+                kind="callback",
+                user_id=anna.id,
+                details={"reason": "ik ben gevallen", "part": "morning"},
+                created_at=world.clock.now(),
+            )
+        )
+        session.commit()
+    await h.command(anna, "/vergeetmij")
+    await h.press(anna, "Ja, wis alles")
+    with world.session() as session:
+        item = session.exec(select(InboxItem)).one()
+        assert item.user_id is None and item.details == {} and item.status == "closed"
+
+
+async def test_retention_anonymises_closed_requests_after_the_period(world: World, settings) -> None:
+    await ask_for_groceries(world)
+    now = world.clock.now()
+    with world.session() as session:
+        old = session.exec(select(HelpRequest)).one()
+        old.status, old.closed_at = RequestStatus.DONE, now
+        fresh = HelpRequest(
+            resident_id=world.resident.id,
+            category_slug=old.category_slug,
+            neighbourhood_slug="klimmen",
+            details="nog niet oud",
+            status=RequestStatus.DONE,
+            created_at=now + timedelta(days=300),
+            closed_at=now + timedelta(days=300),
+        )
+        still_open = HelpRequest(
+            resident_id=world.resident.id,
+            category_slug=old.category_slug,
+            neighbourhood_slug="klimmen",
+            details="loopt nog",
+            created_at=now,
+        )
+        session.add_all([old, fresh, still_open])
+        session.commit()
+        schedule_retention(session, now=now, settings=settings)
+        schedule_retention(session, now=now, settings=settings)  # every process calls it at start-up
+        assert len(session.exec(select(Timer).where(Timer.kind == RETENTION_KIND)).all()) == 1
+
+    world.clock.advance(timedelta(days=settings.retention_days, hours=1))
+    with world.session() as session:
+        fire_due_timers(session, now=world.clock.now(), settings=settings)
+    with world.session() as session:
+        by_details = {r.id: r for r in session.exec(select(HelpRequest))}
+        old_row, fresh_row, open_row = (by_details[i] for i in sorted(by_details))
+        assert old_row.details == "" and old_row.resident_id is None and old_row.anonymised_at is not None
+        assert fresh_row.details == "nog niet oud" and fresh_row.resident_id == world.resident.id
+        assert open_row.details == "loopt nog"
+        timers = session.exec(select(Timer).where(Timer.kind == RETENTION_KIND).order_by(Timer.due_at)).all()
+        assert len(timers) == 2 and timers[0].fired_at is not None and timers[1].fired_at is None
+        assert timers[1].due_at > world.clock.now()
+        assert anonymise_expired(session, now=world.clock.now(), settings=settings) == 0
+
+
+async def test_a_whole_conversation_leaves_no_personal_data_in_the_logs(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Root logger at DEBUG: whatever PTB, httpx, SQLAlchemy and our code log, no name, number or text."""
+    caplog.set_level(logging.DEBUG)
+    secret_text = "Gertrudis Janssen vraagt: kan iemand morgen boodschappen doen? bel 06-98765432"
+    h = world.harness
+    await ask_for_groceries(world, secret_text)
+    await world.deliver()
+    h.api.never_started(world.volunteer.id)  # a path that logs: the claim is undone
+    await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
+    with world.session() as session:
+        from bot.services.people import add_volunteer
+
+        add_volunteer(session, user_id=303, neighbourhoods=["klimmen"], now=world.clock.now())
+        session.commit()
+    from tests.support.updates import make_user
+
+    await h.press(make_user(303, "Hubertus", username="hubertus_k"), "Ik help", chat_id=world.group_id)
+    await world.deliver()
+    assert "Hubertus helpt u" in h.last_text(world.resident)
+
+    assert any(record.name.startswith("bot.") for record in caplog.records), "the logs were not captured"
+    logged = "\n".join(
+        [record.getMessage() + (record.exc_text or "") for record in caplog.records] + [caplog.text]
+    ).lower()
+    for personal in ("gertrudis", "janssen", "98765432", "boodschappen doen", "anna", "hubertus", "piet"):
+        assert personal not in logged, f"{personal!r} was logged"
