@@ -24,6 +24,7 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locales"
 DOMAIN = "messages"
 SOURCE_LOCALE = "nl"
 LOCALES = ("nl", "en", "de")
+DAY_PATTERNS = {"nl": "EEEE d MMMM", "en": "EEEE d MMMM", "de": "EEEE, d. MMMM"}
 
 
 def N_(message: str) -> str:
@@ -72,12 +73,12 @@ class Translator:
 
     def day(self, value: date) -> str:
         """A date as people say it: "dinsdag 24 november"."""
-        return format_date(value, "EEEE d MMMM", locale=self._babel_locale)
+        return format_date(value, DAY_PATTERNS.get(self.locale, "EEEE d MMMM"), locale=self._babel_locale)
 
     def moment(self, value: datetime) -> str:
         """A UTC moment in local time: "dinsdag 24 november om 10:00"."""
         local = value.astimezone(self.time_zone)
-        return self("{day} om {time}").format(
+        return self(N_("{day} om {time}")).format(
             day=self.day(local.date()), time=format_time(local, "HH:mm", locale=self._babel_locale)
         )
 

@@ -10,11 +10,12 @@ from bot.i18n import N_, Translator
 from bot.privacy import redact
 from db.models import Category, HelpRequest, Neighbourhood
 
+ANY_TIME = N_("Maakt niet uit")
 WHEN_LABELS = {
     "today": N_("Vandaag"),
     "tomorrow": N_("Morgen"),
     "week": N_("Deze week"),
-    "any": N_("Maakt niet uit"),
+    "any": ANY_TIME,
 }
 
 
@@ -29,7 +30,7 @@ def when_text(request: HelpRequest, _: Translator) -> str:
     if request.when_kind in WHEN_LABELS:
         label = _(WHEN_LABELS[request.when_kind])
         return f"{label} ({_.day(request.when_date)})" if request.when_date else label
-    return _.day(request.when_date) if request.when_date else _(WHEN_LABELS["any"])
+    return _.day(request.when_date) if request.when_date else _(ANY_TIME)
 
 
 def request_card(
@@ -48,7 +49,7 @@ def request_card(
         lines.append("💬 " + escape(redact(request.details)))
     if helper_name is not None:
         lines.append("")
-        lines.append("✅ " + _("{name} helpt al. Dank je wel!").format(name=escape(helper_name)))
+        lines.append("✅ " + _("{name} helpt al. Dank u wel!").format(name=escape(helper_name)))
         return "\n".join(lines), InlineKeyboardMarkup([])
     lines.append("")
     lines.append(_("Kunt u helpen? Druk op de knop."))

@@ -168,8 +168,7 @@ def test_resolve_locale_default_is_configurable() -> None:
     [
         ("nl", "dinsdag 24 november"),
         ("en", "Tuesday 24 November"),
-        # Babel with the pattern "EEEE d MMMM" for every language (German usage would be "Dienstag, 24. November")
-        ("de", "Dienstag 24 November"),
+        ("de", "Dienstag, 24. November"),
     ],
 )
 def test_day(locale: str, expected: str) -> None:
