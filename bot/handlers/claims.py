@@ -7,10 +7,12 @@ import re
 from html import escape
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
 from bot.context import BotContext
 from bot.render import request_card, summary
+from bot.services.lifecycle import lifecycle_keyboard, show_helper_on_card
 from bot.services.requests import ClaimOutcome, claim_request, confirm_claim, contact_html, undo_claim
 from db.models import Category, HelpRequest, Neighbourhood, User
 
@@ -40,11 +42,16 @@ async def claim(update: Update, context: BotContext) -> None:
             [
                 "🤝 <b>" + _("Dank u wel! U helpt met deze vraag:") + "</b>",
                 summary(request, category, place, _),
+                *(
+                    ["👪 " + _("Voor: {name}").format(name=escape(request.on_behalf_name))]
+                    if request.on_behalf_name
+                    else []
+                ),
                 _("Neem contact op met:") + " " + (contact_html(resident, _) if resident else _("(onbekend)")),
             ]
         )
     try:
-        await context.bot.send_message(volunteer_id, details)
+        await context.bot.send_message(volunteer_id, details, reply_markup=lifecycle_keyboard(request_id, _))
     except (Forbidden, BadRequest) as error:
         log.info(
             "claim of request %s undone: volunteer %s not reachable (%s)",
@@ -65,6 +72,17 @@ async def claim(update: Update, context: BotContext) -> None:
     await query.answer("🙏 " + _("Dank u wel! Ik heb u de gegevens gestuurd."))
     with context.session() as session:
         confirm_claim(session, request=request, volunteer=volunteer, now=runtime.clock.now(), settings=runtime.settings)
+        request = session.get(HelpRequest, request_id)
+        if request.card_message_id != query.message.message_id or request.card_chat_id != query.message.chat.id:
+            # Pressed on a bump or a private offer: the card itself shows the helper too.
+            show_helper_on_card(
+                session, request=request, helper=volunteer, now=runtime.clock.now(), settings=runtime.settings
+            )
+    if query.message.chat.type == ChatType.PRIVATE:
+        await query.edit_message_text(
+            query.message.text_html + "\n\n✅ " + _("U helpt. Dank u wel!"), reply_markup=None
+        )
+        return
     group_text, markup = request_card(
         request, category, place, context.group_translator(), helper_name=volunteer.first_name
     )

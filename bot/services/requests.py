@@ -8,7 +8,7 @@ from enum import StrEnum
 from html import escape
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale, translator
@@ -16,7 +16,8 @@ from bot.render import request_card, summary
 from bot.services.outbox import enqueue_message
 from bot.services.people import coordinators_for, may_help_in
 from bot.services.places import groups_serving
-from db.models import Category, HelpRequest, Neighbourhood, RequestStatus, Timer, User
+from bot.services.timing import arm_timer, hours_for, schedule_day_before_reminder
+from db.models import Category, HelpRequest, InboxItem, Neighbourhood, RequestStatus, Timer, User
 
 CLAIMABLE = (RequestStatus.OPEN, RequestStatus.ESCALATED)
 
@@ -66,6 +67,7 @@ def create_request(
     details: str,
     now: datetime,
     settings: Settings,
+    on_behalf_name: str | None = None,
 ) -> Placement:
     """Store a request and, in the same transaction, queue its card (or the coordinators' message)."""
     category = session.get(Category, category_slug)
@@ -80,6 +82,9 @@ def create_request(
         when_date=when_date,
         details=details.strip()[:1000],
         created_at=now,
+        # Only asked with the person's consent (the flow asks it before the name is kept).
+        on_behalf_name=on_behalf_name.strip()[:100] if on_behalf_name else None,
+        on_behalf_consent=bool(on_behalf_name),
     )
     session.add(request)
     session.flush()
@@ -104,9 +109,10 @@ def create_request(
 
 
 def schedule_reminders(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> None:
-    """Timers for an unclaimed request: a bump in its group, later the coordinators."""
-    session.add(Timer(kind="bump", ref_id=request.id, due_at=now + timedelta(hours=settings.bump_after_hours)))
-    session.add(Timer(kind="escalate", ref_id=request.id, due_at=now + timedelta(hours=settings.escalate_after_hours)))
+    """Timers for an unclaimed request: a bump in its group, later the coordinators (hours per category)."""
+    hours = hours_for(request.category_slug, request.when_kind, settings)
+    arm_timer(session, kind="bump", ref_id=request.id, due_at=now + timedelta(hours=hours.bump))
+    arm_timer(session, kind="escalate", ref_id=request.id, due_at=now + timedelta(hours=hours.escalate))
 
 
 def notify_coordinators(
@@ -115,6 +121,15 @@ def notify_coordinators(
     """Queue a message about a request (a zorgvraag, or one without a group) to its coordinators."""
     category = session.get(Category, request.category_slug)
     place = session.get(Neighbourhood, request.neighbourhood_slug)
+    item = InboxItem(
+        kind="zorgvraag" if not category.for_volunteers else "no_group",
+        municipality_slug=place.municipality_slug,
+        user_id=resident.id,
+        request_id=request.id,
+        created_at=now,
+    )
+    session.add(item)
+    session.flush()
     for coordinator_id in coordinators_for(session, place.municipality_slug):
         _ = locale_of(session.get(User, coordinator_id), settings)
         heading = (
@@ -129,7 +144,7 @@ def notify_coordinators(
                 contact_html(resident, _),
             ]
         )
-        enqueue_message(session, chat_id=coordinator_id, text=text, now=now, ref_kind="inbox", ref_id=request.id)
+        enqueue_message(session, chat_id=coordinator_id, text=text, now=now, ref_kind="inbox", ref_id=item.id)
 
 
 def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
@@ -142,6 +157,8 @@ def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: 
     result = session.exec(
         update(HelpRequest)
         .where(HelpRequest.id == request_id, HelpRequest.status.in_(CLAIMABLE))
+        # A weekly request is first offered to its usual helper only.
+        .where(or_(HelpRequest.preferred_volunteer_id.is_(None), HelpRequest.preferred_volunteer_id == volunteer_id))
         .values(status=RequestStatus.CLAIMED, claimed_by=volunteer_id, claimed_at=now)
     )
     session.commit()
@@ -178,6 +195,7 @@ def confirm_claim(
         )
         enqueue_message(session, chat_id=resident.id, text="🤝 " + text, now=now)
     cancel_timers(session, request_id=request.id, kinds=("bump", "escalate"), now=now)
+    schedule_day_before_reminder(session, request_id=request.id, day=request.when_date, now=now, settings=settings)
     session.commit()
 
 

@@ -1,0 +1,259 @@
+"""The life of a request after its card: claim, release, re-claim, done, feedback, cancel, weekly; and refusals."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from bot.services.requests import create_request
+from db.models import HelpRequest, InboxItem, RequestStatus, Timer, User
+from tests.support.app import World, make_world
+from tests.support.updates import callback, chat_join_request, make_group, make_user
+from tests.test_help_loop import ask_for_groceries
+from tests.test_sign_up import JOEP, approve, sign_up
+
+
+@pytest.fixture
+async def world(engine, clock, settings):
+    world = make_world(engine, clock, settings)
+    async with world.harness:
+        yield world
+
+
+def new_request(world: World, *, details: str = "Boodschappen bij de Jumbo", when_kind: str = "any") -> int:
+    """A request by Anna in Klimmen, straight through the service."""
+    with world.session() as session:
+        anna = session.get(User, world.resident.id) or User(
+            id=world.resident.id, first_name="Anna", created_at=world.clock.now()
+        )
+        anna.neighbourhood_slug = "klimmen"
+        anna.has_private_chat = True
+        session.add(anna)
+        session.commit()
+        placement = create_request(
+            session,
+            resident=anna,
+            category_slug="boodschappen",
+            neighbourhood_slug="klimmen",
+            when_kind=when_kind,
+            when_date=None,
+            details=details,
+            now=world.clock.now(),
+            settings=world.harness.app.bot_data["runtime"].settings,
+        )
+        return placement.request.id
+
+
+def request(world: World, request_id: int) -> HelpRequest:
+    with world.session() as session:
+        return session.get(HelpRequest, request_id)
+
+
+async def forge(world: World, user, data: str, chat_id: int | None = None) -> str:
+    """Press a button with made-up data on the newest message of a chat; the alert text."""
+    h = world.harness
+    message = h.api.messages(chat_id if chat_id is not None else user.id)[-1]
+    await h.process(callback(user, message, data, bot=h.bot))
+    return h.api.calls_to("answerCallbackQuery")[-1].params.get("text", "")
+
+
+async def test_sign_up_to_feedback(world: World) -> None:
+    """sign-up → approval → join → claim → release → re-claim → done → feedback, update by update."""
+    h, piet, anna = world.harness, world.volunteer, world.resident
+    await sign_up(world)
+    await approve(world)
+    await world.deliver()
+    await h.process(chat_join_request(JOEP, make_group(world.group_id, "Klimmen helpt")))
+    assert [c.params["user_id"] for c in h.api.calls_to("approveChatJoinRequest")] == [JOEP.id]
+
+    await ask_for_groceries(world)
+    await world.deliver()
+    assert any("Ik help" in label for label in h.buttons(world.group_id))
+    await h.press(JOEP, "Ik help", chat_id=world.group_id)
+    assert "Anna" in h.last_text(JOEP)
+    assert h.buttons(JOEP) == ["✅ Gedaan", "↩️ Ik kan toch niet"]
+    await world.deliver()
+    assert "Joep helpt u" in h.last_text(anna)
+
+    await h.press(JOEP, "Ik kan toch niet")
+    assert "staat weer open" in h.last_text(JOEP)
+    with world.session() as session:
+        request_id = session.exec(select(HelpRequest.id)).one()
+    assert request(world, request_id).status == RequestStatus.OPEN
+    await world.deliver()
+    assert "wij zoeken iemand anders" in h.last_text(anna)
+    assert "Joep helpt al" not in h.last_text(world.group_id)
+    assert any("Ik help" in label for label in h.buttons(world.group_id))
+    with world.session() as session:
+        bump = session.exec(select(Timer).where(Timer.kind == "bump", Timer.ref_id == request_id)).one()
+        assert bump.fired_at is None
+
+    await h.press(piet, "Ik help", chat_id=world.group_id)
+    assert "Piet helpt al" in h.last_text(world.group_id)
+    await world.deliver()
+    assert "Piet helpt u" in h.last_text(anna)
+    await h.press(piet, "Gedaan")
+    assert "Hoeveel tijd" in h.last_text(piet)
+    await h.press(piet, "1 uur")
+    saved = request(world, request_id)
+    assert saved.status == RequestStatus.DONE and saved.minutes_spent == 60 and saved.done_at is not None
+
+    await world.deliver()
+    assert "Is het gelukt?" in h.last_text(anna)
+    await h.press(anna, "Ja, gelukt")
+    assert request(world, request_id).feedback == "up"
+    await world.deliver()
+    assert "het is gelukt" in h.last_text(piet)
+    assert "elke week" in h.last_text(anna)
+
+
+async def test_thumbs_down_goes_to_the_coordinators(world: World) -> None:
+    h, piet, anna = world.harness, world.volunteer, world.resident
+    request_id = new_request(world)
+    await world.deliver()
+    await h.press(piet, "Ik help", chat_id=world.group_id)
+    await h.press(piet, "Gedaan")
+    await h.press(piet, "Overslaan")
+    assert request(world, request_id).minutes_spent is None
+    await world.deliver()
+    await h.press(anna, "Nee")
+    assert "coördinator neemt contact" in h.last_text(anna)
+    await world.deliver()
+    assert "Niet gelukt" in h.last_text(world.coordinator)
+    with world.session() as session:
+        item = session.exec(select(InboxItem).where(InboxItem.kind == "feedback")).one()
+        assert item.request_id == request_id and item.municipality_slug == "voerendaal"
+    # Once only, and only by the resident.
+    assert "kan niet" in await forge(world, anna, f"fb:{request_id}:up")
+    assert "kan niet" in await forge(world, piet, f"fb:{request_id}:up")
+    assert request(world, request_id).feedback == "down"
+
+
+async def test_invalid_transitions_are_refused(world: World) -> None:
+    h, piet, anna = world.harness, world.volunteer, world.resident
+    joep = make_user(303, "Joep")
+    with world.session() as session:
+        from bot.services.people import add_volunteer
+
+        add_volunteer(session, user_id=joep.id, neighbourhoods=["klimmen"], now=world.clock.now())
+        session.commit()
+    first, second = new_request(world), new_request(world, details="Naar de apotheek")
+    await world.deliver()
+    # "Gedaan" and release on a request nobody claimed.
+    assert "kan niet" in await forge(world, piet, f"done:{first}", chat_id=world.group_id)
+    assert "kan niet" in await forge(world, piet, f"release:{first}", chat_id=world.group_id)
+    assert request(world, first).status == RequestStatus.OPEN
+    # Piet claims the first; Joep cannot finish or release it, nor can Piet touch the second by a forged id.
+    await h.process(callback(piet, h.api.messages(world.group_id)[0], f"claim:{first}", bot=h.bot))
+    assert request(world, first).claimed_by == piet.id
+    assert "kan niet" in await forge(world, joep, f"done:{first}", chat_id=world.group_id)
+    assert "kan niet" in await forge(world, joep, f"release:{first}", chat_id=world.group_id)
+    assert "kan niet" in await forge(world, piet, f"done:{second}")
+    assert "kan niet" in await forge(world, piet, f"mins:{first}:60")
+    assert request(world, first).status == RequestStatus.CLAIMED
+    # Nobody but Anna may cancel; a cancelled request cannot be claimed.
+    assert "kan niet" in await forge(world, piet, f"cancel:{second}:yes")
+    assert "kan niet" in await forge(world, piet, f"cancel:{second}")
+    await h.command(anna, "/mijnvragen")
+    await forge(world, anna, f"cancel:{second}:yes")
+    assert request(world, second).status == RequestStatus.CANCELLED
+    assert "niet meer open" in await forge(world, joep, f"claim:{second}", chat_id=world.group_id)
+    assert "kan niet" in await forge(world, anna, f"cancel:{second}:yes")
+    # Feedback on a request that is not done; a weekly repeat of someone else's request.
+    assert "kan niet" in await forge(world, anna, f"fb:{first}:up")
+    assert "kan niet" in await forge(world, piet, f"again:{first}:yes")
+    # A volunteer of another neighbourhood cannot claim.
+    kees = make_user(404, "Kees")
+    with world.session() as session:
+        from bot.services.people import add_volunteer
+
+        add_volunteer(session, user_id=kees.id, neighbourhoods=["bleijerheide"], now=world.clock.now())
+        session.commit()
+    third = new_request(world, details="Brief posten")
+    await world.deliver()
+    assert "Alleen aangemelde vrijwilligers" in await forge(world, kees, f"claim:{third}", chat_id=world.group_id)
+    assert request(world, third).status == RequestStatus.OPEN
+
+
+async def test_a_paused_volunteer_cannot_claim(world: World) -> None:
+    h, piet = world.harness, world.volunteer
+    request_id = new_request(world)
+    await world.deliver()
+    await h.command(piet, "/aanbod")
+    await h.press(piet, "Even pauzeren")
+    assert "Alleen aangemelde" in await forge(world, piet, f"claim:{request_id}", chat_id=world.group_id)
+
+
+async def test_cancelling_a_claimed_request_tells_the_volunteer_and_closes_the_card(world: World) -> None:
+    h, piet, anna = world.harness, world.volunteer, world.resident
+    request_id = new_request(world)
+    await world.deliver()
+    await h.press(piet, "Ik help", chat_id=world.group_id)
+    await world.deliver()
+    await h.command(anna, "/mijnvragen")
+    assert "Piet helpt u" in h.last_text(anna)
+    await h.press(anna, "Intrekken")
+    await h.press(anna, "Ja, intrekken")
+    assert "Ingetrokken" in h.last_text(anna)
+    await world.deliver()
+    assert "ingetrokken" in h.last_text(piet) and "hoeft niet meer" in h.last_text(piet)
+    assert "ingetrokken" in h.last_text(world.group_id)
+    assert h.buttons(world.group_id) == [] or not any("Ik help" in b for b in h.buttons(world.group_id))
+    with world.session() as session:
+        timers = session.exec(select(Timer).where(Timer.ref_id == request_id)).all()
+        assert all(timer.fired_at is not None for timer in timers)
+    await h.command(anna, "/mijnvragen")
+    assert "Eerdere vragen" in h.last_text(anna)
+
+
+async def test_weekly_help_is_offered_to_the_same_volunteer_first(world: World) -> None:
+    h, piet, anna = world.harness, world.volunteer, world.resident
+    request_id = new_request(world)
+    await world.deliver()
+    await h.press(piet, "Ik help", chat_id=world.group_id)
+    await h.press(piet, "Gedaan")
+    await world.deliver()
+    await h.press(anna, "Ja, gelukt")
+    await h.press(anna, "Ja, elke week")
+    assert "elke week" in h.last_text(anna)
+    cards_before = len(h.api.sent_messages(world.group_id))
+    await world.deliver()
+    assert "elke week hulp" in h.last_text(piet)
+    assert len(h.api.sent_messages(world.group_id)) == cards_before  # the group does not see it yet
+    with world.session() as session:
+        following = session.exec(select(HelpRequest).where(HelpRequest.series_id == request_id)).one()
+        assert following.preferred_volunteer_id == piet.id and following.when_date is not None
+    # Another volunteer cannot take it from under him, even with a forged press.
+    joep = make_user(303, "Joep")
+    with world.session() as session:
+        from bot.services.people import add_volunteer
+
+        add_volunteer(session, user_id=joep.id, neighbourhoods=["klimmen"], now=world.clock.now())
+        session.commit()
+    assert "niet meer open" in await forge(world, joep, f"claim:{following.id}", chat_id=world.group_id)
+    await h.press(piet, "Ik help")
+    assert "U helpt" in h.last_text(piet) or "Gedaan" in h.buttons(piet)[0]
+    assert request(world, following.id).claimed_by == piet.id
+    # Done again: the next week is made by itself.
+    await h.press(piet, "Gedaan")
+    with world.session() as session:
+        assert len(session.exec(select(HelpRequest).where(HelpRequest.series_id == request_id)).all()) == 2
+
+
+async def test_the_usual_helper_can_pass_and_the_group_gets_it(world: World) -> None:
+    h, piet, anna = world.harness, world.volunteer, world.resident
+    new_request(world)
+    await world.deliver()
+    await h.press(piet, "Ik help", chat_id=world.group_id)
+    await h.press(piet, "Gedaan")
+    await world.deliver()
+    await h.press(anna, "Ja, gelukt")
+    await h.press(anna, "Ja, elke week")
+    await world.deliver()
+    await h.press(piet, "Nee, deze keer niet")
+    assert "vragen het aan de groep" in h.last_text(piet)
+    await world.deliver()
+    assert any("Ik help" in label for label in h.buttons(world.group_id))
+    with world.session() as session:
+        following = session.exec(select(HelpRequest).where(HelpRequest.series_id.is_not(None))).one()
+        assert following.preferred_volunteer_id is None
