@@ -1,0 +1,277 @@
+"""`/activiteit`: a coordinator announces an activity, one question per message, then preview and publish."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.context import BotContext
+from bot.dates import local_today
+from bot.flows.keyboards import button_rows
+from bot.handlers.coordinators import refuse, require_coordinator
+from bot.services.activities import (
+    announcement,
+    parse_amount,
+    parse_moment,
+    publish_activity,
+    start_draft,
+    update_draft,
+)
+from bot.services.coordinators import coordinates
+from bot.services.places import areas_of, municipalities
+from db.models import Activity
+
+ACT_MUNICIPALITY = "act_municipality"
+ACT_TITLE = "act_title"
+ACT_DESCRIPTION = "act_description"
+ACT_WHEN = "act_when"
+ACT_PLACE = "act_place"
+ACT_AREA = "act_area"
+ACT_CAPACITY = "act_capacity"
+ACT_COST = "act_cost"
+ACT_PREVIEW = "act_preview"
+ACTIVITY = "activity_id"
+MAX_TEXT = 500
+
+
+def _today(context: BotContext) -> date:
+    return local_today(context.runtime.clock.now(), context.runtime.settings.time_zone)
+
+
+def _update(context: BotContext, user_id: int, **fields) -> Activity | None:
+    with context.session() as session:
+        return update_draft(session, activity_id=context.user_data.get(ACTIVITY, 0), coordinator_id=user_id, **fields)
+
+
+async def start_activity(update: Update, context: BotContext) -> int | str:
+    """`/activiteit`: coordinators only; a coordinator of all municipalities first picks one."""
+    coordinator = await require_coordinator(update, context)
+    if coordinator is None:
+        return ConversationHandler.END
+    if coordinator.municipality_slug is None:
+        with context.session() as session:
+            options = [(place.name, f"actmun:{place.slug}") for place in municipalities(session)]
+        await update.effective_chat.send_message(
+            "📣 " + context._("Voor welke gemeente is de activiteit?"), reply_markup=button_rows(options, per_row=2)
+        )
+        return ACT_MUNICIPALITY
+    return await _begin(update, context, coordinator.municipality_slug)
+
+
+async def choose_municipality(update: Update, context: BotContext) -> int | str:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _begin(update, context, query.data.removeprefix("actmun:"))
+
+
+async def _begin(update: Update, context: BotContext, municipality_slug: str) -> int | str:
+    with context.session() as session:
+        activity = start_draft(
+            session,
+            coordinator_id=update.effective_user.id,
+            municipality_slug=municipality_slug,
+            now=context.runtime.clock.now(),
+        )
+    if activity is None:
+        await refuse(update, context)
+        return ConversationHandler.END
+    context.user_data[ACTIVITY] = activity.id
+    await update.effective_chat.send_message(
+        "📣 " + context._("Wat is de naam van de activiteit? Bijvoorbeeld: Samen eten.")
+    )
+    return ACT_TITLE
+
+
+async def type_title(update: Update, context: BotContext) -> int | str:
+    if _update(context, update.effective_user.id, title=update.effective_message.text.strip()[:100]) is None:
+        return await _lost(update, context)
+    await update.effective_chat.send_message("📝 " + context._("Vertel in een paar zinnen wat er te doen is."))
+    return ACT_DESCRIPTION
+
+
+async def type_description(update: Update, context: BotContext) -> int | str:
+    text = update.effective_message.text.strip()[:MAX_TEXT]
+    if _update(context, update.effective_user.id, description=text) is None:
+        return await _lost(update, context)
+    await update.effective_chat.send_message(
+        "📅 " + context._("Wanneer is het? Typ de dag en de tijd. Bijvoorbeeld: vrijdag 18:00.")
+    )
+    return ACT_WHEN
+
+
+async def type_when(update: Update, context: BotContext) -> int | str:
+    runtime = context.runtime
+    _ = context._
+    moment = parse_moment(update.effective_message.text, _today(context), runtime.settings.time_zone, _.locale)
+    if moment is None or moment <= runtime.clock.now():
+        await update.effective_chat.send_message(
+            _("Dat begrijp ik niet. Typ een dag en een tijd. Bijvoorbeeld: 24 november 14:30.")
+        )
+        return ACT_WHEN
+    if _update(context, update.effective_user.id, starts_at=moment) is None:
+        return await _lost(update, context)
+    await update.effective_chat.send_message(
+        "📅 " + _.moment(moment) + "\n\n📍 " + _("Waar is het? Bijvoorbeeld: Gemeenschapshuis, Hoofdstraat 1.")
+    )
+    return ACT_PLACE
+
+
+async def type_place(update: Update, context: BotContext) -> int | str:
+    activity = _update(context, update.effective_user.id, place=update.effective_message.text.strip()[:200])
+    if activity is None:
+        return await _lost(update, context)
+    return await _ask_area(update, context, activity)
+
+
+async def _ask_area(update: Update, context: BotContext, activity: Activity, edit: bool = False) -> str:
+    _ = context._
+    chosen = set(activity.neighbourhoods)
+    with context.session() as session:
+        areas = areas_of(session, activity.municipality_slug)
+    options = [("✅ " + area.name if area.slug in chosen else area.name, f"actarea:{area.slug}") for area in areas]
+    options.append(("🏘️ " + _("Hele gemeente"), "actarea:all"))
+    if chosen:
+        options.append(("➡️ " + _("Klaar"), "actarea:done"))
+    markup = button_rows(options, per_row=2)
+    if edit:
+        await update.callback_query.edit_message_reply_markup(markup)
+    else:
+        await update.effective_chat.send_message(
+            "🏘️ " + _("Voor welke wijken of kernen? Kies er een of meer, of de hele gemeente."), reply_markup=markup
+        )
+    return ACT_AREA
+
+
+async def choose_area(update: Update, context: BotContext) -> int | str:
+    """Toggle a neighbourhood, or take the whole municipality, or go on."""
+    query = update.callback_query
+    await query.answer()
+    choice = query.data.removeprefix("actarea:")
+    with context.session() as session:
+        activity = session.get(Activity, context.user_data.get(ACTIVITY, 0))
+        valid = {area.slug for area in areas_of(session, activity.municipality_slug)} if activity else set()
+    if activity is None:
+        return await _lost(update, context)
+    if choice in ("all", "done"):
+        if choice == "all":
+            activity = _update(context, update.effective_user.id, neighbourhoods=[])
+        await query.edit_message_reply_markup(None)
+        return await _ask_capacity(update, context)
+    if choice not in valid:
+        return ACT_AREA
+    chosen = set(activity.neighbourhoods) ^ {choice}
+    activity = _update(context, update.effective_user.id, neighbourhoods=sorted(chosen))
+    if activity is None:
+        return await _lost(update, context)
+    return await _ask_area(update, context, activity, edit=True)
+
+
+async def _ask_capacity(update: Update, context: BotContext) -> str:
+    _ = context._
+    await update.effective_chat.send_message(
+        "👥 " + _("Hoeveel mensen kunnen er komen? Typ een getal."),
+        reply_markup=button_rows([("♾️ " + _("Geen maximum"), "actcap:none")]),
+    )
+    return ACT_CAPACITY
+
+
+async def type_capacity(update: Update, context: BotContext) -> int | str:
+    text = update.effective_message.text.strip()
+    if not text.isdigit() or not 0 < int(text) <= 100_000:
+        await update.effective_chat.send_message(context._("Typ alleen een getal. Bijvoorbeeld: 20."))
+        return ACT_CAPACITY
+    if _update(context, update.effective_user.id, capacity=int(text)) is None:
+        return await _lost(update, context)
+    return await _ask_cost(update, context)
+
+
+async def no_capacity(update: Update, context: BotContext) -> int | str:
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    if _update(context, update.effective_user.id, capacity=0) is None:
+        return await _lost(update, context)
+    return await _ask_cost(update, context)
+
+
+async def _ask_cost(update: Update, context: BotContext) -> str:
+    _ = context._
+    await update.effective_chat.send_message(
+        "💶 " + _("Kost het iets? Typ het bedrag in euro. Bijvoorbeeld: 5."),
+        reply_markup=button_rows([("🆓 " + _("Gratis"), "actcost:free")]),
+    )
+    return ACT_COST
+
+
+async def type_cost(update: Update, context: BotContext) -> int | str:
+    cents = parse_amount(update.effective_message.text)
+    if cents is None:
+        await update.effective_chat.send_message(context._("Typ alleen een bedrag. Bijvoorbeeld: 5 of 7,50."))
+        return ACT_COST
+    if _update(context, update.effective_user.id, cost_cents=cents or None) is None:
+        return await _lost(update, context)
+    return await _preview(update, context)
+
+
+async def free_of_charge(update: Update, context: BotContext) -> int | str:
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    if _update(context, update.effective_user.id, cost_cents=None) is None:
+        return await _lost(update, context)
+    return await _preview(update, context)
+
+
+async def _preview(update: Update, context: BotContext) -> str:
+    _ = context._
+    with context.session() as session:
+        activity = session.get(Activity, context.user_data[ACTIVITY])
+        text = announcement(session, activity, _)
+    options = [("✅ " + _("Publiceren"), "actpub:yes"), ("❌ " + _("Niet versturen"), "actpub:no")]
+    await update.effective_chat.send_message(
+        _("Zo ziet de activiteit eruit:") + "\n\n" + text + "\n\n" + _("Versturen naar de groepen en de bewoners?"),
+        reply_markup=button_rows(options),
+    )
+    return ACT_PREVIEW
+
+
+async def publish(update: Update, context: BotContext) -> int:
+    """Publish: this message becomes the progress message of the send."""
+    query = update.callback_query
+    await query.answer()
+    _ = context._
+    activity_id = context.user_data.pop(ACTIVITY, None)
+    if query.data != "actpub:yes" or activity_id is None:
+        await query.edit_message_text(_("De activiteit is niet verstuurd."), reply_markup=None)
+        return ConversationHandler.END
+    runtime = context.runtime
+    with context.session() as session:
+        activity = session.get(Activity, activity_id)
+        allowed = activity is not None and coordinates(session, update.effective_user.id, activity.municipality_slug)
+        text = announcement(session, activity, _) if allowed else ""
+        total = (
+            publish_activity(
+                session,
+                activity_id=activity_id,
+                coordinator_id=update.effective_user.id,
+                progress_chat_id=query.message.chat.id,
+                progress_message_id=query.message.message_id,
+                now=runtime.clock.now(),
+                settings=runtime.settings,
+            )
+            if allowed
+            else None
+        )
+    if total is None:
+        await refuse(update, context)
+        return ConversationHandler.END
+    line = "📤 " + _("Verstuurd: {done} van {total}").format(done=_.number(0), total=_.number(total))
+    await query.edit_message_text(text + "\n\n" + line, reply_markup=None)
+    return ConversationHandler.END
+
+
+async def _lost(update: Update, context: BotContext) -> int:
+    context.user_data.pop(ACTIVITY, None)
+    await update.effective_chat.send_message(context._("Er ging iets mis. Begin opnieuw met /activiteit."))
+    return ConversationHandler.END

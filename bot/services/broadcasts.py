@@ -1,0 +1,136 @@
+"""Sends to many chats: outbox rows grouped by a batch id, and a progress message kept up to date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func
+from sqlmodel import Session, select
+
+from bot.config import Settings
+from bot.services.outbox import enqueue, enqueue_message
+from bot.services.requests import locale_of
+from db.models import Broadcast, Outbox, OutboxStatus, Timer, User
+
+PROGRESS_EVERY = timedelta(seconds=10)
+BLOCKED_MARK = "Forbidden%"  # the sender stores the error class first in last_error
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a broadcast is: rows per outcome."""
+
+    total: int
+    delivered: int
+    blocked: int
+    failed: int
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.delivered - self.blocked - self.failed
+
+    @property
+    def done(self) -> int:
+        return self.total - self.pending
+
+
+def start_broadcast(
+    session: Session,
+    *,
+    kind: str,
+    ref_id: int | None,
+    now: datetime,
+    chat_id: int | None = None,
+    message_id: int | None = None,
+    text: str = "",
+    final_markup: dict[str, Any] | None = None,
+) -> Broadcast:
+    """A new batch; `chat_id`/`message_id` name the message that shows its progress (if any)."""
+    broadcast = Broadcast(
+        kind=kind,
+        ref_id=ref_id,
+        chat_id=chat_id,
+        message_id=message_id,
+        text=text,
+        final_markup=final_markup,
+        created_at=now,
+    )
+    session.add(broadcast)
+    session.flush()
+    return broadcast
+
+
+def send_in_batch(
+    session: Session,
+    broadcast: Broadcast,
+    *,
+    chat_id: int,
+    text: str,
+    now: datetime,
+    reply_markup: dict[str, Any] | None = None,
+) -> Outbox:
+    """Queue one message of the batch."""
+    row = enqueue_message(session, chat_id=chat_id, text=text, reply_markup=reply_markup, now=now)
+    row.batch_id = broadcast.id
+    broadcast.total += 1
+    session.add(broadcast)
+    return row
+
+
+def watch_progress(session: Session, broadcast: Broadcast, *, now: datetime) -> None:
+    """Arm the timer that edits the progress message until the batch is done."""
+    if broadcast.chat_id is not None and broadcast.message_id is not None:
+        session.add(Timer(kind="broadcast_progress", ref_id=broadcast.id, due_at=now))
+
+
+def progress_of(session: Session, batch_id: int) -> Progress:
+    """Count the batch's outbox rows by outcome, in the database."""
+    failed = Outbox.status == OutboxStatus.FAILED
+    blocked = and_(failed, Outbox.last_error.like(BLOCKED_MARK))
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(case((Outbox.status == OutboxStatus.SENT, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((blocked, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(failed, ~Outbox.last_error.like(BLOCKED_MARK)), 1), else_=0)), 0),
+    ).where(Outbox.batch_id == batch_id)
+    total, delivered, blocked_count, failed_count = session.exec(query).one()
+    return Progress(int(total), int(delivered), int(blocked_count), int(failed_count))
+
+
+def report_progress(session: Session, timer: Timer, now: datetime, settings: Settings) -> bool:
+    """Timer "broadcast_progress": edit the coordinator's message; re-arm until every row is decided."""
+    broadcast = session.get(Broadcast, timer.ref_id)
+    if broadcast is None or broadcast.chat_id is None or broadcast.message_id is None:
+        return True
+    progress = progress_of(session, broadcast.id)
+    _ = locale_of(session.get(User, broadcast.chat_id), settings)
+    finished = progress.pending == 0
+    if finished:
+        line = "✅ " + _("Klaar. Bezorgd: {delivered}. Bot geblokkeerd: {blocked}. Mislukt: {failed}.").format(
+            delivered=_.number(progress.delivered),
+            blocked=_.number(progress.blocked),
+            failed=_.number(progress.failed),
+        )
+    else:
+        line = "📤 " + _("Verstuurd: {done} van {total}").format(
+            done=_.number(progress.done), total=_.number(progress.total)
+        )
+    if finished or progress.done != broadcast.shown:
+        params: dict[str, Any] = {
+            "message_id": broadcast.message_id,
+            "text": "\n\n".join(part for part in (broadcast.text, line) if part),
+            "parse_mode": "HTML",
+        }
+        if finished and broadcast.final_markup:
+            params["reply_markup"] = broadcast.final_markup
+        enqueue(session, chat_id=broadcast.chat_id, method="editMessageText", params=params, now=now)
+        broadcast.shown = progress.done
+    if finished:
+        broadcast.finished_at = now
+        session.add(broadcast)
+        return True
+    session.add(broadcast)
+    timer.due_at = now + PROGRESS_EVERY
+    return False

@@ -1,0 +1,104 @@
+"""Steunpunten: places in the neighbourhood where residents can walk in ("waar kan ik terecht?")."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from sqlmodel import Session
+
+from bot.i18n import Translator
+from bot.services.places import family
+from db.models import Neighbourhood
+
+# Questions that mean "where can I go?", normalised (lower case, no accents or punctuation).
+ASKING_PHRASES = (
+    "waar kan ik terecht",
+    "waar kan ik naartoe",
+    "waar kan ik heen",
+    "waar moet ik heen",
+    "waar moet ik naartoe",
+    "steunpunt",
+    "wijkpunt",
+    "buurthuis",
+    "inloop",
+    "where can i go",
+    "wo kann ich hin",
+    "an wen kann ich mich wenden",
+)
+
+
+@dataclass(frozen=True)
+class Steunpunt:
+    slug: str
+    name: str
+    municipality: str
+    neighbourhoods: tuple[str, ...]
+    loket: bool
+    address: str
+    opening_hours: str
+    phone: str
+    description: dict[str, str]
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z ]+", " ", text).split())
+
+
+def asks_for_steunpunt(text: str) -> bool:
+    """Whether free text asks where to go for help in the neighbourhood."""
+    cleaned = _normalise(text)
+    return any(phrase in cleaned for phrase in ASKING_PHRASES)
+
+
+@lru_cache(maxsize=4)
+def load_steunpunten(path: Path) -> tuple[Steunpunt, ...]:
+    """Every steunpunt of the data file."""
+    with path.open("rb") as handle:
+        entries = tomllib.load(handle).get("steunpunt", [])
+    return tuple(
+        Steunpunt(
+            slug=entry["slug"],
+            name=entry["name"],
+            municipality=entry["municipality"],
+            neighbourhoods=tuple(entry.get("neighbourhoods", [])),
+            loket=bool(entry.get("loket", False)),
+            address=entry.get("address", "").strip(),
+            opening_hours=entry.get("opening_hours", "").strip(),
+            phone=entry.get("phone", "").strip(),
+            description=dict(entry.get("description", {})),
+        )
+        for entry in entries
+    )
+
+
+def steunpunten_for(session: Session, neighbourhood_slug: str, data_dir: Path) -> list[Steunpunt]:
+    """Those of the resident's neighbourhood (or its kern/wijk) first, then the rest of the municipality."""
+    place = session.get(Neighbourhood, neighbourhood_slug)
+    if place is None:
+        return []
+    nearby = family(session, place.slug)
+    found = [s for s in load_steunpunten(data_dir / "steunpunten.toml") if s.municipality == place.municipality_slug]
+    return sorted(found, key=lambda s: (not (set(s.neighbourhoods) & nearby), s.name))
+
+
+def render_steunpunt(steunpunt: Steunpunt, _: Translator) -> str:
+    """One steunpunt: name, what it is, and only the facts that are filled in."""
+    lines = ["🏠 <b>" + escape(steunpunt.name) + "</b>"]
+    description = steunpunt.description.get(_.locale) or steunpunt.description.get("nl")
+    if description:
+        lines.append(escape(description))
+    if steunpunt.address:
+        lines.append("📍 " + escape(steunpunt.address))
+    if steunpunt.opening_hours:
+        lines.append("🕘 " + escape(steunpunt.opening_hours))
+    if steunpunt.phone:
+        lines.append("📞 " + escape(steunpunt.phone))
+    lines.append("🛎️ " + (_("Er is een loket voor vragen.") if steunpunt.loket else _("Er is geen loket.")))
+    return "\n".join(lines)

@@ -1,0 +1,181 @@
+"""The coordinators' inbox, update by update: order and age, assign by hand, refer, note, close, and refusals;
+managing coordinators in chat."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.services.call_backs import request_call_back
+from bot.services.requests import create_request
+from bot.services.timers import fire_due_timers
+from db.models import Coordinator, HelpRequest, InboxItem, RequestStatus, User
+from tests.support.app import World, make_world
+from tests.support.updates import callback, make_user
+
+VERA = make_user(902, "Vera")  # coordinator of Voerendaal
+HANNA = make_user(903, "Hanna")  # coordinator of Heerlen
+
+
+@pytest.fixture
+async def world(engine, clock, settings):
+    world = make_world(engine, clock, settings)
+    async with world.harness:
+        yield world
+
+
+def alert(world: World) -> str:
+    return world.api.calls_to("answerCallbackQuery")[-1].params.get("text", "")
+
+
+async def press_on(world: World, user, fragment: str, label: str) -> None:
+    """Press `label` on the newest message in the user's chat whose text holds `fragment`."""
+    for message in reversed(world.api.messages(user.id)):
+        if fragment not in message.get("text", ""):
+            continue
+        for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+            for button in row:
+                if label in button["text"]:
+                    await world.harness.process(callback(user, message, button["callback_data"]))
+                    return
+    raise AssertionError(f"no button {label!r} under a message with {fragment!r}")
+
+
+async def fill_inbox(world: World) -> dict[str, int]:
+    """An escalated request, a call-back and a complaint in Voerendaal; a call-back in Heerlen."""
+    runtime = world.harness.app.bot_data["runtime"]
+    now = world.clock.now()
+    with world.session() as session:
+        for user, place, municipality in ((VERA, None, "voerendaal"), (HANNA, None, "heerlen")):
+            session.add(User(id=user.id, first_name=user.first_name, created_at=now, neighbourhood_slug=place))
+            session.add(Coordinator(user_id=user.id, municipality_slug=municipality, added_at=now))
+        anna = User(id=world.resident.id, first_name="Anna", created_at=now, neighbourhood_slug="klimmen")
+        heerlen_resident = User(id=555, first_name="Henk", created_at=now, neighbourhood_slug="heerlen-centrum")
+        session.add_all([anna, heerlen_resident])
+        session.get(User, world.volunteer.id).first_name = "Piet"
+        session.commit()
+        create_request(
+            session,
+            resident=anna,
+            category_slug="boodschappen",
+            neighbourhood_slug="klimmen",
+            when_kind="any",
+            when_date=None,
+            details="boodschappen",
+            now=now,
+            settings=runtime.settings,
+        )
+    await world.deliver()
+    world.clock.advance(timedelta(hours=30))
+    with world.session() as session:
+        fire_due_timers(session, now=world.clock.now(), settings=runtime.settings)
+        anna = session.get(User, world.resident.id)
+        request_call_back(
+            session, user=anna, phone="0612345678", part="morning", now=world.clock.now(), settings=runtime.settings
+        )
+        henk = session.get(User, 555)
+        request_call_back(
+            session, user=henk, phone="0698765432", part="any", now=world.clock.now(), settings=runtime.settings
+        )
+        session.add(
+            InboxItem(
+                kind="feedback",
+                municipality_slug="voerendaal",
+                user_id=anna.id,
+                details={"comment": "Niemand kwam"},
+                created_at=world.clock.now() - timedelta(hours=50),
+            )
+        )
+        session.commit()
+        world.clock.advance(timedelta(hours=2))
+        return {item.kind + ":" + (item.municipality_slug or ""): item.id for item in session.exec(select(InboxItem))}
+
+
+async def test_inbox_lists_own_municipality_by_urgency_with_age(world: World) -> None:
+    h = world.harness
+    items = await fill_inbox(world)
+    await h.command(VERA, "/inbox")
+    texts = h.texts(VERA)[-3:]
+    assert "Geen vrijwilliger gevonden" in texts[0] and "uur geleden" in texts[0]
+    assert "Bel terug" in texts[1] and "0612345678" in texts[1]
+    assert "Klacht" in texts[2] and "2 dagen geleden" in texts[2]
+    assert not any("Henk" in text for text in h.texts(VERA))
+    await h.command(HANNA, "/inbox")
+    assert "Henk" in h.last_text(HANNA)
+    await h.command(world.coordinator, "/inbox")
+    assert sum(f"#{item_id}" in " ".join(h.texts(world.coordinator)) for item_id in items.values()) == 4
+
+
+async def test_assign_by_hand_claims_and_tells_both(world: World) -> None:
+    h, piet = world.harness, world.volunteer
+    await fill_inbox(world)
+    await h.command(VERA, "/inbox")
+    await press_on(world, VERA, "Geen vrijwilliger gevonden", "Vrijwilliger kiezen")
+    await press_on(world, VERA, "Geen vrijwilliger gevonden", "Piet")
+    assert "Gegeven aan Piet" in h.last_text(VERA) or any("Gegeven aan Piet" in t for t in h.texts(VERA))
+    await world.deliver()
+    assert "Een coördinator vraagt u te helpen" in h.last_text(piet) and "Anna" in h.last_text(piet)
+    assert "Piet helpt u" in h.last_text(world.resident)
+    assert "Piet helpt al" in h.texts(world.group_id)[0]  # the card, edited
+    with world.session() as session:
+        request = session.exec(select(HelpRequest)).one()
+        assert request.status == RequestStatus.CLAIMED and request.claimed_by == piet.id
+        assert session.exec(select(InboxItem).where(InboxItem.kind == "escalation")).one().status == "closed"
+
+
+async def test_note_refer_and_close(world: World) -> None:
+    h = world.harness
+    items = await fill_inbox(world)
+    await h.command(VERA, "/inbox")
+    await press_on(world, VERA, "Bel terug", "Notitie")
+    await h.send(VERA, "Gebeld, bel morgen opnieuw")
+    assert "Notitie bewaard" in h.last_text(VERA)
+    await press_on(world, VERA, "Bel terug", "Doorverwijzen")
+    await press_on(world, VERA, "Bel terug", "Wmo-loket")
+    assert any("Doorverwezen naar: Wmo-loket" in t for t in h.texts(VERA))
+    await press_on(world, VERA, "Klacht", "Sluiten")
+    await world.deliver()
+    assert "Wmo-loket" in h.last_text(world.resident)
+    with world.session() as session:
+        callback_item = session.get(InboxItem, items["callback:voerendaal"])
+        assert "Gebeld, bel morgen opnieuw" in callback_item.note and callback_item.status == "referred"
+        assert session.get(InboxItem, items["feedback:voerendaal"]).status == "closed"
+    await h.command(VERA, "/inbox")
+    assert "Geen vrijwilliger gevonden" in h.last_text(VERA)
+
+
+async def test_refusals_for_strangers_and_other_municipalities(world: World) -> None:
+    h, anna = world.harness, world.resident
+    items = await fill_inbox(world)
+    await h.command(anna, "/inbox")
+    assert "alleen een coördinator" in h.last_text(anna)
+    await h.command(VERA, "/inbox")
+    message = [m for m in h.api.messages(VERA.id) if "Klacht" in m.get("text", "")][-1]
+    item_id = items["feedback:voerendaal"]
+    for user in (HANNA, anna):
+        for action in ("close", "assign", "refer", "ref:wmo", "note"):
+            await h.process(callback(user, message, f"ibx:{item_id}:{action}"))
+            assert "alleen een coördinator" in alert(world)
+    with world.session() as session:
+        assert session.get(InboxItem, item_id).status == "open"
+
+
+async def test_coordinators_managed_in_chat_by_a_coordinator_of_all(world: World) -> None:
+    h, carla = world.harness, world.coordinator
+    await fill_inbox(world)
+    await h.command(VERA, "/coordinator add 777 voerendaal")
+    assert "Alleen een coördinator van alle gemeenten" in h.last_text(VERA)
+    await h.command(world.resident, "/coordinator add 777")
+    assert "alleen een coördinator" in h.last_text(world.resident)
+    await h.command(carla, "/coordinator add 777 landgraaf")
+    assert "777 is nu coördinator" in h.last_text(carla)
+    await h.command(carla, "/coordinator add 778 nergenshuizen")
+    assert "Die gemeente ken ik niet" in h.last_text(carla)
+    await h.command(carla, "/coordinator list")
+    assert "777 · landgraaf" in h.last_text(carla)
+    await h.command(carla, "/coordinator remove 777")
+    assert "777 is geen coördinator meer" in h.last_text(carla)
+    with world.session() as session:
+        assert session.get(Coordinator, 777) is None
