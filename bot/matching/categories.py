@@ -32,6 +32,9 @@ MAX_RESULTS = 5
 # category's, unless the category evidence reaches this (so "Goedemiddag, ik ben Truus, ... de
 # dakgoot is verstopt" is still a request).
 OOS_OVERRIDE = 5.0
+# ... or when the out-of-scope evidence beats it by this much: "kan ik hier een hond adopteren",
+# "mijn kat is weggelopen" mention a category word but ask for something else.
+OOS_MARGIN = 4.0
 
 _LISTS = (("strong", STRONG), ("medium", MEDIUM), ("weak", WEAK))
 
@@ -128,7 +131,7 @@ class CategoryMatcher:
             return []
         ranked.sort(key=lambda item: (-item[0], item[1]))
         top = ranked[0][0]
-        if oos >= top and top < OOS_OVERRIDE:
+        if oos >= top and (top < OOS_OVERRIDE or oos - top >= OOS_MARGIN):
             return []
         result: list[tuple[str, int]] = []
         for rank, (value, slug) in enumerate(ranked[:MAX_RESULTS]):

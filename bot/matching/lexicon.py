@@ -184,7 +184,9 @@ class Lexicon:
         n = len(word)
         partial: list[Hit] = []
         for i in range(n - 3, 2, -1):
-            head = self.lookup(word[:i])
+            # A three-letter head must be a lexicon word itself ("bed", "kat"), not just share a stem
+            # with one ("zel" is the Snowball stem of "gezellig", not the start of "zelfgemaakt").
+            head = self.lookup(word[:i]) if i > 3 or word[:i] in self.forms else None
             if head is None:
                 continue
             rest = word[i:]
@@ -278,8 +280,14 @@ class Lexicon:
                     continue
                 phrase = self.phrases[pid]
                 for anchor in anchor_positions:
+                    # Every other slot needs a word near the anchor, and not the anchor itself: one
+                    # word ("wassen") must not fill two slots ("was" + "wassen").
                     if all(
-                        any(abs(p - anchor) <= PHRASE_WINDOW for alt in slot for p in positions.get(alt, ()))
+                        any(
+                            p != anchor and abs(p - anchor) <= PHRASE_WINDOW
+                            for alt in slot
+                            for p in positions.get(alt, ())
+                        )
                         for slot in phrase.slots[1:]
                     ):
                         seen.add(pid)

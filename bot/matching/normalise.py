@@ -104,6 +104,15 @@ _STOPWORDS_TEXT = """
     of for with on at in from by is am are was be been can could would will need needs someone
     somebody anyone please help get got have has do does some any this that there here not no yes
     mien dich uch get waat neet ins dao noe ouch
+    voel voelt voelen voelde fuhle fuhlt es mehr nichts etwas wenn dass weil gehen geht kommt konnte
+    wurde wurden heute immer wieder vielleicht mal einmal ganz viel nur weiss weiter jemanden
+    looking look like would love just really because after when while who what where how im ive
+    dont cant wont isnt also very much many thing things time week weeks day days next every back
+    bad new know sure thanks hello hi
+    up down off before soon today tomorrow tonight
+    heerlen kerkrade landgraaf brunssum simpelveld voerendaal beekdaelen nuth schinveld hoensbroek
+    schaesberg eygelshoven chevremont bleijerheide terwinselen heerlerheide nieuwenhagen ubach palenberg
+    parkstad limburg
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
