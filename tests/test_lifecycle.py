@@ -139,22 +139,23 @@ async def test_invalid_transitions_are_refused(world: World) -> None:
         session.commit()
     first, second = new_request(world), new_request(world, details="Naar de apotheek")
     await world.deliver()
+    for user in (piet, joep, anna):
+        await h.command(user, "/aanbod")  # a message in each private chat to press forged buttons on
     # "Gedaan" and release on a request nobody claimed.
-    assert "kan niet" in await forge(world, piet, f"done:{first}", chat_id=world.group_id)
-    assert "kan niet" in await forge(world, piet, f"release:{first}", chat_id=world.group_id)
+    assert "kan niet" in await forge(world, piet, f"done:{first}")
+    assert "kan niet" in await forge(world, piet, f"release:{first}")
     assert request(world, first).status == RequestStatus.OPEN
     # Piet claims the first; Joep cannot finish or release it, nor can Piet touch the second by a forged id.
     await h.process(callback(piet, h.api.messages(world.group_id)[0], f"claim:{first}", bot=h.bot))
     assert request(world, first).claimed_by == piet.id
-    assert "kan niet" in await forge(world, joep, f"done:{first}", chat_id=world.group_id)
-    assert "kan niet" in await forge(world, joep, f"release:{first}", chat_id=world.group_id)
+    assert "kan niet" in await forge(world, joep, f"done:{first}")
+    assert "kan niet" in await forge(world, joep, f"release:{first}")
     assert "kan niet" in await forge(world, piet, f"done:{second}")
     assert "kan niet" in await forge(world, piet, f"mins:{first}:60")
     assert request(world, first).status == RequestStatus.CLAIMED
     # Nobody but Anna may cancel; a cancelled request cannot be claimed.
     assert "kan niet" in await forge(world, piet, f"cancel:{second}:yes")
     assert "kan niet" in await forge(world, piet, f"cancel:{second}")
-    await h.command(anna, "/mijnvragen")
     await forge(world, anna, f"cancel:{second}:yes")
     assert request(world, second).status == RequestStatus.CANCELLED
     assert "niet meer open" in await forge(world, joep, f"claim:{second}", chat_id=world.group_id)
@@ -194,7 +195,7 @@ async def test_cancelling_a_claimed_request_tells_the_volunteer_and_closes_the_c
     assert "Piet helpt u" in h.last_text(anna)
     await h.press(anna, "Intrekken")
     await h.press(anna, "Ja, intrekken")
-    assert "Ingetrokken" in h.last_text(anna)
+    assert "Uw vraag is gestopt" in h.last_text(anna)
     await world.deliver()
     assert "ingetrokken" in h.last_text(piet) and "hoeft niet meer" in h.last_text(piet)
     assert "ingetrokken" in h.last_text(world.group_id)
@@ -231,6 +232,8 @@ async def test_weekly_help_is_offered_to_the_same_volunteer_first(world: World) 
         add_volunteer(session, user_id=joep.id, neighbourhoods=["klimmen"], now=world.clock.now())
         session.commit()
     assert "niet meer open" in await forge(world, joep, f"claim:{following.id}", chat_id=world.group_id)
+    await h.command(joep, "/aanbod")
+    assert "niet meer open" in await forge(world, joep, f"take:{following.id}")
     await h.press(piet, "Ik help")
     assert "U helpt" in h.last_text(piet) or "Gedaan" in h.buttons(piet)[0]
     assert request(world, following.id).claimed_by == piet.id
@@ -257,3 +260,39 @@ async def test_the_usual_helper_can_pass_and_the_group_gets_it(world: World) -> 
     with world.session() as session:
         following = session.exec(select(HelpRequest).where(HelpRequest.series_id.is_not(None))).one()
         assert following.preferred_volunteer_id is None
+
+
+async def ask_for_someone_else(world: World, consent: str) -> None:
+    h, anna = world.harness, world.resident
+    await h.command(anna, "/start")
+    await h.press(anna, "Voerendaal")
+    await h.press(anna, "Klimmen")
+    await h.send(anna, "kan iemand morgen boodschappen doen voor mijn moeder?")
+    await h.press(anna, "Ja")
+    await h.press(anna, "Nee, verder")
+    await h.press(anna, "Voor iemand anders")
+    assert "Voor wie" in h.last_text(anna)
+    await h.send(anna, "Mia")
+    assert "Weet Mia van deze vraag" in h.last_text(anna)
+    await h.press(anna, consent)
+    assert "Klopt dit?" in h.last_text(anna)
+    await h.press(anna, "Ja, versturen")
+
+
+async def test_asking_on_behalf_of_someone_records_name_and_consent(world: World) -> None:
+    h = world.harness
+    await ask_for_someone_else(world, "Ja, dat is goed")
+    with world.session() as session:
+        saved = session.exec(select(HelpRequest)).one()
+        assert saved.on_behalf_name == "Mia" and saved.on_behalf_consent
+    await world.deliver()
+    assert "Mia" not in h.last_text(world.group_id)
+    await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
+    assert "Voor: Mia" in h.last_text(world.volunteer)
+
+
+async def test_without_consent_the_name_is_not_kept(world: World) -> None:
+    await ask_for_someone_else(world, "Nee, nog niet")
+    with world.session() as session:
+        saved = session.exec(select(HelpRequest)).one()
+        assert saved.on_behalf_name is None and not saved.on_behalf_consent

@@ -96,7 +96,7 @@ async def test_no_consent_keeps_nothing(world: World) -> None:
     await h.send(JOEP, "Overslaan")
     await h.press(JOEP, "Ja")
     await h.press(JOEP, "Liever niet")
-    assert "Zonder akkoord" in h.last_text(JOEP)
+    assert "eerst eens zijn met de afspraken" in h.last_text(JOEP)
     with world.session() as session:
         assert session.get(Volunteer, JOEP.id) is None
 

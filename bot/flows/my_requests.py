@@ -17,7 +17,7 @@ CANCEL = re.compile(r"^cancel:(\d{1,12})(?::(yes|no))?$")
 STATUS_LABELS = {
     RequestStatus.OPEN: N_("Wij zoeken nog een vrijwilliger."),
     RequestStatus.CLAIMED: N_("{name} helpt u."),
-    RequestStatus.ESCALATED: N_("Een coördinator zoekt een oplossing."),
+    RequestStatus.ESCALATED: N_("Een coördinator kijkt wat wij nu kunnen doen."),
     RequestStatus.DONE: N_("Klaar."),
     RequestStatus.CANCELLED: N_("Ingetrokken."),
     RequestStatus.REFERRED: N_("Doorgestuurd."),
@@ -92,6 +92,6 @@ async def cancel(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await query.edit_message_text(
-        query.message.text_html + "\n\n❌ " + _("Ingetrokken. Wij laten de vrijwilligers dat weten."),
+        query.message.text_html + "\n\n❌ " + _("Uw vraag is gestopt. Wij laten de helpers dat weten."),
         reply_markup=None,
     )

@@ -277,7 +277,7 @@ def code_of_conduct(context: BotContext) -> str:
             "• " + _("Gaat er iets mis? Neem contact op met de coördinator."),
             "",
             "🔒 <b>" + _("Uw gegevens") + "</b>",
-            _("Wij bewaren uw naam, buurten, tijden en nummer. Alleen de coördinatoren zien uw nummer."),
+            _("Wij bewaren uw naam, buurt, tijden en nummer. Uw nummer ziet alleen de coördinator."),
             _("Wilt u stoppen? Typ /aanbod. Dan kunt u stoppen of pauzeren."),
             "",
             _("Gaat u akkoord?"),
@@ -300,7 +300,7 @@ async def choose_consent(update: Update, context: BotContext) -> int:
     context.user_data.pop(DRAFT, None)
     if query.data != "vok:yes" or not offer.areas:
         await query.edit_message_text(
-            _("Jammer. Zonder akkoord kunt u geen vrijwilliger worden. Begin opnieuw met /aanbieden.")
+            _("Jammer. U moet het eerst eens zijn met de afspraken. Wilt u het toch? Typ dan /aanbieden.")
         )
         return ConversationHandler.END
     runtime = context.runtime

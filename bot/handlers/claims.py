@@ -17,7 +17,8 @@ from bot.services.requests import ClaimOutcome, claim_request, confirm_claim, co
 from db.models import Category, HelpRequest, Neighbourhood, User
 
 log = logging.getLogger(__name__)
-CLAIM = re.compile(r"^claim:(\d{1,12})$")
+# "take:" is the same claim from a private offer (a weekly request offered to its usual helper).
+CLAIM = re.compile(r"^(?:claim|take):(\d{1,12})$")
 
 
 async def claim(update: Update, context: BotContext) -> None:

@@ -94,7 +94,9 @@ async def show_offer(update: Update, context: BotContext) -> None:
     with context.session() as session:
         volunteer = session.get(Volunteer, update.effective_user.id)
         if volunteer is None or volunteer.status in (VolunteerStatus.STOPPED, VolunteerStatus.REJECTED):
-            await update.effective_chat.send_message(_("U bent (nog) geen vrijwilliger. Aanmelden? Typ /aanbieden."))
+            await update.effective_chat.send_message(
+                _("U bent nog geen vrijwilliger. Wilt u helpen? Typ dan /aanbieden.")
+            )
             return
         text = "\n".join(
             [

@@ -274,7 +274,7 @@ def cancel_request(session: Session, *, request_id: int, resident_id: int, now: 
     if before == RequestStatus.ESCALATED:
         for coordinator_id in coordinators_for(session, place.municipality_slug):
             _ = locale_of(session.get(User, coordinator_id), settings)
-            text = "ℹ️ " + _("De bewoner heeft vraag #{id} ingetrokken.").format(id=request.id)
+            text = "ℹ️ " + _("De bewoner is gestopt met vraag #{id}.").format(id=request.id)
             enqueue_message(session, chat_id=coordinator_id, text=text, now=now)
     session.commit()
     return True
@@ -356,7 +356,7 @@ def _next_occurrence(session: Session, *, request: HelpRequest, now: datetime, s
         ]
     )
     buttons = [
-        ("🙋 " + _("Ik help"), f"claim:{following.id}"),
+        ("🙋 " + _("Ik help"), f"take:{following.id}"),
         ("🙅 " + _("Nee, deze keer niet"), f"pass:{following.id}"),
     ]
     enqueue_message(session, chat_id=helper_id, text=text, reply_markup=button_rows(buttons).to_dict(), now=now)
