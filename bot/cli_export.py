@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.services.export import export_rows, write_csv
+from bot.services.export import export_csv
 from db.models import Municipality
 
 
@@ -34,11 +34,11 @@ def export_command(engine: Engine, settings: Settings, args: argparse.Namespace)
         if args.municipality and session.get(Municipality, args.municipality) is None:
             print(f"Unknown municipality: {args.municipality}", file=sys.stderr)
             return 1
-        rows = export_rows(session, start=start, end=end, municipality_slug=args.municipality, zone=settings.time_zone)
+        scope = {"start": start, "end": end, "municipality_slug": args.municipality, "zone": settings.time_zone}
         if args.output:
             with open(args.output, "w", newline="", encoding="utf-8") as out:
-                count = write_csv(rows, out)
+                count = export_csv(session, **scope, out=out)
         else:
-            count = write_csv(rows, sys.stdout)
+            count = export_csv(session, **scope, out=sys.stdout)
     print(f"{count} requests exported.", file=sys.stderr)
     return 0

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from bot.cli import main
-from bot.services.export import HEADER, export_rows, write_csv
+from bot.services.export import HEADER, export_csv, export_rows, write_csv
 from db.models import HelpRequest, RequestStatus, User
 from tests.support.app import World, make_world
 
@@ -61,7 +61,11 @@ def test_csv_has_the_header_and_no_personal_data(engine) -> None:
             ),
             out,
         )
+        copied = io.StringIO()
+        scope = {"start": NOW - timedelta(days=7), "end": NOW, "municipality_slug": "voerendaal"}
+        assert export_csv(session, **scope, zone=ZoneInfo("Europe/Amsterdam"), out=copied) == 2
     rows = read_back(out.getvalue())
+    assert read_back(copied.getvalue()) == rows  # COPY in PostgreSQL gives the same file
     assert count == 2 and rows[0] == list(HEADER)
     assert rows[1] == ["2026-11-20", "Voerendaal", "Klimmen", "boodschappen", "open", "", "0"]
     assert rows[2] == ["2026-11-22", "Voerendaal", "Klimmen", "boodschappen", "done", "1.5", "0"]

@@ -10,7 +10,7 @@ from telegram import InputFile, Update
 from bot.context import BotContext
 from bot.handlers.coordinators import refuse, require_coordinator
 from bot.services.coordinators import coordinates
-from bot.services.export import export_rows, write_csv
+from bot.services.export import export_csv
 from bot.services.monitoring import overview, overview_chart, overview_text
 from db.models import Municipality
 
@@ -74,11 +74,13 @@ async def send_export(update: Update, context: BotContext) -> None:
     start, end, municipality, _name = scope
     buffer = io.StringIO()
     with context.session() as session:
-        count = write_csv(
-            export_rows(
-                session, start=start, end=end, municipality_slug=municipality, zone=context.runtime.settings.time_zone
-            ),
-            buffer,
+        count = export_csv(
+            session,
+            start=start,
+            end=end,
+            municipality_slug=municipality,
+            zone=context.runtime.settings.time_zone,
+            out=buffer,
         )
     filename = f"samenvoorelkaar-{municipality or 'parkstad'}-{start.date()}-{end.date()}.csv"
     await update.effective_chat.send_document(

@@ -94,13 +94,14 @@ def overview(session: Session, *, start: datetime, end: datetime, municipality_s
         ((category_names.get(slug, slug), n, c) for slug, (n, c) in categories.items()), key=lambda r: -r[1]
     )
     result.per_neighbourhood = sorted(((place_names.get(s, s), n) for s, n in places.items()), key=lambda r: -r[1])
-    volunteers = in_period(
-        select(func.count(func.distinct(HelpRequest.claimed_by))),
+    # COUNT over a DISTINCT subquery: PostgreSQL hashes it in parallel, COUNT(DISTINCT) would sort.
+    helpers = in_period(
+        select(HelpRequest.claimed_by).where(HelpRequest.claimed_by.is_not(None)).distinct(),
         start=start,
         end=end,
         municipality_slug=municipality_slug,
     )
-    result.active_volunteers = session.exec(volunteers).one()
+    result.active_volunteers = session.exec(select(func.count()).select_from(helpers.subquery())).one()
     items = select(func.count()).where(InboxItem.created_at >= start, InboxItem.created_at < end)
     if municipality_slug is not None:
         items = items.where(InboxItem.municipality_slug == municipality_slug)
