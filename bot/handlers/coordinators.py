@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import Update
 
 from bot.context import BotContext
@@ -50,7 +52,7 @@ async def coordinator_command(update: Update, context: BotContext) -> None:
             await update.effective_chat.send_message(heading + "\n" + "\n".join(lines))
             return
         if action not in ("add", "remove") or len(args) < 2 or not args[1].isdigit():
-            await update.effective_chat.send_message(_("Zo gebruikt u dit:") + "\n" + USAGE)
+            await update.effective_chat.send_message(_("Zo gebruikt u dit:") + "\n" + escape(USAGE))
             return
         user_id = int(args[1])
         if action == "add":
