@@ -305,6 +305,32 @@ def test_out_of_scope(matcher: CategoryMatcher, text: str) -> None:
     assert matcher.match(text) == []
 
 
+def test_help_cue_decides_a_tie_with_out_of_scope(matcher: CategoryMatcher) -> None:
+    # A category word next to an out-of-scope word: without a help cue the message is not a request.
+    assert matcher.match("ik verkoop een grasmaaier") == []
+    assert top(matcher, "mijn grasmaaier is kapot, wie kan het gras maaien") == "tuin"
+    assert matcher.asks_for_help(tokens("wie kan mij helpen"))
+    assert not matcher.asks_for_help(tokens("is de jumbo zondag open"))
+
+
+def test_information_question_needs_more_than_one_strong_word(matcher: CategoryMatcher) -> None:
+    assert matcher.is_question(tokens("Hallo, waar is de apotheek?"))
+    assert matcher.match("waar is de apotheek") == []
+    assert top(matcher, "wie kan mijn medicijnen bij de apotheek halen") == "boodschappen"
+    assert top(matcher, "wat moet ik doen met de brief van de belastingdienst") == "administratie"
+
+
+def test_multi_word_entry_counts_once() -> None:
+    matcher = CategoryMatcher.from_dict({"category": [{"slug": "boodschappen", "strong": ["albert heijn"]}]})
+    assert matcher.evidence("albert heijn")["boodschappen"] == 5.0
+    assert matcher.evidence("albertheijn")["boodschappen"] == 5.0
+
+
+def test_strong_phrases_count_as_strong_words() -> None:
+    data = {"category": [{"slug": "tuin", "strong_phrases": ["heg knippen|snoeien"]}]}
+    assert CategoryMatcher.from_dict(data).evidence("de heg snoeien") == {"tuin": 5.0}
+
+
 # ---------------------------------------------------------------- places
 
 PLACES_TOML = """

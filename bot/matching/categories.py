@@ -35,6 +35,18 @@ OOS_OVERRIDE = 5.0
 # ... or when the out-of-scope evidence beats it by this much: "kan ik hier een hond adopteren",
 # "mijn kat is weggelopen" mention a category word but ask for something else.
 OOS_MARGIN = 4.0
+# Both exceptions only hold for a message that asks for help ("wie kan", "iemand", "nodig", "lukt
+# niet meer": the [request] section). Without such a cue a tie goes to out of scope: "ik verkoop een
+# grasmaaier", "is de Jumbo zondag open", "zoek werk als schoonmaakster" name a category word but
+# do not ask anybody for anything.
+REQUEST = "request"
+# Without such a cue, out of scope also wins at this share of the best category's evidence: "ik heb
+# lekker in de tuin gewerkt", "de bus rijdt weer niet op tijd, schandalig".
+NO_CUE_SHARE = 0.75
+# An information question ("waar is de apotheek", "is de Jumbo zondag open", "weet iemand of ...":
+# the message opens with a word from ``question_openers``) without a help cue needs more category
+# evidence than this, i.e. more than one strong word.
+QUESTION = 5.0
 
 _LISTS = (("strong", STRONG), ("medium", MEDIUM), ("weak", WEAK))
 
@@ -58,7 +70,7 @@ def _word_entries(section: dict[str, Any]) -> list[tuple[str, float]]:
 
 def _phrase_entries(section: dict[str, Any]) -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
-    for key, default in (("phrases", PHRASE), ("weak_phrases", WEAK_PHRASE)):
+    for key, default in (("strong_phrases", STRONG), ("phrases", PHRASE), ("weak_phrases", WEAK_PHRASE)):
         phrases = section.get(key, ())
         if isinstance(phrases, dict):
             out.extend((p, float(v)) for p, v in phrases.items())
@@ -74,9 +86,11 @@ def score_of(evidence: float) -> int:
 class CategoryMatcher:
     """Ranks categories for a message. Build with :meth:`from_file` or :meth:`from_dict`."""
 
-    def __init__(self, categories: list[Category], lexicon: Lexicon) -> None:
+    def __init__(self, categories: list[Category], lexicon: Lexicon, cues: Lexicon | None = None) -> None:
         self.categories = categories
         self.lexicon = lexicon
+        self.cues = cues
+        self.question_openers: frozenset[str] = frozenset()
         self._slugs = {c.slug for c in categories}
 
     @classmethod
@@ -106,12 +120,49 @@ class CategoryMatcher:
         entries[OUT_OF_SCOPE] = _word_entries(oos)
         phrases[OUT_OF_SCOPE] = _phrase_entries(oos)
         rewrites = {**data.get("dialect", {}), **data.get("abbreviations", {})}
-        return cls(categories, Lexicon.build(entries, phrases, rewrites))
+        cues = None
+        openers: frozenset[str] = frozenset()
+        if REQUEST in data:
+            request = data[REQUEST]
+            cues = Lexicon.build({REQUEST: _word_entries(request)}, {REQUEST: _phrase_entries(request)}, rewrites)
+            openers = frozenset(t for w in request.get("question_openers", ()) for t in tokens(w))
+        matcher = cls(categories, Lexicon.build(entries, phrases, rewrites), cues)
+        matcher.question_openers = openers
+        return matcher
+
+    def asks_for_help(self, toks: list[str]) -> bool:
+        """Whether the message has a help-seeking cue; always true without a [request] section."""
+        if self.cues is None:
+            return True
+        return any(v > 0 for v in self.cues.evidence(toks).values())
+
+    def is_question(self, toks: list[str]) -> bool:
+        """Whether the message opens (after a greeting) like an information question."""
+        oos = self.lexicon.labels.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in self.lexicon.labels else -1
+        for tok in toks:
+            hits = self.lexicon.resolve(tok)
+            if hits and all(set(h.weights) == {oos} for h in hits):
+                continue  # "hallo", "goedemorgen"
+            return tok in self.question_openers
+        return False
+
+    def _out_of_scope(self, toks: list[str], top: float, oos: float) -> bool:
+        if self.asks_for_help(toks):
+            return oos >= top and (top < OOS_OVERRIDE or oos - top >= OOS_MARGIN)
+        if top <= QUESTION and self.is_question(toks):
+            return True
+        return oos > 0 and oos >= NO_CUE_SHARE * top
 
     def evidence(self, text: str) -> dict[str, float]:
         """Raw evidence per label (including ``out_of_scope``), for debugging and tuning."""
         labels = self.lexicon.labels
-        return {labels[i]: round(v, 2) for i, v in self.lexicon.evidence(tokens(text)).items()}
+        toks = tokens(text)
+        out = {labels[i]: round(v, 2) for i, v in self.lexicon.evidence(toks).items()}
+        if self.cues is not None:
+            cue = sum(self.cues.evidence(toks).values())
+            if cue:
+                out[REQUEST] = round(cue, 2)
+        return out
 
     def match(self, text: str) -> list[tuple[str, int]]:
         """Ranked ``(slug, score 0-100)``, best first; ``[]`` when nothing fits."""
@@ -131,7 +182,7 @@ class CategoryMatcher:
             return []
         ranked.sort(key=lambda item: (-item[0], item[1]))
         top = ranked[0][0]
-        if oos >= top and (top < OOS_OVERRIDE or oos - top >= OOS_MARGIN):
+        if self._out_of_scope(toks, top, oos):
             return []
         result: list[tuple[str, int]] = []
         for rank, (value, slug) in enumerate(ranked[:MAX_RESULTS]):

@@ -50,6 +50,7 @@ class Phrase:
     label: int
     weight: float
     slots: tuple[frozenset[str], ...]  # every slot needs one of its stems in the message
+    key: str = ""  # evidence key; a multi-word entry shares it with its joined form (counted once)
 
 
 @dataclass
@@ -90,8 +91,10 @@ class Lexicon:
                 if len(toks) == 1:
                     lex._add_word(toks[0], li, weight)
                 elif toks:
-                    lex._add_word("".join(toks), li, weight)  # "albert heijn" -> "albertheijn"
-                    lex._add_phrase(li, weight, [[t] for t in toks])
+                    joined = "".join(toks)  # "albert heijn" -> "albertheijn"
+                    lex._add_word(joined, li, weight)
+                    # Typed together or apart, adjacent or not: one piece of evidence, not two.
+                    lex._add_phrase(li, weight, [[t] for t in toks], key=lex.form_key[joined])
         for label, items in dict(phrases or {}).items():
             li = index.setdefault(label, len(lex.labels))
             if li == len(lex.labels):
@@ -121,10 +124,10 @@ class Lexicon:
             slot[label] = max(slot.get(label, 0.0), weight)
         self.form_key.setdefault(form, key)
 
-    def _add_phrase(self, label: int, weight: float, slots: list[list[str]]) -> None:
+    def _add_phrase(self, label: int, weight: float, slots: list[list[str]], key: str = "") -> None:
         stems = tuple(frozenset(stem(t) for t in slot) for slot in slots)
         pid = len(self.phrases)
-        self.phrases.append(Phrase(label, weight, stems))
+        self.phrases.append(Phrase(label, weight, stems, key))
         for s in stems[0]:
             self.phrase_index.setdefault(s, []).append(pid)
 
@@ -292,6 +295,6 @@ class Lexicon:
                     ):
                         seen.add(pid)
                         per_key = best[phrase.label]
-                        name = f"#phrase{pid}"
+                        name = phrase.key or f"#phrase{pid}"
                         per_key[name] = max(per_key.get(name, 0.0), phrase.weight)
                         break
