@@ -1,4 +1,4 @@
-"""Runs before every other handler: drop repeated updates, remember the user, pick the language, stop floods."""
+"""Runs before every other handler: each update once, the user's record and language, floods, forged buttons."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
+from bot.handlers.buttons import refuse_out_of_place
 from bot.handlers.limits import stop_flooding
 from bot.i18n import resolve_locale
 from bot.services.idempotency import callback_key
@@ -34,6 +35,9 @@ async def prepare_update(update: Update, context: BotContext) -> None:
             raise ApplicationHandlerStop from None
         if user is None or user.is_bot:
             session.commit()
+            if user is not None:
+                # Other bots have nothing to ask us; nothing behind this point expects them.
+                raise ApplicationHandlerStop
             return
         chat = update.effective_chat
         record = upsert_user(
@@ -49,3 +53,4 @@ async def prepare_update(update: Update, context: BotContext) -> None:
         session.commit()
     context.use_locale(locale)
     await stop_flooding(update, context)
+    await refuse_out_of_place(update, context)

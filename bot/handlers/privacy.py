@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
@@ -59,8 +60,12 @@ async def ask_to_forget(update: Update, context: BotContext) -> None:
 async def confirm_forget(update: Update, context: BotContext) -> None:
     """The answer to `/vergeetmij`: a user can only ever erase themselves."""
     query = update.callback_query
-    await query.answer()
     _ = context._
+    if query.message is None or query.message.chat.type != ChatType.PRIVATE:
+        # Our own button lives only in the private chat; anything else is forged.
+        await query.answer(_("Deze knop werkt niet meer."), show_alert=True)
+        return
+    await query.answer()
     if query.data != "forget:yes":
         await query.edit_message_text("👍 " + _("Goed. Wij hebben niets gewist."))
         return
