@@ -24,7 +24,10 @@ NO_TOKEN = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="samenbot", description="Samen voor Elkaar: neighbours helping neighbours.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (long polling); migrates the database first")
+    run_parser = commands.add_parser("run", help="run the bot (long polling); migrates the database first")
+    run_parser.add_argument(
+        "--webhook", action="store_true", help="serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET) instead"
+    )
     database = commands.add_parser("db", help="database tasks").add_subparsers(dest="db_command", required=True)
     database.add_parser("upgrade", help="apply the migrations and load the data files")
     volunteer = commands.add_parser("volunteer", help="manage volunteers").add_subparsers(
@@ -42,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     remove_coordinator = coordinator.add_parser("remove", help="remove a coordinator")
     remove_coordinator.add_argument("user_id", type=int)
     coordinator.add_parser("list", help="list the coordinators")
+    export = commands.add_parser("export", help="CSV of the requests without personal data (stdout or --output)")
+    export.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+    export.add_argument("--to", dest="date_to", required=True, help="last day (included), YYYY-MM-DD")
+    export.add_argument("--municipality", help="municipality slug; all when left out")
+    export.add_argument("--output", help="file to write; stdout when left out")
     match = commands.add_parser("match", help="match request texts to categories (stdin: one per line, JSON out)")
     match.add_argument("text", nargs="*")
     return parser
@@ -59,8 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_match(args.text, sys.stdin, sys.stdout)
     if args.command == "run":
-        return run(settings)
+        return run(settings, webhook=args.webhook)
     engine = make_engine(settings.database_url)
+    if args.command == "export":
+        from bot.cli_export import export_command
+
+        return export_command(engine, settings, args)
     if args.command == "db":
         categories, places = prepare_database(settings, engine)
         print(f"Database ready: {categories} categories, {places} neighbourhoods.")
@@ -85,16 +97,28 @@ def prepare_database(settings: Settings, engine) -> tuple[int, int]:
         return counts
 
 
-def run(settings: Settings) -> int:
-    """Start long polling against the configured Bot API server."""
+def run(settings: Settings, *, webhook: bool = False) -> int:
+    """Start long polling (or the webhook server) against the configured Bot API server."""
     if not settings.bot_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    if webhook:
+        from bot.webhook import webhook_problem
+
+        problem = webhook_problem(settings)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
     from bot.app import build_application
 
     engine = make_engine(settings.database_url)
     prepare_database(settings, engine)
     application = build_application(settings, engine=engine)
+    if webhook:
+        from bot.webhook import run_webhook
+
+        run_webhook(application, settings)
+        return 0
     application.run_polling(allowed_updates=None)
     return 0
 

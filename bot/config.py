@@ -35,6 +35,11 @@ class Settings:
     requests_per_day: int = 10
     messages_per_minute: int = 20
     retention_days: int = 365
+    throttle: bool = True
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -56,4 +61,9 @@ class Settings:
             requests_per_day=int(env.get("REQUESTS_PER_DAY", defaults.requests_per_day)),
             messages_per_minute=int(env.get("MESSAGES_PER_MINUTE", defaults.messages_per_minute)),
             retention_days=int(env.get("RETENTION_DAYS", defaults.retention_days)),
+            throttle=env.get("TELEGRAM_THROTTLE", "on").strip().lower() not in ("0", "off", "false", "no"),
+            webhook_url=env.get("WEBHOOK_URL", "").strip(),
+            webhook_secret=env.get("WEBHOOK_SECRET", "").strip(),
+            webhook_listen=env.get("WEBHOOK_LISTEN") or defaults.webhook_listen,
+            webhook_port=int(env.get("PORT") or env.get("WEBHOOK_PORT") or defaults.webhook_port),
         )

@@ -11,6 +11,8 @@ from bot.privacy import redact
 from db.models import Category, HelpRequest, Neighbourhood
 
 ANY_TIME = N_("Maakt niet uit")
+# A message holds 4,096 characters; a request keeps 1,000 of the resident's own.
+MAX_DETAILS_SHOWN = 1000
 WHEN_LABELS = {
     "today": N_("Vandaag"),
     "tomorrow": N_("Morgen"),
@@ -64,5 +66,5 @@ def summary(request: HelpRequest, category: Category, place: Neighbourhood, _: T
         "📅 " + escape(when_text(request, _)),
     ]
     if request.details:
-        lines.append("💬 " + escape(request.details))
+        lines.append("💬 " + escape(request.details[:MAX_DETAILS_SHOWN]))
     return "\n".join(lines)

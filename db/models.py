@@ -46,6 +46,8 @@ class Neighbourhood(SQLModel, table=True):
     kind: str
     municipality_slug: str = Field(foreign_key="municipality.slug", index=True)
     parent_slug: str | None = Field(default=None, foreign_key="neighbourhood.slug")
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class Category(SQLModel, table=True):
@@ -90,6 +92,7 @@ class Volunteer(SQLModel, table=True):
     consent_at: datetime | None = None
     decided_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime
+    decided_at: datetime | None = None
 
 
 class VolunteerArea(SQLModel, table=True):
@@ -114,6 +117,8 @@ class HelpRequest(SQLModel, table=True):
     __table_args__ = (
         Index("ix_helprequest_status_created", "status", "created_at"),
         Index("ix_helprequest_created_category", "created_at", "category_slug"),
+        # Monitoring and export for one municipality: its neighbourhoods within a period.
+        Index("ix_helprequest_place_created", "neighbourhood_slug", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -133,6 +138,17 @@ class HelpRequest(SQLModel, table=True):
     closed_at: datetime | None = None
     escalated_at: datetime | None = None
     anonymised_at: datetime | None = None
+    # The lifecycle after a claim: time the volunteer spent, and the resident's 👍/👎 ("up"/"down").
+    minutes_spent: int | None = None
+    feedback: str | None = None
+    feedback_at: datetime | None = None
+    # Recurring help: the first request of the series, and the helper it is offered to first.
+    repeat_weekly: bool = False
+    series_id: int | None = None
+    preferred_volunteer_id: int | None = Field(default=None, sa_type=BigInteger)
+    # Asked on behalf of someone else (a family member, a neighbour), with that person's consent.
+    on_behalf_name: str | None = None
+    on_behalf_consent: bool = False
 
 
 class InboxItem(SQLModel, table=True):
@@ -153,7 +169,11 @@ class InboxItem(SQLModel, table=True):
 class Outbox(SQLModel, table=True):
     """A Bot API call to make later, written in the transaction that caused it."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        # The sender looks up each chat's earlier pending rows, to keep a chat's messages in order.
+        Index("ix_outbox_chat_pending", "chat_id", "status", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_type=BigInteger, index=True)
@@ -194,3 +214,69 @@ class ProcessedUpdate(SQLModel, table=True):
 
     update_id: int = Field(sa_type=BigInteger, primary_key=True)
     processed_at: datetime
+
+
+class Activity(SQLModel, table=True):
+    """A neighbourhood activity (Samen eten, a buurtmiddag); `neighbourhoods` empty = the whole municipality."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_slug: str = Field(foreign_key="municipality.slug", index=True)
+    neighbourhoods: list[str] = Field(default_factory=list, sa_type=JSON)
+    title: str = ""
+    description: str = ""
+    starts_at: datetime | None = None
+    place: str = ""
+    capacity: int = 0  # 0: no limit
+    seats_taken: int = 0
+    cost_cents: int | None = None
+    status: str = "draft"  # draft, published, cancelled
+    created_by: int = Field(sa_type=BigInteger)
+    created_at: datetime
+    published_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+
+class ActivityRsvp(SQLModel, table=True):
+    """One person's answer to an activity: coming with `people`, on the waiting list, or not coming."""
+
+    __table_args__ = (UniqueConstraint("activity_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    user_id: int = Field(sa_type=BigInteger)
+    people: int = 1
+    status: str = "going"  # going, waiting, cancelled
+    created_at: datetime
+    updated_at: datetime
+
+
+class Broadcast(SQLModel, table=True):
+    """A send to many chats; its outbox rows carry its id as `batch_id`, its progress shows in one message."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    ref_id: int | None = None
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    message_id: int | None = None
+    total: int = 0
+    shown: int = -1
+    # What the progress message shows above the count, and its buttons once the send is done.
+    text: str = ""
+    final_markup: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+class MessageWindow(SQLModel, table=True):
+    """How many messages a user sent in the current minute (anti-spam); one row per user, shared by all processes."""
+
+    user_id: int = Field(sa_type=BigInteger, primary_key=True)
+    window_start: datetime
+    count: int = 0
+
+
+class GroupIntroduction(SQLModel, table=True):
+    """A group where the bot already introduced itself, so it says hello only once."""
+
+    chat_id: int = Field(sa_type=BigInteger, primary_key=True)
+    said_at: datetime

@@ -169,9 +169,7 @@ def spellings(entry: dict) -> set[str]:
 
 def resolve(places: list[tuple[str, dict, str | None]], municipality: str, text: str) -> set[str]:
     """Slugs of the places in `municipality` whose name, slug or alias equals `text`."""
-    return {
-        entry["slug"] for muni, entry, _ in places if muni == municipality and norm(text) in spellings(entry)
-    }
+    return {entry["slug"] for muni, entry, _ in places if muni == municipality and norm(text) in spellings(entry)}
 
 
 def test_exactly_the_eight_municipalities(municipalities: list[dict]) -> None:
@@ -204,9 +202,7 @@ def test_area_kinds(places: list[tuple[str, dict, str | None]]) -> None:
             assert "kind" not in entry, f"buurt {entry['slug']} must not set kind"
 
 
-def test_aliases_are_lowercase_strings(
-    municipalities: list[dict], places: list[tuple[str, dict, str | None]]
-) -> None:
+def test_aliases_are_lowercase_strings(municipalities: list[dict], places: list[tuple[str, dict, str | None]]) -> None:
     for entry in [*municipalities, *(entry for _, entry, _ in places)]:
         aliases = entry.get("aliases", [])
         assert isinstance(aliases, list), entry["slug"]
@@ -237,12 +233,7 @@ def test_municipality_spellings_point_to_one_municipality(municipalities: list[d
 
 @pytest.mark.parametrize(
     ("municipality", "place"),
-    [
-        (muni, place)
-        for table in (SEED_PLACES, REQUIRED_PLACES)
-        for muni, names in table.items()
-        for place in names
-    ],
+    [(muni, place) for table in (SEED_PLACES, REQUIRED_PLACES) for muni, names in table.items() for place in names],
 )
 def test_place_present(places: list[tuple[str, dict, str | None]], municipality: str, place: str) -> None:
     assert resolve(places, municipality, place), f"{place} missing in {municipality}"

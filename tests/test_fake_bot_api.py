@@ -388,9 +388,7 @@ def test_update_factories_parse() -> None:
 def build_app(fake: FakeBotAPI):
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         who = " ".join(context.args) or update.effective_user.first_name
-        await update.effective_message.reply_text(
-            f"Hallo {who}! Wil je helpen?", reply_markup=keyboard("Ja", "Nee")
-        )
+        await update.effective_message.reply_text(f"Hallo {who}! Wil je helpen?", reply_markup=keyboard("Ja", "Nee"))
 
     async def choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from telegram import Update
 from telegram.ext import ConversationHandler
@@ -15,10 +16,12 @@ from bot.flows.keyboards import button_rows
 from bot.flows.place_picker import ask_place, place_from_callback, place_from_text, remember_place
 from bot.flows.states import ASK_CATEGORY, ASK_CONFIRM, ASK_DETAILS, ASK_PLACE, ASK_WHEN
 from bot.handlers.limits import over_daily_limit
+from bot.handlers.steunpunt import show_steunpunten
 from bot.matching import CONFIDENT
 from bot.render import WHEN_LABELS, category_label, summary
 from bot.services.catalogue import all_categories
 from bot.services.requests import create_request
+from bot.services.steunpunten import asks_for_steunpunt
 from db.models import Category, HelpRequest, Neighbourhood, User
 
 DRAFT = "draft"
@@ -59,6 +62,8 @@ async def understand_text(update: Update, context: BotContext) -> str:
     text = update.effective_message.text.strip()
     if is_dont_know(text):
         return await ask_phone(update, context)
+    if asks_for_steunpunt(text):
+        return await show_steunpunten(update, context)
     if await over_daily_limit(update, context):
         return ConversationHandler.END
     draft = context.user_data[DRAFT] = {"details": text}
@@ -173,6 +178,8 @@ async def choose_category(update: Update, context: BotContext) -> str:
 async def next_question(update: Update, context: BotContext) -> str:
     """Ask only what is still missing: where, when, details; then the summary."""
     draft = _draft(context)
+    if "category" not in draft:  # the draft is gone (e.g. erased by /vergeetmij): start again
+        return await ask_open_question(update, context)
     with context.session() as session:
         user = session.get(User, update.effective_user.id)
         has_place = user is not None and user.neighbourhood_slug is not None
@@ -301,8 +308,11 @@ async def ask_confirm(update: Update, context: BotContext) -> str:
         created_at=context.runtime.clock.now(),
     )
     options = [("✅ " + _("Ja, versturen"), "send:yes"), ("❌ " + _("Nee, stoppen"), "send:no")]
+    options.append(("👪 " + _("Voor iemand anders"), "behalf:start"))
+    behalf = draft.get("on_behalf_name")
+    for_whom = "\n👪 " + _("Voor: {name}").format(name=escape(behalf)) if behalf else ""
     await update.effective_chat.send_message(
-        _("Dit is uw vraag:") + "\n\n" + summary(preview, category, place, _) + "\n\n" + _("Klopt dit?"),
+        _("Dit is uw vraag:") + "\n\n" + summary(preview, category, place, _) + for_whom + "\n\n" + _("Klopt dit?"),
         reply_markup=button_rows(options),
     )
     return ASK_CONFIRM
@@ -333,6 +343,7 @@ async def confirm(update: Update, context: BotContext) -> int:
             details=draft.get("details", ""),
             now=runtime.clock.now(),
             settings=runtime.settings,
+            on_behalf_name=draft.get("on_behalf_name"),
         )
     if placement.to_group:
         text = _("Dank u wel. Uw vraag staat klaar voor de vrijwilligers in {place}.").format(

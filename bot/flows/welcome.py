@@ -5,10 +5,12 @@ from __future__ import annotations
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ConversationHandler
 
+from bot.answers import is_dont_know
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
 from bot.flows.place_picker import ask_place, place_from_callback, place_from_text, remember_place
 from bot.flows.states import START_PLACE
+from bot.handlers.news import news_question
 from db.models import User
 
 
@@ -28,6 +30,13 @@ async def start(update: Update, context: BotContext) -> int | str:
         return START_PLACE
     await show_menu(update, context)
     return ConversationHandler.END
+
+
+async def ask_start_place(update: Update, context: BotContext) -> str:
+    """The "Nee, iets anders" under a suggested place: choose it with buttons."""
+    await update.callback_query.answer()
+    await ask_place(update, context)
+    return START_PLACE
 
 
 async def show_menu(update: Update, context: BotContext) -> None:
@@ -51,12 +60,19 @@ async def choose_start_place(update: Update, context: BotContext) -> int | str:
     name = remember_place(context, update.effective_user.id, slug)
     if name is None:
         return START_PLACE
-    await update.callback_query.edit_message_text("📍 " + context._("Dank u. U woont in {place}.").format(place=name))
+    question, markup = news_question(context._)
+    await update.callback_query.edit_message_text(
+        "📍 " + context._("Dank u. U woont in {place}.").format(place=name) + "\n\n" + question, reply_markup=markup
+    )
     await show_menu(update, context)
     return ConversationHandler.END
 
 
 async def type_start_place(update: Update, context: BotContext) -> int | str:
+    if is_dont_know(update.effective_message.text):
+        await update.effective_chat.send_message(context._("Geen probleem. Dat vragen wij later nog eens."))
+        await show_menu(update, context)
+        return ConversationHandler.END
     slug = place_from_text(context, update.effective_message.text)
     name = remember_place(context, update.effective_user.id, slug) if slug else None
     _ = context._
@@ -64,7 +80,10 @@ async def type_start_place(update: Update, context: BotContext) -> int | str:
         await update.effective_chat.send_message(_("Die plaats ken ik niet. Kies hieronder uw gemeente."))
         await ask_place(update, context)
         return START_PLACE
-    await update.effective_chat.send_message("📍 " + _("Dank u. U woont in {place}.").format(place=name))
+    question, markup = news_question(_)
+    await update.effective_chat.send_message(
+        "📍 " + _("Dank u. U woont in {place}.").format(place=name) + "\n\n" + question, reply_markup=markup
+    )
     await show_menu(update, context)
     return ConversationHandler.END
 

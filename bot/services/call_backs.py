@@ -53,7 +53,8 @@ def request_call_back(
         kind="callback",
         municipality_slug=municipality,
         user_id=user.id,
-        details={"part": part, "day": day.isoformat(), "reason": reason},
+        # The resident's own words, as much as a request keeps (a message holds 4,096 characters).
+        details={"part": part, "day": day.isoformat(), "reason": reason.strip()[:1000]},
         created_at=now,
     )
     session.add(item)
@@ -68,7 +69,7 @@ def request_call_back(
         if place:
             lines.append("📍 " + escape(place.name))
         if reason:
-            lines.append("💬 " + escape(reason))
+            lines.append("💬 " + escape(reason.strip()[:1000]))
         enqueue_message(
             session, chat_id=coordinator_id, text="\n".join(lines), now=now, ref_kind="inbox", ref_id=item.id
         )

@@ -93,3 +93,12 @@ def may_help_in(session: Session, user_id: int, neighbourhood_slug: str) -> bool
         return False
     wanted = family(session, neighbourhood_slug)
     return any(wanted & family(session, area) for area in volunteer_areas(session, user_id))
+
+
+def set_locale(session: Session, user_id: int, locale: str) -> None:
+    """Remember the language a user chose."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.chosen_locale = locale
+        session.add(user)
+        session.commit()

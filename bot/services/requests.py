@@ -20,6 +20,7 @@ from bot.services.timing import arm_timer, hours_for, schedule_day_before_remind
 from db.models import Category, HelpRequest, InboxItem, Neighbourhood, RequestStatus, Timer, User
 
 CLAIMABLE = (RequestStatus.OPEN, RequestStatus.ESCALATED)
+NAME_LIMIT = 64  # Telegram's own limit for names; stored values could be longer only if forged
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,12 @@ def locale_of(user: User | None, settings: Settings) -> Translator:
 
 def contact_html(user: User, _: Translator) -> str:
     """How to reach a user: a mention link, @username and phone where known."""
-    parts = [f'<a href="tg://user?id={user.id}">{escape(user.first_name or _("Bewoner"))}</a>']
+    name = (user.first_name or _("Bewoner"))[:NAME_LIMIT]
+    parts = [f'<a href="tg://user?id={user.id}">{escape(name)}</a>']
     if user.username:
-        parts.append("@" + escape(user.username))
+        parts.append("@" + escape(user.username[:NAME_LIMIT]))
     if user.phone:
-        parts.append("📞 " + escape(user.phone))
+        parts.append("📞 " + escape(user.phone[:NAME_LIMIT]))
     return " · ".join(parts)
 
 

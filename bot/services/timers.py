@@ -14,6 +14,10 @@ from bot.dates import local_now
 from bot.flows.keyboards import button_rows
 from bot.i18n import N_, translator
 from bot.render import category_label, summary, when_text
+from bot.services.activities import remind_attendees
+from bot.services.broadcasts import report_progress
+from bot.services.erasure import RETENTION_KIND, retention
+from bot.services.lifecycle import offer_expired, remind_volunteer
 from bot.services.outbox import enqueue_message
 from bot.services.people import coordinators_for
 from bot.services.places import groups_serving
@@ -139,4 +143,9 @@ def escalate(session: Session, timer: Timer, now: datetime, settings: Settings) 
 TIMER_KINDS: dict[str, Callable[[Session, Timer, datetime, Settings], bool]] = {
     "bump": bump,
     "escalate": escalate,
+    "reminder": remind_volunteer,
+    "offer": offer_expired,
+    RETENTION_KIND: retention,
+    "activity_reminder": remind_attendees,
+    "broadcast_progress": report_progress,
 }

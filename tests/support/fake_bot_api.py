@@ -91,9 +91,7 @@ _NOT_MODIFIED = (
 _BLOCKED = "Forbidden: bot was blocked by the user"
 _NEVER_STARTED = "Forbidden: bot can't initiate conversation with a user"
 
-_FAULT_KINDS = frozenset(
-    {"retry_after", "server_error", "timeout", "network", "forbidden", "migrated", "bad_request"}
-)
+_FAULT_KINDS = frozenset({"retry_after", "server_error", "timeout", "network", "forbidden", "migrated", "bad_request"})
 
 
 class UnknownMethodError(TelegramError):
@@ -151,10 +149,7 @@ class ApiCall:
         """callback_data of all inline buttons of this call's reply_markup."""
         markup = self.reply_markup or {}
         return [
-            btn["callback_data"]
-            for row in markup.get("inline_keyboard", [])
-            for btn in row
-            if "callback_data" in btn
+            btn["callback_data"] for row in markup.get("inline_keyboard", []) for btn in row if "callback_data" in btn
         ]
 
 
@@ -448,9 +443,7 @@ class FakeBotAPI(BaseRequest):
                 raise ValueError("fail(..., 'migrated') needs the old group's chat_id")
             self.migrate_chat(chat_id, migrate_to)
             return
-        self._faults.append(
-            _Fault(method, kind, times, _chat_key(chat_id), retry_after, description, deliver)
-        )
+        self._faults.append(_Fault(method, kind, times, _chat_key(chat_id), retry_after, description, deliver))
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -717,9 +710,7 @@ class FakeBotAPI(BaseRequest):
 
     def _api_sendContact(self, params: dict[str, Any]) -> dict[str, Any]:
         msg = self._new_message(params)
-        msg["contact"] = {
-            k: params[k] for k in ("phone_number", "first_name", "last_name", "vcard") if k in params
-        }
+        msg["contact"] = {k: params[k] for k in ("phone_number", "first_name", "last_name", "vcard") if k in params}
         return msg
 
     def _api_copyMessage(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -108,9 +108,7 @@ class BotHarness:
             return await self.process(upd.private_text(user, text))
         return await self.process(upd.group_text(user, chat, text))
 
-    async def command(
-        self, user: User, command: str, chat: Chat | None = None, args: Any = None
-    ) -> list[ApiCall]:
+    async def command(self, user: User, command: str, chat: Chat | None = None, args: Any = None) -> list[ApiCall]:
         """``user`` sends ``/command args`` (``"/start"`` or ``"start"``; args list or string)."""
         if args is None and " " in command.strip():
             command, args = command.strip().split(maxsplit=1)
@@ -137,9 +135,7 @@ class BotHarness:
             for row in (msg.get("reply_markup") or {}).get("inline_keyboard", [])
             for btn in row
         ]
-        raise AssertionError(
-            f"no inline button containing {button_text!r} in chat {chat}; buttons there: {available}"
-        )
+        raise AssertionError(f"no inline button containing {button_text!r} in chat {chat}; buttons there: {available}")
 
     # ------------------------------------------------------------------ inspecting
     @staticmethod

@@ -93,9 +93,7 @@ def make_user(
     )
 
 
-def make_group(
-    id: int, title: str = "Test group", *, type: str | None = None, username: str | None = None
-) -> Chat:
+def make_group(id: int, title: str = "Test group", *, type: str | None = None, username: str | None = None) -> Chat:
     """A group chat; ids like -100xxxxxxxxxx are supergroups, other negative ids basic groups."""
     if type is None:
         type = Chat.SUPERGROUP if id <= -1_000_000_000_000 else Chat.GROUP
@@ -259,9 +257,7 @@ def photo(
     return build_update({"message": message_dict(user, chat, **extra)}, bot, update_id=update_id)
 
 
-def location(
-    user: User, lat: float, lon: float, *, update_id: int | None = None, bot: Bot | None = None
-) -> Update:
+def location(user: User, lat: float, lon: float, *, update_id: int | None = None, bot: Bot | None = None) -> Update:
     loc = {"latitude": lat, "longitude": lon}
     return build_update({"message": message_dict(user, location=loc)}, bot, update_id=update_id)
 
