@@ -230,7 +230,7 @@ def got_document(world: World, user, _target) -> bool:
 
 
 def activity_started(world: World, user, _target) -> bool:
-    refusal = "Dit kan alleen een coördinator"
+    refusal = "dat mag u niet"
     sent = [c.params.get("text", "") for c in world.harness.last_calls if c.method == "sendMessage"]
     return bool(sent) and not any(refusal in text for text in sent)
 

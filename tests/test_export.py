@@ -103,4 +103,4 @@ async def test_export_command_sends_a_document_to_coordinators_only(world: World
     document = h.api.calls_to("sendDocument")[-1]
     assert document.chat_id == world.coordinator.id and "2 vragen" in document.params["caption"]
     await h.command(world.resident, "/export")
-    assert "alleen een coördinator" in h.last_text(world.resident)
+    assert "dat mag u niet" in h.last_text(world.resident)

@@ -82,7 +82,7 @@ async def test_second_presser_and_strangers_get_an_alert(world: World) -> None:
     stranger = make_user(404, "Kees")
     for presser, expected in (
         (second, "Iemand anders helpt al"),
-        (stranger, "Alleen aangemelde vrijwilligers"),
+        (stranger, "Alleen vrijwilligers uit deze wijk"),
     ):
         await h.process(h_callback(world, presser, card_message, "claim:1"))
         answer = h.api.calls_to("answerCallbackQuery")[-1]

@@ -172,7 +172,7 @@ async def test_invalid_transitions_are_refused(world: World) -> None:
         session.commit()
     third = new_request(world, details="Brief posten")
     await world.deliver()
-    assert "Alleen aangemelde vrijwilligers" in await forge(world, kees, f"claim:{third}", chat_id=world.group_id)
+    assert "Alleen vrijwilligers uit deze wijk" in await forge(world, kees, f"claim:{third}", chat_id=world.group_id)
     assert request(world, third).status == RequestStatus.OPEN
 
 
@@ -182,7 +182,7 @@ async def test_a_paused_volunteer_cannot_claim(world: World) -> None:
     await world.deliver()
     await h.command(piet, "/aanbod")
     await h.press(piet, "Even pauzeren")
-    assert "Alleen aangemelde" in await forge(world, piet, f"claim:{request_id}", chat_id=world.group_id)
+    assert "Alleen vrijwilligers uit" in await forge(world, piet, f"claim:{request_id}", chat_id=world.group_id)
 
 
 async def test_cancelling_a_claimed_request_tells_the_volunteer_and_closes_the_card(world: World) -> None:

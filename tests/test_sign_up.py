@@ -164,7 +164,7 @@ async def test_only_a_coordinator_of_that_municipality_decides_and_only_once(wor
     for presser in (other, world.volunteer, JOEP):
         await h.process(callback(presser, message, f"vol:{JOEP.id}:ok", bot=h.bot))
         answer = h.api.calls_to("answerCallbackQuery")[-1]
-        assert "Alleen een coördinator" in answer.params["text"]
+        assert "dat mag u niet" in answer.params["text"]
     with world.session() as session:
         assert session.get(Volunteer, JOEP.id).status == VolunteerStatus.PENDING
     await h.press(world.coordinator, "Goedkeuren")

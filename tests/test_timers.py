@@ -49,12 +49,12 @@ async def test_never_claimed_is_bumped_then_escalated(world: World) -> None:
     await world.deliver()
     coordinator = h.last_text(world.coordinator)
     assert "Geen vrijwilliger gevonden" in coordinator and "Anna" in coordinator
-    assert h.buttons(world.coordinator) == ["Woonserviceproject", "Particuliere hulp", "Bedrijf", "Bewoner bellen"]
+    assert h.buttons(world.coordinator) == ["Woonservice", "Particuliere hulp", "Bedrijf", "Bewoner bellen"]
     assert "coördinator zoekt nu een andere oplossing" in h.last_text(world.resident)
     with world.session() as session:
         assert session.get(HelpRequest, request_id).status == RequestStatus.ESCALATED
         assert session.exec(select(InboxItem).where(InboxItem.kind == "escalation")).one().request_id == request_id
-    await h.press(world.coordinator, "Woonserviceproject")
+    await h.press(world.coordinator, "Woonservice")
     await world.deliver()
     assert "woonserviceproject" in h.last_text(world.resident)
 

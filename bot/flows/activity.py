@@ -54,7 +54,7 @@ async def start_activity(update: Update, context: BotContext) -> int | str:
         with context.session() as session:
             options = [(place.name, f"actmun:{place.slug}") for place in municipalities(session)]
         await update.effective_chat.send_message(
-            "📣 " + context._("Voor welke gemeente is de activiteit?"), reply_markup=button_rows(options, per_row=2)
+            "📣 " + context._("In welke gemeente is het?"), reply_markup=button_rows(options, per_row=2)
         )
         return ACT_MUNICIPALITY
     return await _begin(update, context, coordinator.municipality_slug)

@@ -95,7 +95,5 @@ def _refusal(outcome: ClaimOutcome, context: BotContext) -> str:
     if outcome is ClaimOutcome.TAKEN:
         return _("Iemand anders helpt al. Dank u wel!")
     if outcome is ClaimOutcome.NOT_VOLUNTEER:
-        return _(
-            "Alleen aangemelde vrijwilligers van deze wijk kunnen helpen. Aanmelden? Stuur mij een bericht: /aanbieden"
-        )
+        return _("Alleen vrijwilligers uit deze wijk kunnen helpen. Wilt u ook helpen? Meld u aan met /aanbieden.")
     return _("Deze vraag is niet meer open.")

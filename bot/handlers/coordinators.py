@@ -30,7 +30,7 @@ async def require_coordinator(update: Update, context: BotContext) -> Coordinato
 
 async def refuse(update: Update, context: BotContext) -> None:
     """Say that only a coordinator (of this municipality) can do this."""
-    text = context._("Dit kan alleen een coördinator van deze gemeente.")
+    text = context._("Sorry, dat mag u niet. Dat doet de coördinator van deze gemeente.")
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
     else:
@@ -68,8 +68,8 @@ async def coordinator_command(update: Update, context: BotContext) -> None:
             change = remove_coordinator(session, by_user_id=update.effective_user.id, user_id=user_id)
     texts = {
         RoleChange.ADDED: "✅ " + _("{user} is nu coördinator."),
-        RoleChange.REMOVED: "✅ " + _("{user} is geen coördinator meer."),
-        RoleChange.NOT_ALLOWED: _("Alleen een coördinator van alle gemeenten kan coördinatoren beheren."),
+        RoleChange.REMOVED: "✅ " + _("{user} is nu geen coördinator meer."),
+        RoleChange.NOT_ALLOWED: _("Sorry, dat mag u niet. Dat doet de coördinator voor heel Parkstad."),
         RoleChange.UNKNOWN_MUNICIPALITY: _("Die gemeente ken ik niet."),
         RoleChange.NOT_FOUND: _("{user} is geen coördinator."),
     }

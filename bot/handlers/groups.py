@@ -35,7 +35,7 @@ async def link_command(update: Update, context: BotContext) -> None:
         # In a group that is not linked the bot only ever says its one hello (see `bot_added`).
         if linked:
             await update.effective_message.reply_text(
-                _("Sorry, alleen een coördinator kan deze groep aan een wijk koppelen.")
+                _("Sorry, dat mag u niet. Een coördinator koppelt de groep aan een wijk.")
             )
         return
     await update.effective_message.reply_text(
@@ -53,7 +53,7 @@ async def link_callback(update: Update, context: BotContext) -> None:
     with context.session() as session:
         municipality = slug if kind == "lnkm" else getattr(session.get(Neighbourhood, slug), "municipality_slug", None)
         if municipality is None or not is_coordinator(session, update.effective_user.id, municipality):
-            await query.answer(_("Alleen een coördinator van deze gemeente kan dit doen."), show_alert=True)
+            await query.answer(_("Sorry, dat mag u niet. Dat doet de coördinator van deze gemeente."), show_alert=True)
             return
         await query.answer()
         if kind == "lnkm":

@@ -97,7 +97,7 @@ async def inbox_action(update: Update, context: BotContext) -> None:
                 now=now,
                 settings=runtime.settings,
             )
-            done = "🙋 " + _("Gegeven aan {name}. Beiden krijgen bericht.").format(
+            done = "🙋 " + _("{name} krijgt de vraag. Zij krijgen nu allebei een bericht.").format(
                 name=escape(volunteer.first_name if volunteer else value)
             )
         elif action == "ref" and value in REFERRAL_ROUTES:
@@ -146,7 +146,7 @@ def _outcome_text(outcome: InboxOutcome, _: Translator) -> str:
         InboxOutcome.TAKEN: _("Iemand anders helpt al met deze vraag."),
         InboxOutcome.NOT_VOLUNTEER: _("Deze vrijwilliger kan niet helpen in deze wijk."),
         InboxOutcome.NO_REQUEST: _("Hier hoort geen hulpvraag bij."),
-        InboxOutcome.NOT_ALLOWED: _("Dit kan alleen een coördinator van deze gemeente."),
+        InboxOutcome.NOT_ALLOWED: _("Sorry, dat mag u niet. Dat doet de coördinator van deze gemeente."),
     }.get(outcome, _("Dit bericht is al afgehandeld."))
 
 

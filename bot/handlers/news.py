@@ -14,7 +14,7 @@ NEWS = r"^news:(yes|no)$"
 
 def news_question(_: Translator) -> tuple[str, InlineKeyboardMarkup]:
     """The opt-in question and its two buttons."""
-    text = "📰 " + _("Wilt u berichten krijgen over activiteiten in uw buurt? Bijvoorbeeld samen eten.")
+    text = "📰 " + _("Wilt u horen wat er te doen is in uw buurt? Bijvoorbeeld samen eten.")
     options = [("👍 " + _("Graag"), "news:yes"), ("🙅 " + _("Liever niet"), "news:no")]
     return text, button_rows(options, per_row=2)
 
@@ -26,7 +26,9 @@ async def news_command(update: Update, context: BotContext) -> None:
         user = session.get(User, update.effective_user.id)
         wanted = bool(user and user.activity_news)
     now = (
-        _("U krijgt nu berichten over activiteiten.") if wanted else _("U krijgt nu geen berichten over activiteiten.")
+        _("U krijgt nu een bericht als er iets te doen is in uw buurt.")
+        if wanted
+        else _("U krijgt nu geen bericht meer als er iets te doen is.")
     )
     text, markup = news_question(_)
     await update.effective_chat.send_message(now + "\n\n" + text, reply_markup=markup)
@@ -47,6 +49,6 @@ async def choose_news(update: Update, context: BotContext) -> None:
     text = (
         _("Goed. U krijgt berichten over activiteiten in uw buurt.")
         if wanted
-        else _("Goed. U krijgt geen berichten over activiteiten.")
+        else _("Goed. U krijgt geen bericht als er iets te doen is.")
     )
     await query.edit_message_text("📰 " + text + " " + _("Wijzigen kan altijd met /nieuws."), reply_markup=None)

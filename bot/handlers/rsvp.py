@@ -78,7 +78,7 @@ async def manage(update: Update, context: BotContext) -> None:
                 settings=runtime.settings,
             )
             if not done:
-                await query.answer(_("Deze activiteit is al afgezegd."), show_alert=True)
+                await query.answer(_("Deze activiteit gaat al niet door."), show_alert=True)
                 return
     await query.answer()
     if action == "people":
@@ -116,7 +116,7 @@ async def list_attendees(update: Update, context: BotContext) -> None:
         activities = upcoming_for(session, coordinator_id=update.effective_user.id, now=context.runtime.clock.now())
         texts = [(attendee_list(session, a, _), a.id) for a in activities[:10]]
     if not texts:
-        await update.effective_chat.send_message(_("Er zijn geen activiteiten gepland."))
+        await update.effective_chat.send_message(_("Er is nu niets gepland."))
         return
     for text, activity_id in texts:
         markup = button_rows([("🚫 " + _("Activiteit afzeggen"), f"act:{activity_id}:cancel")])

@@ -51,7 +51,11 @@ async def decide(update: Update, context: BotContext) -> None:
         pending = allowed and volunteer.status == VolunteerStatus.PENDING
         chats = groups_for_volunteer(session, volunteer_id) if pending and approve else []
     if not pending:
-        text = _("Alleen een coördinator van deze gemeente kan dit doen.") if not allowed else _("Dit is al beslist.")
+        text = (
+            _("Sorry, dat mag u niet. Dat doet de coördinator van deze gemeente.")
+            if not allowed
+            else _("Dit is al beslist.")
+        )
         await query.answer(text, show_alert=True)
         return
     # The coordinator's action: the links are made now, so the message with them is queued with the decision.

@@ -51,7 +51,7 @@ KIND_LABELS = {
 REFERRAL_ROUTES = {
     "wijkteam": N_("Wijkteam"),
     "wmo": N_("Wmo-loket"),
-    "woonservice": N_("Woonserviceproject"),
+    "woonservice": N_("Woonservice"),
     "particulier": N_("Particuliere hulp"),
     "bedrijf": N_("Bedrijf"),
 }

@@ -18,7 +18,7 @@ RESIDENT_NEWS = {
     "woonservice": N_("Een woonserviceproject in uw buurt gaat u helpen. Zij nemen contact met u op."),
     "particulier": N_("Wij zoeken een particuliere hulp voor u. Wij nemen contact met u op."),
     "bedrijf": N_("Wij zoeken een bedrijf dat u kan helpen. Wij nemen contact met u op."),
-    "bellen": N_("Een coördinator belt u binnenkort om uw vraag te bespreken."),
+    "bellen": N_("Een coördinator belt u snel. Dan praat u samen over uw vraag."),
 }
 
 

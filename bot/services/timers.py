@@ -27,7 +27,7 @@ from db.models import Category, HelpRequest, InboxItem, Neighbourhood, RequestSt
 BATCH = 100
 # PuntExtra's order when no volunteer comes: a woonservice project, a private provider, last a company.
 PUNTEXTRA_ROUTES = {
-    "woonservice": N_("Woonserviceproject"),
+    "woonservice": N_("Woonservice"),
     "particulier": N_("Particuliere hulp"),
     "bedrijf": N_("Bedrijf"),
     "bellen": N_("Bewoner bellen"),
