@@ -328,6 +328,8 @@ def command_menu(locale: str) -> list[BotCommand]:
     return [
         BotCommand("start", _("Begin hier")),
         BotCommand("hulp", _("Ik zoek hulp")),
+        BotCommand("mijnvragen", _("Mijn vragen")),
+        BotCommand("aanbieden", _("Ik wil helpen")),
         BotCommand("steunpunt", _("Waar kan ik terecht?")),
         BotCommand("nieuws", _("Berichten over activiteiten")),
         BotCommand("taal", _("Kies uw taal")),

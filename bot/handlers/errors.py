@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from telegram import Update
 from telegram.error import BadRequest, RetryAfter
@@ -22,7 +23,9 @@ async def on_error(update: object, context: BotContext) -> None:
         # A flood longer than the rate limiter waits for (bot/rate_limit.py); an apology would be throttled too.
         log.warning("update %s dropped: Telegram asks to wait (RetryAfter)", update_id)
         return
-    log.error("error while handling update %s: %s", update_id, type(error).__name__, exc_info=error)
+    # Where it failed, but not the exception's message: that could quote what a user wrote.
+    frames = "".join(traceback.format_list(traceback.extract_tb(error.__traceback__)))
+    log.error("error while handling update %s: %s\n%s", update_id, type(error).__name__, frames)
     if not isinstance(update, Update) or update.effective_chat is None or update.effective_chat.type != "private":
         return
     _ = context._
