@@ -14,6 +14,7 @@ from bot.handlers.buttons import refuse_out_of_place
 from bot.handlers.limits import stop_flooding
 from bot.i18n import resolve_locale
 from bot.services.idempotency import callback_key
+from bot.services.limits import count_message
 from bot.services.people import upsert_user
 from db.models import ProcessedUpdate
 
@@ -50,7 +51,10 @@ async def prepare_update(update: Update, context: BotContext) -> None:
             private_chat=chat is not None and chat.type == ChatType.PRIVATE,
         )
         locale = resolve_locale(record.chosen_locale, record.telegram_locale, context.runtime.settings.default_locale)
+        # Only private messages count: the bot answers nothing else that a flood could make expensive.
+        private_message = update.message is not None and update.message.chat.type == ChatType.PRIVATE
+        sent_this_minute = count_message(session, user_id=user.id, now=now) if private_message else 0
         session.commit()
     context.use_locale(locale)
-    await stop_flooding(update, context)
+    await stop_flooding(update, context, sent_this_minute)
     await refuse_out_of_place(update, context)

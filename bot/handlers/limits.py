@@ -5,32 +5,24 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
-from bot.services.limits import count_message, may_ask_another
+from bot.services.limits import may_ask_another
 
 log = logging.getLogger(__name__)
 
 
-async def stop_flooding(update: Update, context: BotContext) -> None:
-    """Count a user's message; past the limit, say so once a minute and handle nothing more."""
-    message, user = update.message, update.effective_user
-    # Only private chats: the bot answers nothing else that a flood could make expensive.
-    if message is None or user is None or user.is_bot or message.chat.type != ChatType.PRIVATE:
+async def stop_flooding(update: Update, context: BotContext, sent_this_minute: int) -> None:
+    """Past the per-minute limit, say so once and handle nothing more until the minute is over."""
+    limit = context.runtime.settings.messages_per_minute
+    if sent_this_minute <= limit:
         return
-    runtime = context.runtime
-    limit = runtime.settings.messages_per_minute
-    with context.session() as session:
-        count = count_message(session, user_id=user.id, now=runtime.clock.now())
-    if count <= limit:
-        return
-    if count == limit + 1:
-        log.info("user %s sent more than %s messages in a minute", user.id, limit)
+    if sent_this_minute == limit + 1:
+        log.info("user %s sent more than %s messages in a minute", update.effective_user.id, limit)
         _ = context._
-        await message.chat.send_message(
+        await update.effective_chat.send_message(
             "✋ " + _("U stuurt veel berichten kort na elkaar. Wacht even een minuut. Daarna kunt u verder.")
         )
     raise ApplicationHandlerStop
