@@ -50,7 +50,7 @@ def database_url(request, tmp_path: Path, monkeypatch):
         yield url
         return
     for engine in postgres_engine():
-        monkeypatch.setattr("bot.cli.make_engine", lambda _url, **_kwargs: engine)
+        monkeypatch.setattr("bot.cli.make_engine", lambda _url, _engine=engine, **_kwargs: _engine)
         yield engine.url.render_as_string(hide_password=False)
 
 
