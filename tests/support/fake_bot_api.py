@@ -547,7 +547,7 @@ class FakeBotAPI(BaseRequest):
         wait = 0.0
         for key, span, limit in windows:
             stamps = self._limit_windows[key]
-            while stamps and stamps[0] <= now - span:
+            while stamps and stamps[0] <= now - span + 1e-9:  # virtual times are floats: allow rounding
                 stamps.popleft()
             if len(stamps) >= limit:
                 # the send fits once enough of the oldest stamps have left the window
