@@ -13,7 +13,14 @@ from telegram.error import BadRequest, Forbidden
 from bot.context import BotContext
 from bot.render import request_card, summary
 from bot.services.lifecycle import lifecycle_keyboard, show_helper_on_card
-from bot.services.requests import ClaimOutcome, claim_request, confirm_claim, contact_html, undo_claim
+from bot.services.requests import (
+    ClaimOutcome,
+    claim_request,
+    confirm_claim,
+    contact_html,
+    resident_of,
+    undo_claim,
+)
 from db.models import Category, HelpRequest, Neighbourhood, User
 
 log = logging.getLogger(__name__)
@@ -37,7 +44,7 @@ async def claim(update: Update, context: BotContext) -> None:
         request = session.get(HelpRequest, request_id)
         category = session.get(Category, request.category_slug)
         place = session.get(Neighbourhood, request.neighbourhood_slug)
-        resident = session.get(User, request.resident_id) if request.resident_id else None
+        resident = resident_of(session, request)
         volunteer = session.get(User, volunteer_id)
         details = "\n\n".join(
             [

@@ -9,10 +9,8 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.dates import local_now
-from bot.i18n import N_
-from bot.services.outbox import enqueue_message
-from bot.services.people import coordinators_for
-from bot.services.requests import contact_html, locale_of
+from bot.i18n import N_, Translator
+from bot.services.requests import contact_html, message_coordinators, open_inbox_item
 from db.models import InboxItem, Neighbourhood, User
 
 PARTS_OF_DAY = {
@@ -49,18 +47,17 @@ def request_call_back(
     place = session.get(Neighbourhood, user.neighbourhood_slug) if user.neighbourhood_slug else None
     municipality = place.municipality_slug if place else None
     day = call_day(now, part, settings)
-    item = InboxItem(
+    item = open_inbox_item(
+        session,
         kind="callback",
         municipality_slug=municipality,
         user_id=user.id,
         # The resident's own words, as much as a request keeps (a message holds 4,096 characters).
         details={"part": part, "day": day.isoformat(), "reason": reason.strip()[:1000]},
-        created_at=now,
+        now=now,
     )
-    session.add(item)
-    session.flush()
-    for coordinator_id in coordinators_for(session, municipality):
-        _ = locale_of(session.get(User, coordinator_id), settings)
+
+    def compose(_: Translator) -> str:
         lines = [
             "📞 <b>" + _("Bel terug") + f"</b> #{item.id}",
             contact_html(user, _),
@@ -70,8 +67,10 @@ def request_call_back(
             lines.append("📍 " + escape(place.name))
         if reason:
             lines.append("💬 " + escape(reason.strip()[:1000]))
-        enqueue_message(
-            session, chat_id=coordinator_id, text="\n".join(lines), now=now, ref_kind="inbox", ref_id=item.id
-        )
+        return "\n".join(lines)
+
+    message_coordinators(
+        session, municipality_slug=municipality, compose=compose, item=item, now=now, settings=settings
+    )
     session.commit()
     return item, day

@@ -16,13 +16,13 @@ from sqlmodel import Session, select
 from bot.config import Settings
 from bot.dates import local_now
 from bot.i18n import translator
+from bot.services.lifecycle import card_chat
 from bot.services.limits import forget_counts
 from bot.services.outbox import enqueue_card_edit, enqueue_message
 from bot.services.requests import cancel_timers, locale_of
 from db.models import (
     HelpRequest,
     InboxItem,
-    Outbox,
     RequestStatus,
     Timer,
     User,
@@ -91,7 +91,7 @@ def _withdraw(session: Session, *, request: HelpRequest, now: datetime, settings
     if result.rowcount != 1:
         return 0
     cancel_timers(session, request_id=request.id, kinds=("bump", "escalate"), now=now)
-    card_chat_id = request.card_chat_id or _queued_card_chat(session, request.id)
+    card_chat_id = request.card_chat_id or card_chat(session, request.id)
     if card_chat_id is not None:
         _ = translator(settings.default_locale)
         enqueue_card_edit(
@@ -108,14 +108,6 @@ def _withdraw(session: Session, *, request: HelpRequest, now: datetime, settings
         text += " " + _("Wis de gegevens van de bewoner die u van mij kreeg.")
         enqueue_message(session, chat_id=was_claimed_by, text="ℹ️ " + text, now=now)
     return 1
-
-
-def _queued_card_chat(session: Session, request_id: int) -> int | None:
-    """The group a request's card is queued for, when it was not sent yet."""
-    query = select(Outbox.chat_id).where(
-        Outbox.ref_kind == "card", Outbox.ref_id == request_id, Outbox.method == "sendMessage"
-    )
-    return session.exec(query.limit(1)).first()
 
 
 def anonymise_expired(session: Session, *, now: datetime, settings: Settings) -> int:

@@ -22,6 +22,8 @@ from bot.services.requests import (
     claim_request,
     contact_html,
     locale_of,
+    resident_of,
+    tell_resident_who_helps,
 )
 from db.models import (
     Category,
@@ -225,7 +227,7 @@ def assign_item(
     category = session.get(Category, request.category_slug)
     place = session.get(Neighbourhood, request.neighbourhood_slug)
     volunteer = session.get(User, volunteer_id)
-    resident = session.get(User, request.resident_id) if request.resident_id else None
+    resident = resident_of(session, request)
     _ = locale_of(volunteer, settings)
     lines = [
         "🤝 <b>" + _("Een coördinator vraagt u te helpen met deze vraag:") + "</b>",
@@ -233,12 +235,7 @@ def assign_item(
         _("Neem contact op met:") + " " + (contact_html(resident, _) if resident else _("(onbekend)")),
     ]
     enqueue_message(session, chat_id=volunteer_id, text="\n\n".join(lines), now=now)
-    if resident is not None:
-        _ = locale_of(resident, settings)
-        text = _("Goed nieuws! {name} helpt u met uw vraag. {name} neemt contact met u op.").format(
-            name=escape(volunteer.first_name or _("Een vrijwilliger"))
-        )
-        enqueue_message(session, chat_id=resident.id, text="🤝 " + text, now=now)
+    tell_resident_who_helps(session, request=request, volunteer=volunteer, now=now, settings=settings)
     if request.card_chat_id is not None:
         group_ = translator(settings.default_locale)
         text, markup = request_card(request, category, place, group_, helper_name=volunteer.first_name)

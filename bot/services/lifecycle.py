@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from html import escape
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -15,11 +16,19 @@ from bot.flows.keyboards import button_rows
 from bot.i18n import Translator, translator
 from bot.render import category_label, request_card, summary
 from bot.services.outbox import enqueue_card_edit, enqueue_message
-from bot.services.people import coordinators_for, may_help_in
-from bot.services.places import groups_serving
-from bot.services.requests import cancel_timers, contact_html, locale_of, notify_coordinators, schedule_reminders
+from bot.services.people import may_help_in
+from bot.services.requests import (
+    cancel_timers,
+    contact_html,
+    locale_of,
+    message_coordinators,
+    open_inbox_item,
+    place_request,
+    resident_of,
+    schedule_reminders,
+)
 from bot.services.timing import arm_timer, timing_rules
-from db.models import Category, HelpRequest, InboxItem, Neighbourhood, Outbox, RequestStatus, Timer, User
+from db.models import Category, HelpRequest, Neighbourhood, Outbox, RequestStatus, Timer, User
 
 ACTIVE = (RequestStatus.OPEN, RequestStatus.CLAIMED, RequestStatus.ESCALATED)
 MINUTE_CHOICES = (30, 60, 120)
@@ -47,30 +56,15 @@ def card_chat(session: Session, request_id: int) -> int | None:
 
 def post_card(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> None:
     """Put a request (back) before the volunteers: edit its card or post a first one, and arm the timers."""
-    category, place = _parts(session, request)
     chat_id = card_chat(session, request.id)
     if chat_id is None:
-        groups = groups_serving(session, place.slug) if category.for_volunteers else []
-        if not groups:
-            resident = session.get(User, request.resident_id) if request.resident_id else None
-            if resident is not None:
-                notify_coordinators(session, request=request, resident=resident, now=now, settings=settings)
-            return
-        text, markup = request_card(request, category, place, translator(settings.default_locale))
-        enqueue_message(
-            session,
-            chat_id=groups[0].chat_id,
-            text=text,
-            reply_markup=markup.to_dict(),
-            now=now,
-            ref_kind="card",
-            ref_id=request.id,
-        )
-    else:
-        text, markup = request_card(request, category, place, translator(settings.default_locale))
-        enqueue_card_edit(
-            session, request_id=request.id, chat_id=chat_id, text=text, now=now, reply_markup=markup.to_dict()
-        )
+        place_request(session, request=request, resident=resident_of(session, request), now=now, settings=settings)
+        return
+    category, place = _parts(session, request)
+    text, markup = request_card(request, category, place, translator(settings.default_locale))
+    enqueue_card_edit(
+        session, request_id=request.id, chat_id=chat_id, text=text, now=now, reply_markup=markup.to_dict()
+    )
     schedule_reminders(session, request=request, now=now, settings=settings)
 
 
@@ -106,24 +100,42 @@ def _close_card(session: Session, *, request: HelpRequest, now: datetime, settin
     enqueue_card_edit(session, request_id=request.id, chat_id=chat_id, text=text, now=now, reply_markup=None)
 
 
-def release_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime, settings: Settings) -> bool:
-    """The helper cannot after all: the request is open again, the card too, the resident hears it."""
-    result = session.exec(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request_id,
-            HelpRequest.claimed_by == volunteer_id,
-            HelpRequest.status == RequestStatus.CLAIMED,
-        )
-        .values(status=RequestStatus.OPEN, claimed_by=None, claimed_at=None, preferred_volunteer_id=None)
-    )
+def _change_request(session: Session, request_id: int, *conditions: Any, **values: Any) -> HelpRequest | None:
+    """One conditional UPDATE of a request; the fresh row when it matched, else None."""
+    result = session.exec(update(HelpRequest).where(HelpRequest.id == request_id, *conditions).values(**values))
     if result.rowcount != 1:
-        return False
+        return None
     request = session.get(HelpRequest, request_id)
     session.refresh(request)
+    return request
+
+
+def _claimed_by(volunteer_id: int) -> tuple[Any, ...]:
+    """The conditions of a request this volunteer holds now."""
+    return HelpRequest.claimed_by == volunteer_id, HelpRequest.status == RequestStatus.CLAIMED
+
+
+def _finished_for(resident_id: int) -> tuple[Any, ...]:
+    """The conditions of a finished request this resident asked."""
+    return HelpRequest.resident_id == resident_id, HelpRequest.status == RequestStatus.DONE
+
+
+def release_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime, settings: Settings) -> bool:
+    """The helper cannot after all: the request is open again, the card too, the resident hears it."""
+    request = _change_request(
+        session,
+        request_id,
+        *_claimed_by(volunteer_id),
+        status=RequestStatus.OPEN,
+        claimed_by=None,
+        claimed_at=None,
+        preferred_volunteer_id=None,
+    )
+    if request is None:
+        return False
     cancel_timers(session, request_id=request_id, kinds=("reminder", "offer"), now=now)
     post_card(session, request=request, now=now, settings=settings)
-    resident = session.get(User, request.resident_id) if request.resident_id else None
+    resident = resident_of(session, request)
     if resident is not None:
         _ = locale_of(resident, settings)
         text = _("De vrijwilliger kan toch niet helpen. Geen zorg: wij zoeken iemand anders.")
@@ -134,21 +146,11 @@ def release_request(session: Session, *, request_id: int, volunteer_id: int, now
 
 def finish_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime, settings: Settings) -> bool:
     """The helper says it is done: the resident is asked whether it worked out."""
-    result = session.exec(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request_id,
-            HelpRequest.claimed_by == volunteer_id,
-            HelpRequest.status == RequestStatus.CLAIMED,
-        )
-        .values(status=RequestStatus.DONE, done_at=now)
-    )
-    if result.rowcount != 1:
+    request = _change_request(session, request_id, *_claimed_by(volunteer_id), status=RequestStatus.DONE, done_at=now)
+    if request is None:
         return False
-    request = session.get(HelpRequest, request_id)
-    session.refresh(request)
     cancel_timers(session, request_id=request_id, kinds=ALL_TIMERS, now=now)
-    resident = session.get(User, request.resident_id) if request.resident_id else None
+    resident = resident_of(session, request)
     if resident is not None:
         _ = locale_of(resident, settings)
         category, place = _parts(session, request)
@@ -187,20 +189,16 @@ def give_feedback(
     """The resident's 👍/👎, once: thanks go to the helper, a 👎 to the coordinators."""
     if verdict not in ("up", "down"):
         return None
-    result = session.exec(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request_id,
-            HelpRequest.resident_id == resident_id,
-            HelpRequest.status == RequestStatus.DONE,
-            HelpRequest.feedback.is_(None),
-        )
-        .values(feedback=verdict, feedback_at=now)
+    request = _change_request(
+        session,
+        request_id,
+        *_finished_for(resident_id),
+        HelpRequest.feedback.is_(None),
+        feedback=verdict,
+        feedback_at=now,
     )
-    if result.rowcount != 1:
+    if request is None:
         return None
-    request = session.get(HelpRequest, request_id)
-    session.refresh(request)
     resident = session.get(User, resident_id)
     helper = session.get(User, request.claimed_by) if request.claimed_by else None
     if verdict == "up" and helper is not None:
@@ -219,18 +217,17 @@ def _complain(
     session: Session, *, request: HelpRequest, resident: User, helper: User | None, now: datetime, settings: Settings
 ) -> None:
     category, place = _parts(session, request)
-    item = InboxItem(
+    item = open_inbox_item(
+        session,
         kind="feedback",
         municipality_slug=place.municipality_slug,
         user_id=resident.id,
         request_id=request.id,
         details={"feedback": "down", "volunteer_id": request.claimed_by},
-        created_at=now,
+        now=now,
     )
-    session.add(item)
-    session.flush()
-    for coordinator_id in coordinators_for(session, place.municipality_slug):
-        _ = locale_of(session.get(User, coordinator_id), settings)
+
+    def compose(_: Translator) -> str:
         lines = [
             "👎 <b>" + _("Niet gelukt volgens de bewoner") + f"</b> #{request.id}",
             summary(request, category, place, _),
@@ -239,9 +236,11 @@ def _complain(
         if helper is not None:
             lines.append(_("Vrijwilliger:") + " " + contact_html(helper, _))
         lines.append(_("Neem contact op met de bewoner."))
-        enqueue_message(
-            session, chat_id=coordinator_id, text="\n".join(lines), now=now, ref_kind="inbox", ref_id=item.id
-        )
+        return "\n".join(lines)
+
+    message_coordinators(
+        session, municipality_slug=place.municipality_slug, compose=compose, item=item, now=now, settings=settings
+    )
 
 
 def cancel_request(session: Session, *, request_id: int, resident_id: int, now: datetime, settings: Settings) -> bool:
@@ -272,10 +271,13 @@ def cancel_request(session: Session, *, request_id: int, resident_id: int, now: 
         )
         enqueue_message(session, chat_id=helper_id, text=text, now=now)
     if before == RequestStatus.ESCALATED:
-        for coordinator_id in coordinators_for(session, place.municipality_slug):
-            _ = locale_of(session.get(User, coordinator_id), settings)
-            text = "ℹ️ " + _("De bewoner is gestopt met vraag #{id}.").format(id=request.id)
-            enqueue_message(session, chat_id=coordinator_id, text=text, now=now)
+        message_coordinators(
+            session,
+            municipality_slug=place.municipality_slug,
+            compose=lambda _: "ℹ️ " + _("De bewoner is gestopt met vraag #{id}.").format(id=request.id),
+            now=now,
+            settings=settings,
+        )
     session.commit()
     return True
 
@@ -300,20 +302,15 @@ def repeat_weekly(
     session: Session, *, request_id: int, resident_id: int, now: datetime, settings: Settings
 ) -> HelpRequest | None:
     """Make a finished request weekly, once: next week's is offered to the same helper first."""
-    result = session.exec(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request_id,
-            HelpRequest.resident_id == resident_id,
-            HelpRequest.status == RequestStatus.DONE,
-            HelpRequest.repeat_weekly.is_(False),
-        )
-        .values(repeat_weekly=True)
+    request = _change_request(
+        session,
+        request_id,
+        *_finished_for(resident_id),
+        HelpRequest.repeat_weekly.is_(False),
+        repeat_weekly=True,
     )
-    if result.rowcount != 1:
+    if request is None:
         return None
-    request = session.get(HelpRequest, request_id)
-    session.refresh(request)
     following = _next_occurrence(session, request=request, now=now, settings=settings)
     session.commit()
     return following
@@ -343,7 +340,7 @@ def _next_occurrence(session: Session, *, request: HelpRequest, now: datetime, s
         post_card(session, request=following, now=now, settings=settings)
         return following
     helper = session.get(User, helper_id)
-    resident = session.get(User, request.resident_id) if request.resident_id else None
+    resident = resident_of(session, request)
     _ = locale_of(helper, settings)
     category, place = _parts(session, following)
     text = "\n\n".join(
@@ -381,18 +378,12 @@ def offer_expired(session: Session, timer: Timer, now: datetime, settings: Setti
 def _withdraw_offer(
     session: Session, *, request_id: int, volunteer_id: int | None, now: datetime, settings: Settings
 ) -> bool:
-    query = update(HelpRequest).where(
-        HelpRequest.id == request_id,
-        HelpRequest.status == RequestStatus.OPEN,
-        HelpRequest.preferred_volunteer_id.is_not(None),
-    )
+    conditions = [HelpRequest.status == RequestStatus.OPEN, HelpRequest.preferred_volunteer_id.is_not(None)]
     if volunteer_id is not None:
-        query = query.where(HelpRequest.preferred_volunteer_id == volunteer_id)
-    result = session.exec(query.values(preferred_volunteer_id=None))
-    if result.rowcount != 1:
+        conditions.append(HelpRequest.preferred_volunteer_id == volunteer_id)
+    request = _change_request(session, request_id, *conditions, preferred_volunteer_id=None)
+    if request is None:
         return False
-    request = session.get(HelpRequest, request_id)
-    session.refresh(request)
     cancel_timers(session, request_id=request_id, kinds=("offer",), now=now)
     post_card(session, request=request, now=now, settings=settings)
     return True
@@ -404,7 +395,7 @@ def remind_volunteer(session: Session, timer: Timer, now: datetime, settings: Se
     if request is None or request.status != RequestStatus.CLAIMED or request.claimed_by is None:
         return True
     helper = session.get(User, request.claimed_by)
-    resident = session.get(User, request.resident_id) if request.resident_id else None
+    resident = resident_of(session, request)
     _ = locale_of(helper, settings)
     category, place = _parts(session, request)
     lines = ["⏰ <b>" + _("Herinnering: morgen helpt u met deze vraag.") + "</b>", summary(request, category, place, _)]

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.services.outbox import enqueue, enqueue_message
 from bot.services.people import coordinators_for
-from bot.services.requests import contact_html, locale_of
+from bot.services.requests import contact_html, locale_of, open_inbox_item
 from db.models import InboxItem, Neighbourhood, User
 
 KIND_LABELS = {"voice": "🎤", "photo": "📷", "video": "🎬", "document": "📄", "audio": "🎧"}
@@ -21,15 +21,14 @@ def forward_to_inbox(
     """Store an inbox item and copy the message to the coordinators, in one transaction."""
     place = session.get(Neighbourhood, user.neighbourhood_slug) if user.neighbourhood_slug else None
     municipality = place.municipality_slug if place else None
-    item = InboxItem(
+    item = open_inbox_item(
+        session,
         kind=kind,
         municipality_slug=municipality,
         user_id=user.id,
         details={"chat_id": chat_id, "message_id": message_id},
-        created_at=now,
+        now=now,
     )
-    session.add(item)
-    session.flush()
     for coordinator_id in coordinators_for(session, municipality):
         _ = locale_of(session.get(User, coordinator_id), settings)
         heading = KIND_LABELS.get(kind, "📎") + " <b>" + _("Bericht van een bewoner") + f"</b> #{item.id}"

@@ -11,8 +11,8 @@ from bot.config import Settings
 from bot.i18n import N_
 from bot.services.outbox import enqueue_message
 from bot.services.people import is_coordinator
-from bot.services.requests import locale_of
-from db.models import HelpRequest, InboxItem, Neighbourhood, RequestStatus, User
+from bot.services.requests import locale_of, resident_of
+from db.models import HelpRequest, InboxItem, Neighbourhood, RequestStatus
 
 RESIDENT_NEWS = {
     "woonservice": N_("Een woonserviceproject in uw buurt gaat u helpen. Zij nemen contact met u op."),
@@ -45,7 +45,7 @@ def refer_request(
         if route != "bellen":
             item.status, item.closed_at = "referred", now
         session.add(item)
-    resident = session.get(User, request.resident_id) if request.resident_id else None
+    resident = resident_of(session, request)
     if resident is not None:
         _ = locale_of(resident, settings)
         enqueue_message(session, chat_id=resident.id, text="ℹ️ " + _(RESIDENT_NEWS[route]), now=now)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from html import escape
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, or_, select
+from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale, translator
@@ -90,24 +93,35 @@ def create_request(
     )
     session.add(request)
     session.flush()
-    groups = groups_serving(session, place.slug) if category.for_volunteers else []
-    if groups:
-        text, markup = request_card(request, category, place, translator(settings.default_locale))
-        enqueue_message(
-            session,
-            chat_id=groups[0].chat_id,
-            text=text,
-            reply_markup=markup.to_dict(),
-            now=now,
-            ref_kind="card",
-            ref_id=request.id,
-        )
-        schedule_reminders(session, request=request, now=now, settings=settings)
-    else:
-        notify_coordinators(session, request=request, resident=resident, now=now, settings=settings)
+    to_group = place_request(session, request=request, resident=resident, now=now, settings=settings)
     session.commit()
     session.refresh(request)
-    return Placement(request=request, to_group=bool(groups), place_name=place.name)
+    return Placement(request=request, to_group=to_group, place_name=place.name)
+
+
+def place_request(
+    session: Session, *, request: HelpRequest, resident: User | None, now: datetime, settings: Settings
+) -> bool:
+    """Queue a first card in the group of the request's place and arm its timers; else tell the coordinators."""
+    category = session.get(Category, request.category_slug)
+    place = session.get(Neighbourhood, request.neighbourhood_slug)
+    groups = groups_serving(session, place.slug) if category.for_volunteers else []
+    if not groups:
+        if resident is not None:
+            notify_coordinators(session, request=request, resident=resident, now=now, settings=settings)
+        return False
+    text, markup = request_card(request, category, place, translator(settings.default_locale))
+    enqueue_message(
+        session,
+        chat_id=groups[0].chat_id,
+        text=text,
+        reply_markup=markup.to_dict(),
+        now=now,
+        ref_kind="card",
+        ref_id=request.id,
+    )
+    schedule_reminders(session, request=request, now=now, settings=settings)
+    return True
 
 
 def schedule_reminders(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> None:
@@ -123,30 +137,76 @@ def notify_coordinators(
     """Queue a message about a request (a zorgvraag, or one without a group) to its coordinators."""
     category = session.get(Category, request.category_slug)
     place = session.get(Neighbourhood, request.neighbourhood_slug)
-    item = InboxItem(
+    item = open_inbox_item(
+        session,
         kind="zorgvraag" if not category.for_volunteers else "no_group",
         municipality_slug=place.municipality_slug,
         user_id=resident.id,
         request_id=request.id,
-        created_at=now,
+        now=now,
     )
-    session.add(item)
-    session.flush()
-    for coordinator_id in coordinators_for(session, place.municipality_slug):
-        _ = locale_of(session.get(User, coordinator_id), settings)
+
+    def compose(_: Translator) -> str:
         heading = (
             _("Een vraag voor het wijkteam:")
             if not category.for_volunteers
             else _("Een vraag zonder groep van vrijwilligers:")
         )
-        text = "\n".join(
-            [
-                f"📥 <b>{heading}</b> #{request.id}",
-                summary(request, category, place, _),
-                contact_html(resident, _),
-            ]
+        return "\n".join(
+            [f"📥 <b>{heading}</b> #{request.id}", summary(request, category, place, _), contact_html(resident, _)]
         )
-        enqueue_message(session, chat_id=coordinator_id, text=text, now=now, ref_kind="inbox", ref_id=item.id)
+
+    message_coordinators(
+        session, municipality_slug=place.municipality_slug, compose=compose, item=item, now=now, settings=settings
+    )
+
+
+def open_inbox_item(
+    session: Session,
+    *,
+    kind: str,
+    municipality_slug: str | None,
+    user_id: int | None,
+    now: datetime,
+    request_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> InboxItem:
+    """Store an open item in the coordinators' inbox; its id is known at once."""
+    item = InboxItem(
+        kind=kind,
+        municipality_slug=municipality_slug,
+        user_id=user_id,
+        request_id=request_id,
+        details=details or {},
+        created_at=now,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def message_coordinators(
+    session: Session,
+    *,
+    municipality_slug: str | None,
+    compose: Callable[[Translator], str],
+    now: datetime,
+    settings: Settings,
+    item: InboxItem | None = None,
+    reply_markup: Callable[[Translator], InlineKeyboardMarkup] | None = None,
+) -> None:
+    """Queue a text to every coordinator of a municipality, each in their own language."""
+    for coordinator_id in coordinators_for(session, municipality_slug):
+        _ = locale_of(session.get(User, coordinator_id), settings)
+        enqueue_message(
+            session,
+            chat_id=coordinator_id,
+            text=compose(_),
+            reply_markup=reply_markup(_).to_dict() if reply_markup else None,
+            now=now,
+            ref_kind="inbox" if item else None,
+            ref_id=item.id if item else None,
+        )
 
 
 def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
@@ -189,16 +249,29 @@ def confirm_claim(
     session: Session, *, request: HelpRequest, volunteer: User, now: datetime, settings: Settings
 ) -> None:
     """After a claim reached the volunteer: tell the resident who helps, stop the reminders."""
-    resident = session.get(User, request.resident_id) if request.resident_id else None
-    if resident is not None:
-        _ = locale_of(resident, settings)
-        text = _("Goed nieuws! {name} helpt u met uw vraag. {name} neemt contact met u op.").format(
-            name=escape(volunteer.first_name or _("Een vrijwilliger"))
-        )
-        enqueue_message(session, chat_id=resident.id, text="🤝 " + text, now=now)
+    tell_resident_who_helps(session, request=request, volunteer=volunteer, now=now, settings=settings)
     cancel_timers(session, request_id=request.id, kinds=("bump", "escalate"), now=now)
     schedule_day_before_reminder(session, request_id=request.id, day=request.when_date, now=now, settings=settings)
     session.commit()
+
+
+def resident_of(session: Session, request: HelpRequest) -> User | None:
+    """The resident who asked, or None when the request has none (any more)."""
+    return session.get(User, request.resident_id) if request.resident_id else None
+
+
+def tell_resident_who_helps(
+    session: Session, *, request: HelpRequest, volunteer: User, now: datetime, settings: Settings
+) -> None:
+    """Queue the good news to the resident: this volunteer helps and will get in touch."""
+    resident = resident_of(session, request)
+    if resident is None:
+        return
+    _ = locale_of(resident, settings)
+    text = _("Goed nieuws! {name} helpt u met uw vraag. {name} neemt contact met u op.").format(
+        name=escape(volunteer.first_name or _("Een vrijwilliger"))
+    )
+    enqueue_message(session, chat_id=resident.id, text="🤝 " + text, now=now)
 
 
 def cancel_timers(session: Session, *, request_id: int, kinds: tuple[str, ...], now: datetime) -> None:

@@ -8,21 +8,21 @@ from html import escape
 
 from sqlalchemy import update
 from sqlmodel import Session, select
+from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
 from bot.dates import local_now
 from bot.flows.keyboards import button_rows
-from bot.i18n import N_, translator
+from bot.i18n import N_, Translator, translator
 from bot.render import category_label, summary, when_text
 from bot.services.activities import remind_attendees
 from bot.services.broadcasts import report_progress
 from bot.services.erasure import RETENTION_KIND, retention
 from bot.services.lifecycle import offer_expired, remind_volunteer
 from bot.services.outbox import enqueue_message
-from bot.services.people import coordinators_for
 from bot.services.places import groups_serving
-from bot.services.requests import contact_html, locale_of
-from db.models import Category, HelpRequest, InboxItem, Neighbourhood, RequestStatus, Timer, User
+from bot.services.requests import contact_html, locale_of, message_coordinators, open_inbox_item, resident_of
+from db.models import Category, HelpRequest, Neighbourhood, RequestStatus, Timer
 
 BATCH = 100
 # PuntExtra's order when no volunteer comes: a woonservice project, a private provider, last a company.
@@ -35,6 +35,7 @@ PUNTEXTRA_ROUTES = {
 
 
 def in_quiet_hours(now_utc: datetime, settings: Settings) -> bool:
+    """Whether it is night where the residents live (no bumps then)."""
     start, end = settings.quiet_hours
     hour = local_now(now_utc, settings.time_zone).hour
     return hour >= start or hour < end
@@ -102,18 +103,17 @@ def escalate(session: Session, timer: Timer, now: datetime, settings: Settings) 
     request = session.get(HelpRequest, timer.ref_id)
     category = session.get(Category, request.category_slug)
     place = session.get(Neighbourhood, request.neighbourhood_slug)
-    resident = session.get(User, request.resident_id) if request.resident_id else None
-    item = InboxItem(
+    resident = resident_of(session, request)
+    open_inbox_item(
+        session,
         kind="escalation",
         municipality_slug=place.municipality_slug,
         user_id=request.resident_id,
         request_id=request.id,
-        created_at=now,
+        now=now,
     )
-    session.add(item)
-    session.flush()
-    for coordinator_id in coordinators_for(session, place.municipality_slug):
-        _ = locale_of(session.get(User, coordinator_id), settings)
+
+    def compose(_: Translator) -> str:
         lines = [
             "⏰ <b>" + _("Geen vrijwilliger gevonden") + f"</b> #{request.id}",
             summary(request, category, place, _),
@@ -121,14 +121,19 @@ def escalate(session: Session, timer: Timer, now: datetime, settings: Settings) 
         if resident is not None:
             lines.append(contact_html(resident, _))
         lines.append(_("Wat is de volgende stap?"))
-        options = [(_(label), f"px:{request.id}:{route}") for route, label in PUNTEXTRA_ROUTES.items()]
-        enqueue_message(
-            session,
-            chat_id=coordinator_id,
-            text="\n".join(lines),
-            reply_markup=button_rows(options).to_dict(),
-            now=now,
-        )
+        return "\n".join(lines)
+
+    def routes(_: Translator) -> InlineKeyboardMarkup:
+        return button_rows([(_(label), f"px:{request.id}:{route}") for route, label in PUNTEXTRA_ROUTES.items()])
+
+    message_coordinators(
+        session,
+        municipality_slug=place.municipality_slug,
+        compose=compose,
+        reply_markup=routes,
+        now=now,
+        settings=settings,
+    )
     if resident is not None:
         _ = locale_of(resident, settings)
         text = _(
