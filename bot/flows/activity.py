@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ConversationHandler
@@ -34,6 +36,8 @@ ACT_COST = "act_cost"
 ACT_PREVIEW = "act_preview"
 ACTIVITY = "activity_id"
 MAX_TEXT = 500
+# The next question of the conversation: it asks and returns its state.
+Step = Callable[[Update, BotContext], Awaitable[str]]
 
 
 def _today(context: BotContext) -> date:
@@ -43,6 +47,20 @@ def _today(context: BotContext) -> date:
 def _update(context: BotContext, user_id: int, **fields) -> Activity | None:
     with context.session() as session:
         return update_draft(session, activity_id=context.user_data.get(ACTIVITY, 0), coordinator_id=user_id, **fields)
+
+
+async def _save_then(update: Update, context: BotContext, next_step: Step, **fields: Any) -> int | str:
+    """Store an answer in the draft and ask the next question (or stop when the draft is gone)."""
+    if _update(context, update.effective_user.id, **fields) is None:
+        return await _lost(update, context)
+    return await next_step(update, context)
+
+
+async def _button_then(update: Update, context: BotContext, next_step: Step, **fields: Any) -> int | str:
+    """A button instead of a typed answer: take the buttons away, then as `_save_then`."""
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    return await _save_then(update, context, next_step, **fields)
 
 
 async def start_activity(update: Update, context: BotContext) -> int | str:
@@ -61,6 +79,7 @@ async def start_activity(update: Update, context: BotContext) -> int | str:
 
 
 async def choose_municipality(update: Update, context: BotContext) -> int | str:
+    """A coordinator of all municipalities picked one."""
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -86,6 +105,7 @@ async def _begin(update: Update, context: BotContext, municipality_slug: str) ->
 
 
 async def type_title(update: Update, context: BotContext) -> int | str:
+    """The activity's name."""
     if _update(context, update.effective_user.id, title=update.effective_message.text.strip()[:100]) is None:
         return await _lost(update, context)
     await update.effective_chat.send_message("📝 " + context._("Vertel in een paar zinnen wat er te doen is."))
@@ -93,6 +113,7 @@ async def type_title(update: Update, context: BotContext) -> int | str:
 
 
 async def type_description(update: Update, context: BotContext) -> int | str:
+    """What there is to do, in a few sentences."""
     text = update.effective_message.text.strip()[:MAX_TEXT]
     if _update(context, update.effective_user.id, description=text) is None:
         return await _lost(update, context)
@@ -103,6 +124,7 @@ async def type_description(update: Update, context: BotContext) -> int | str:
 
 
 async def type_when(update: Update, context: BotContext) -> int | str:
+    """The day and time; it must lie in the future."""
     runtime = context.runtime
     _ = context._
     moment = parse_moment(update.effective_message.text, _today(context), runtime.settings.time_zone, _.locale)
@@ -120,6 +142,7 @@ async def type_when(update: Update, context: BotContext) -> int | str:
 
 
 async def type_place(update: Update, context: BotContext) -> int | str:
+    """Where it is."""
     activity = _update(context, update.effective_user.id, place=update.effective_message.text.strip()[:200])
     if activity is None:
         return await _lost(update, context)
@@ -179,21 +202,17 @@ async def _ask_capacity(update: Update, context: BotContext) -> str:
 
 
 async def type_capacity(update: Update, context: BotContext) -> int | str:
+    """How many people can come."""
     text = update.effective_message.text.strip()
     if not text.isdigit() or not 0 < int(text) <= 100_000:
         await update.effective_chat.send_message(context._("Typ alleen een getal. Bijvoorbeeld: 20."))
         return ACT_CAPACITY
-    if _update(context, update.effective_user.id, capacity=int(text)) is None:
-        return await _lost(update, context)
-    return await _ask_cost(update, context)
+    return await _save_then(update, context, _ask_cost, capacity=int(text))
 
 
 async def no_capacity(update: Update, context: BotContext) -> int | str:
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    if _update(context, update.effective_user.id, capacity=0) is None:
-        return await _lost(update, context)
-    return await _ask_cost(update, context)
+    """The "Geen maximum" button."""
+    return await _button_then(update, context, _ask_cost, capacity=0)
 
 
 async def _ask_cost(update: Update, context: BotContext) -> str:
@@ -206,21 +225,17 @@ async def _ask_cost(update: Update, context: BotContext) -> str:
 
 
 async def type_cost(update: Update, context: BotContext) -> int | str:
+    """What it costs, in euro."""
     cents = parse_amount(update.effective_message.text)
     if cents is None:
         await update.effective_chat.send_message(context._("Typ alleen een bedrag. Bijvoorbeeld: 5 of 7,50."))
         return ACT_COST
-    if _update(context, update.effective_user.id, cost_cents=cents or None) is None:
-        return await _lost(update, context)
-    return await _preview(update, context)
+    return await _save_then(update, context, _preview, cost_cents=cents or None)
 
 
 async def free_of_charge(update: Update, context: BotContext) -> int | str:
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    if _update(context, update.effective_user.id, cost_cents=None) is None:
-        return await _lost(update, context)
-    return await _preview(update, context)
+    """The "Gratis" button."""
+    return await _button_then(update, context, _preview, cost_cents=None)
 
 
 async def _preview(update: Update, context: BotContext) -> str:

@@ -54,6 +54,7 @@ async def show_menu(update: Update, context: BotContext) -> None:
 
 
 async def choose_start_place(update: Update, context: BotContext) -> int | str:
+    """A place chosen with the buttons: remember it, ask about the news, show the menu."""
     slug = await place_from_callback(update, context)
     if slug is None:
         return START_PLACE
@@ -69,6 +70,7 @@ async def choose_start_place(update: Update, context: BotContext) -> int | str:
 
 
 async def type_start_place(update: Update, context: BotContext) -> int | str:
+    """A place typed by name (or "weet ik niet"): remember it, ask about the news, show the menu."""
     if is_dont_know(update.effective_message.text):
         await update.effective_chat.send_message(context._("Geen probleem. Dat vragen wij later nog eens."))
         await show_menu(update, context)

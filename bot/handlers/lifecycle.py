@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from telegram import Update
 
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
 from bot.services.lifecycle import (
-    MINUTE_CHOICES,
     finish_request,
     give_feedback,
     record_minutes,
@@ -25,26 +25,34 @@ MINUTES = re.compile(r"^mins:(\d{1,12}):(\d{1,3})$")
 FEEDBACK = re.compile(r"^fb:(\d{1,12}):(up|down)$")
 AGAIN = re.compile(r"^again:(\d{1,12}):(yes|no)$")
 PASS = re.compile(r"^pass:(\d{1,12})$")
+# A helper's action on their request: finish it, give it back, or pass a weekly offer.
+HelperAction = Callable[..., bool]
 
 
 async def _refuse(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(context._("Dat kan niet (meer)."), show_alert=True)
 
 
-async def done(update: Update, context: BotContext) -> None:
-    """ "Gedaan": only the helper of a claimed request; then the time spent, if they like."""
-    query = update.callback_query
-    request_id = int(DONE.match(query.data).group(1))
+def _as_helper(update: Update, context: BotContext, pattern: re.Pattern[str], action: HelperAction) -> tuple[int, bool]:
+    """Run a helper's button on the request named in its callback data; the request id and whether it worked."""
+    request_id = int(pattern.match(update.callback_query.data).group(1))
     runtime = context.runtime
-    _ = context._
     with context.session() as session:
-        finished = finish_request(
+        done = action(
             session,
             request_id=request_id,
             volunteer_id=update.effective_user.id,
             now=runtime.clock.now(),
             settings=runtime.settings,
         )
+    return request_id, done
+
+
+async def done(update: Update, context: BotContext) -> None:
+    """ "Gedaan": only the helper of a claimed request; then the time spent, if they like."""
+    query = update.callback_query
+    _ = context._
+    request_id, finished = _as_helper(update, context, DONE, finish_request)
     if not finished:
         await _refuse(update, context)
         return
@@ -66,12 +74,13 @@ async def done(update: Update, context: BotContext) -> None:
 
 
 async def minutes(update: Update, context: BotContext) -> None:
+    """The time spent, once, by the helper who finished the request."""
     query = update.callback_query
     found = MINUTES.match(query.data)
     request_id, spent = int(found.group(1)), int(found.group(2))
     with context.session() as session:
         recorded = record_minutes(session, request_id=request_id, volunteer_id=update.effective_user.id, minutes=spent)
-    if not recorded or (spent and spent not in MINUTE_CHOICES):
+    if not recorded:
         await _refuse(update, context)
         return
     await query.answer("👍")
@@ -81,17 +90,8 @@ async def minutes(update: Update, context: BotContext) -> None:
 async def release(update: Update, context: BotContext) -> None:
     """ "Ik kan toch niet": only the helper; the request goes back to the group."""
     query = update.callback_query
-    request_id = int(RELEASE.match(query.data).group(1))
-    runtime = context.runtime
     _ = context._
-    with context.session() as session:
-        released = release_request(
-            session,
-            request_id=request_id,
-            volunteer_id=update.effective_user.id,
-            now=runtime.clock.now(),
-            settings=runtime.settings,
-        )
+    _request_id, released = _as_helper(update, context, RELEASE, release_request)
     if not released:
         await _refuse(update, context)
         return
@@ -177,17 +177,8 @@ async def again(update: Update, context: BotContext) -> None:
 async def pass_offer(update: Update, context: BotContext) -> None:
     """The usual helper cannot this week: the group gets the request."""
     query = update.callback_query
-    request_id = int(PASS.match(query.data).group(1))
-    runtime = context.runtime
     _ = context._
-    with context.session() as session:
-        passed = withdraw_offer(
-            session,
-            request_id=request_id,
-            volunteer_id=update.effective_user.id,
-            now=runtime.clock.now(),
-            settings=runtime.settings,
-        )
+    _request_id, passed = _as_helper(update, context, PASS, withdraw_offer)
     if not passed:
         await _refuse(update, context)
         return

@@ -199,6 +199,29 @@ def audience(session: Session, activity: Activity) -> tuple[list[int], list[int]
     return list(groups), list(residents)
 
 
+def _move(
+    session: Session,
+    *,
+    activity_id: int,
+    coordinator_id: int,
+    from_status: str,
+    only_if: tuple[Any, ...] = (),
+    **values: Any,
+) -> Activity | None:
+    """Move an activity this coordinator may manage out of `from_status`, once; the fresh row, or None."""
+    activity = session.get(Activity, activity_id)
+    if activity is None or not may_manage(session, coordinator_id, activity):
+        return None
+    result = session.exec(
+        update(Activity).where(Activity.id == activity_id, Activity.status == from_status, *only_if).values(**values)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        return None
+    session.refresh(activity)
+    return activity
+
+
 def publish_activity(
     session: Session,
     *,
@@ -210,18 +233,17 @@ def publish_activity(
     settings: Settings,
 ) -> int | None:
     """Publish a complete draft once: queue it as one batch, arm progress and the reminder; how many sends."""
-    activity = session.get(Activity, activity_id)
-    if activity is None or not may_manage(session, coordinator_id, activity) or activity.starts_at is None:
-        return None
-    result = session.exec(
-        update(Activity)
-        .where(Activity.id == activity_id, Activity.status == DRAFT)
-        .values(status=PUBLISHED, published_at=now)
+    activity = _move(
+        session,
+        activity_id=activity_id,
+        coordinator_id=coordinator_id,
+        from_status=DRAFT,
+        only_if=(Activity.starts_at.is_not(None),),
+        status=PUBLISHED,
+        published_at=now,
     )
-    if result.rowcount != 1:
-        session.rollback()
+    if activity is None:
         return None
-    session.refresh(activity)
     coordinator_ = locale_of(session.get(User, coordinator_id), settings)
     broadcast = start_broadcast(
         session,
@@ -381,18 +403,16 @@ def cancel_activity(
     settings: Settings,
 ) -> bool:
     """Cancel a published activity once; everyone who answered and the groups hear it."""
-    activity = session.get(Activity, activity_id)
-    if activity is None or not may_manage(session, coordinator_id, activity):
-        return False
-    result = session.exec(
-        update(Activity)
-        .where(Activity.id == activity_id, Activity.status == PUBLISHED)
-        .values(status=CANCELLED, cancelled_at=now)
+    activity = _move(
+        session,
+        activity_id=activity_id,
+        coordinator_id=coordinator_id,
+        from_status=PUBLISHED,
+        status=CANCELLED,
+        cancelled_at=now,
     )
-    if result.rowcount != 1:
-        session.rollback()
+    if activity is None:
         return False
-    session.refresh(activity)
     coordinator_ = locale_of(session.get(User, coordinator_id), settings)
     broadcast = start_broadcast(
         session,
