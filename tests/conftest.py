@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from bot.clock import ManualClock
 from bot.config import REPO_ROOT, Settings
 from db.seed import load_data_files
 from db.session import make_engine
+from tests.support.app import World, make_world
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -81,3 +82,11 @@ def clock() -> ManualClock:
 @pytest.fixture
 def settings() -> Settings:
     return Settings(bot_token="123456:TEST", coordinator_ids=(900,))
+
+
+@pytest.fixture
+async def world(engine: Engine, clock: ManualClock, settings: Settings) -> AsyncIterator[World]:
+    """The application on the fake Bot API, on SQLite and on PostgreSQL, started for the test."""
+    world = make_world(engine, clock, settings)
+    async with world.harness:
+        yield world

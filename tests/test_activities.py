@@ -5,31 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import select
 
 from bot.services.activities import parse_amount, parse_moment, parse_time
-from bot.services.timers import fire_due_timers
 from db.models import Activity, ActivityRsvp, Coordinator, Outbox, User
-from tests.support.app import World, make_world
+from tests.support.app import World
 from tests.support.updates import callback, make_user
-
-
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
-
-
-def alert(world: World) -> str:
-    return world.api.calls_to("answerCallbackQuery")[-1].params.get("text", "")
-
-
-def fire_timers(world: World) -> int:
-    settings = world.harness.app.bot_data["runtime"].settings
-    with world.session() as session:
-        return fire_due_timers(session, now=world.clock.now(), settings=settings)
 
 
 async def anna_opts_in(world: World) -> None:
@@ -83,7 +64,7 @@ async def test_activity_from_creation_to_rsvp_reminder_and_cancellation(world: W
     assert "Verstuurd: 0 van 2" in h.last_text(carla)
     progress_message_id = h.api.messages(carla.id)[-1]["message_id"]
 
-    fire_timers(world)  # the progress timer edits the preview while the batch is pending
+    world.fire_timers()  # the progress timer edits the preview while the batch is pending
     await world.deliver()
     assert "Samen eten" in h.last_text(world.group_id) and "Ik kom met 2" in " ".join(h.buttons(world.group_id))
     assert "Samen eten" in h.last_text(anna)
@@ -91,7 +72,7 @@ async def test_activity_from_creation_to_rsvp_reminder_and_cancellation(world: W
         rows = session.exec(select(Outbox).where(Outbox.batch_id.is_not(None))).all()
         assert len({row.batch_id for row in rows}) == 1 and len(rows) == 2
     world.clock.advance(timedelta(seconds=30))
-    fire_timers(world)
+    world.fire_timers()
     await world.deliver()
     final = h.api.message(carla.id, progress_message_id)["text"]
     assert "Bezorgd: 2" in final and "Bot geblokkeerd: 0" in final
@@ -99,16 +80,16 @@ async def test_activity_from_creation_to_rsvp_reminder_and_cancellation(world: W
 
     # RSVPs: Anna comes with 2, Piet fills the last seat from the group, Joep waits.
     await h.press(anna, "Ik kom met 2")
-    assert "2 personen" in alert(world)
+    assert "2 personen" in world.alert()
     await h.press(piet, "Ik kom", chat_id=world.group_id)
-    assert "op de lijst" in alert(world)
+    assert "op de lijst" in world.alert()
     joep = make_user(303, "Joep")
     await h.press(joep, "Ik kom", chat_id=world.group_id)
-    assert "wachtlijst" in alert(world)
+    assert "wachtlijst" in world.alert()
 
     # Anna cancels: Joep moves up and hears it.
     await h.press(anna, "Ik kom toch niet")
-    assert "afgemeld" in alert(world)
+    assert "afgemeld" in world.alert()
     await world.deliver()
     assert "Er is plek" in h.last_text(joep)
     with world.session() as session:
@@ -123,7 +104,7 @@ async def test_activity_from_creation_to_rsvp_reminder_and_cancellation(world: W
 
     # The day before: a reminder to everyone on the list.
     world.clock.set(datetime(2026, 11, 26, 17, 0, tzinfo=UTC))
-    fire_timers(world)
+    world.fire_timers()
     await world.deliver()
     assert "Herinnering" in h.last_text(piet) and "Herinnering" in h.last_text(joep)
 
@@ -133,7 +114,7 @@ async def test_activity_from_creation_to_rsvp_reminder_and_cancellation(world: W
     for chat in (world.group_id, piet.id, joep.id):
         assert "gaat niet door" in h.last_text(chat)
     await h.press(piet, "Ik kom", chat_id=world.group_id)
-    assert "gaat niet door" in alert(world)
+    assert "gaat niet door" in world.alert()
 
 
 async def test_waiting_list_respects_capacity_under_repeated_presses(world: World) -> None:
@@ -144,9 +125,9 @@ async def test_waiting_list_respects_capacity_under_repeated_presses(world: Worl
     await h.press(first, "Ik kom", chat_id=world.group_id)
     await h.press(first, "Ik kom", chat_id=world.group_id)
     await h.press(second, "Ik kom", chat_id=world.group_id)
-    assert "wachtlijst" in alert(world)
+    assert "wachtlijst" in world.alert()
     await h.press(first, "Ik kom met 2", chat_id=world.group_id)
-    assert "geen plek" in alert(world)
+    assert "geen plek" in world.alert()
     with world.session() as session:
         assert session.exec(select(Activity)).one().seats_taken == 1
 
@@ -164,9 +145,9 @@ async def test_non_coordinators_and_other_municipalities_are_refused(world: Worl
     message = h.api.messages(world.coordinator.id)[-1]
     for data in (f"act:{activity_id}:cancel", f"act:{activity_id}:people"):
         await h.process(callback(heerlen, message, data))
-        assert "dat mag u niet" in alert(world)
+        assert "dat mag u niet" in world.alert()
     await h.process(callback(anna, message, f"act:{activity_id}:cancel"))
-    assert "dat mag u niet" in alert(world)
+    assert "dat mag u niet" in world.alert()
     with world.session() as session:
         assert session.get(Activity, activity_id).status == "published"
     await h.command(heerlen, "/deelnemers")

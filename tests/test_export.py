@@ -7,13 +7,12 @@ import io
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlmodel import Session
 
 from bot.cli import main
 from bot.services.export import HEADER, export_csv, export_rows, write_csv
 from db.models import HelpRequest, RequestStatus, User
-from tests.support.app import World, make_world
+from tests.support.app import World
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PERSONAL = ("Anna", "Jansen", "0612345678", "Hoofdstraat", "anna_j")
@@ -86,13 +85,6 @@ def test_samenbot_export_writes_the_csv(sqlite_engine, monkeypatch, capsys) -> N
     assert {row[1] for row in rows[1:]} == {"Voerendaal", "Heerlen"}
     assert "3 requests exported" in captured.err
     assert main(["export", "--from", "2026-11-23", "--to", "2026-11-01"]) == 2
-
-
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
 
 
 async def test_export_command_sends_a_document_to_coordinators_only(world: World) -> None:

@@ -18,18 +18,11 @@ from telegram.error import RetryAfter
 from bot.services.outbox import enqueue_message
 from bot.services.people import upsert_user
 from db.models import GroupLink, HelpRequest, Outbox, OutboxStatus, RequestStatus, User
-from tests.support.app import World, make_world
+from tests.support.app import World
 from tests.support.fake_bot_api import ApiCall
 from tests.support.updates import make_user
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
 
 
 def message_key(call: ApiCall) -> tuple:

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 
 from db.models import HelpRequest, RequestStatus, User
-from tests.support.app import World, make_world
+from tests.support.app import World
 from tests.support.updates import make_user
-
-
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
 
 
 async def ask_for_groceries(world: World, text: str = "kan iemand morgen mijn boodschappen doen?") -> None:

@@ -8,17 +8,10 @@ from telegram import Update
 
 from bot.services.idempotency import callback_key
 from db.models import HelpRequest, ProcessedUpdate, RequestStatus
-from tests.support.app import World, make_world
+from tests.support.app import World
 from tests.support.updates import callback, next_update_id, private_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
 
 
 def button_press(world: World, user, chat_id: int, label: str) -> Update:

@@ -5,29 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from bot.services.call_backs import request_call_back
 from bot.services.requests import create_request
 from bot.services.timers import fire_due_timers
 from db.models import Coordinator, HelpRequest, InboxItem, RequestStatus, User
-from tests.support.app import World, make_world
+from tests.support.app import World
 from tests.support.updates import callback, make_user
 
 VERA = make_user(902, "Vera")  # coordinator of Voerendaal
 HANNA = make_user(903, "Hanna")  # coordinator of Heerlen
-
-
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
-
-
-def alert(world: World) -> str:
-    return world.api.calls_to("answerCallbackQuery")[-1].params.get("text", "")
 
 
 async def press_on(world: World, user, fragment: str, label: str) -> None:
@@ -157,7 +145,7 @@ async def test_refusals_for_strangers_and_other_municipalities(world: World) -> 
     for user in (HANNA, anna):
         for action in ("close", "assign", "refer", "ref:wmo", "note"):
             await h.process(callback(user, message, f"ibx:{item_id}:{action}"))
-            assert "dat mag u niet" in alert(world)
+            assert "dat mag u niet" in world.alert()
     with world.session() as session:
         assert session.get(InboxItem, item_id).status == "open"
 

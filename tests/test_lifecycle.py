@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 
 from bot.services.requests import create_request
 from db.models import HelpRequest, InboxItem, RequestStatus, Timer, User
-from tests.support.app import World, make_world
+from tests.support.app import World
 from tests.support.updates import callback, chat_join_request, make_group, make_user
 from tests.test_help_loop import ask_for_groceries
 from tests.test_sign_up import JOEP, approve, sign_up
-
-
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
 
 
 def new_request(world: World, *, details: str = "Boodschappen bij de Jumbo", when_kind: str = "any") -> int:
@@ -54,7 +46,7 @@ async def forge(world: World, user, data: str, chat_id: int | None = None) -> st
     h = world.harness
     message = h.api.messages(chat_id if chat_id is not None else user.id)[-1]
     await h.process(callback(user, message, data, bot=h.bot))
-    return h.api.calls_to("answerCallbackQuery")[-1].params.get("text", "")
+    return world.alert()
 
 
 async def test_sign_up_to_feedback(world: World) -> None:

@@ -9,17 +9,10 @@ import pytest
 from bot.i18n import translator
 from bot.services.monitoring import overview, overview_chart, overview_text
 from db.models import Coordinator, HelpRequest, RequestStatus, User
-from tests.support.app import World, make_world
+from tests.support.app import World
 from tests.support.updates import make_user
 
 VERA = make_user(902, "Vera")
-
-
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
 
 
 def add_requests(world: World) -> None:

@@ -11,15 +11,8 @@ from sqlmodel import select
 from bot.services.erasure import RETENTION_KIND, anonymise_expired, schedule_retention
 from bot.services.timers import fire_due_timers
 from db.models import HelpRequest, InboxItem, RequestStatus, Timer, User
-from tests.support.app import World, make_world
+from tests.support.app import World
 from tests.test_help_loop import ask_for_groceries
-
-
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
 
 
 async def test_privacy_explains_what_why_and_how_long(world: World) -> None:

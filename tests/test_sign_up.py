@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 from telegram import User as TgUser
 
 from bot.services.people import add_volunteer
 from db.models import Coordinator, User, Volunteer, VolunteerArea, VolunteerStatus
-from tests.support.app import World, make_world
+from tests.support.app import World
 from tests.support.updates import callback, chat_join_request, make_group, make_user
 
 JOEP = make_user(303, "Joep", language_code="nl")
-
-
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
 
 
 async def sign_up(world: World, user: TgUser = JOEP, *, start: str = "/aanbieden") -> None:

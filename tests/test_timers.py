@@ -10,7 +10,6 @@ from sqlmodel import Session, SQLModel, select
 
 from bot.config import REPO_ROOT, Settings
 from bot.services.places import link_group
-from bot.services.timers import fire_due_timers
 from bot.services.timing import TIMING_FILE, Hours, TimingRules, hours_for, parse_timing, reminder_moment
 from db.models import Category, HelpRequest, InboxItem, Outbox, RequestStatus, Timer, User
 from db.seed import load_data_files
@@ -19,33 +18,21 @@ from tests.support.app import World, make_world
 from tests.test_lifecycle import new_request
 
 
-@pytest.fixture
-async def world(engine, clock, settings):
-    world = make_world(engine, clock, settings)
-    async with world.harness:
-        yield world
-
-
-def fire(world: World) -> int:
-    with world.session() as session:
-        return fire_due_timers(session, now=world.clock.now(), settings=world.harness.app.bot_data["runtime"].settings)
-
-
 async def test_never_claimed_is_bumped_then_escalated(world: World) -> None:
     h = world.harness
     request_id = new_request(world)
     await world.deliver()
     world.clock.advance(timedelta(hours=3, minutes=59))
-    assert fire(world) == 0
+    assert world.fire_timers() == 0
     world.clock.advance(timedelta(minutes=1))
-    assert fire(world) == 1
+    assert world.fire_timers() == 1
     await world.deliver()
     assert "zoekt nog een helper" in h.last_text(world.group_id)
     assert any("Ik help" in label for label in h.buttons(world.group_id))
 
     world.clock.advance(timedelta(hours=20))
-    assert fire(world) == 1
-    assert fire(world) == 0
+    assert world.fire_timers() == 1
+    assert world.fire_timers() == 0
     await world.deliver()
     coordinator = h.last_text(world.coordinator)
     assert "Geen vrijwilliger gevonden" in coordinator and "Anna" in coordinator
@@ -64,9 +51,9 @@ async def test_no_group_bump_at_night(world: World) -> None:
     new_request(world)
     await world.deliver()
     world.clock.advance(timedelta(hours=4))  # 00:30
-    assert fire(world) == 0
+    assert world.fire_timers() == 0
     world.clock.set(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))  # 08:00
-    assert fire(world) == 1
+    assert world.fire_timers() == 1
     await world.deliver()
     assert "zoekt nog een helper" in world.harness.last_text(world.group_id)
 
@@ -77,10 +64,10 @@ async def test_a_claim_stops_the_bump_and_a_release_rearms_it(world: World) -> N
     await world.deliver()
     await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
     world.clock.advance(timedelta(days=2))
-    assert fire(world) == 0
+    assert world.fire_timers() == 0
     await h.press(world.volunteer, "Ik kan toch niet")
     world.clock.advance(timedelta(hours=4))
-    assert fire(world) == 1
+    assert world.fire_timers() == 1
     await world.deliver()
     assert "zoekt nog een helper" in h.last_text(world.group_id)
 
@@ -110,9 +97,9 @@ async def test_the_volunteer_is_reminded_the_day_before(world: World) -> None:
         reminder = session.exec(select(Timer).where(Timer.kind == "reminder")).one()
         assert reminder.due_at == datetime(2026, 11, 25, 16, 0, tzinfo=UTC)  # 17:00 in Parkstad
     world.clock.set(datetime(2026, 11, 25, 15, 59, tzinfo=UTC))
-    assert fire(world) == 0
+    assert world.fire_timers() == 0
     world.clock.set(datetime(2026, 11, 25, 16, 0, tzinfo=UTC))
-    assert fire(world) == 1
+    assert world.fire_timers() == 1
     await world.deliver()
     assert "Herinnering" in h.last_text(world.volunteer) and "Anna" in h.last_text(world.volunteer)
     assert h.buttons(world.volunteer) == ["✅ Gedaan", "↩️ Ik kan toch niet"]
@@ -130,7 +117,7 @@ async def test_a_weekly_offer_goes_to_the_group_when_unanswered(world: World) ->
     await world.deliver()
     cards = len(h.api.sent_messages(world.group_id))
     world.clock.advance(timedelta(hours=24))
-    assert fire(world) == 1
+    assert world.fire_timers() == 1
     await world.deliver()
     assert len(h.api.sent_messages(world.group_id)) == cards + 1
     assert any("Ik help" in label for label in h.buttons(world.group_id))
@@ -156,8 +143,8 @@ async def test_timers_due_while_down_fire_exactly_once_after_a_restart(tmp_path:
     engine = sqlite_engine_at(path)
     world = make_world(engine, clock, settings)
     async with world.harness:
-        assert fire(world) == 2
-        assert fire(world) == 0
+        assert world.fire_timers() == 2
+        assert world.fire_timers() == 0
         await world.deliver()
         assert len(world.harness.api.sent_messages(world.group_id)) == 1  # one bump
         assert "Geen vrijwilliger gevonden" in world.harness.last_text(world.coordinator)

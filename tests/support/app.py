@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.delivery import OutboxSender
 from bot.services.people import add_volunteer, ensure_coordinators
 from bot.services.places import link_group
+from bot.services.timers import fire_due_timers
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import BotHarness
 from tests.support.updates import make_group, make_user
@@ -46,7 +47,19 @@ class World:
         raise AssertionError("the outbox never emptied")
 
     def session(self) -> Session:
+        """A session on the test database whose rows stay readable after a commit."""
         return Session(self.engine, expire_on_commit=False)
+
+    def alert(self) -> str:
+        """The text of the last answer to a button press ("" when it was silent)."""
+        return self.api.calls_to("answerCallbackQuery")[-1].params.get("text", "")
+
+    def fire_timers(self) -> int:
+        """Fire the timers that are due now, as the worker would; how many fired."""
+        with self.session() as session:
+            return fire_due_timers(
+                session, now=self.clock.now(), settings=self.harness.app.bot_data["runtime"].settings
+            )
 
 
 def make_world(engine: Engine, clock: ManualClock, settings: Settings, place: str = "klimmen") -> World:
