@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.services.people import add_volunteer
 from db.models import HelpRequest, RequestStatus, User
 from tests.support.app import World
-from tests.support.updates import make_user
+from tests.support.updates import callback, make_user
 
 
 async def ask_for_groceries(world: World, text: str = "kan iemand morgen mijn boodschappen doen?") -> None:
@@ -65,8 +66,6 @@ async def test_second_presser_and_strangers_get_an_alert(world: World) -> None:
     await world.deliver()
     second = make_user(203, "Joep")
     with world.session() as session:
-        from bot.services.people import add_volunteer
-
         add_volunteer(session, user_id=second.id, neighbourhoods=["klimmen"], now=world.clock.now())
         session.commit()
     await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
@@ -82,8 +81,6 @@ async def test_second_presser_and_strangers_get_an_alert(world: World) -> None:
 
 
 def h_callback(world: World, user, message: dict, data: str):
-    from tests.support.updates import callback
-
     return callback(user, message, data, bot=world.harness.bot)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.services.people import add_volunteer
 from bot.services.requests import create_request
 from db.models import HelpRequest, InboxItem, RequestStatus, Timer, User
 from tests.support.app import World
@@ -125,8 +126,6 @@ async def test_invalid_transitions_are_refused(world: World) -> None:
     h, piet, anna = world.harness, world.volunteer, world.resident
     joep = make_user(303, "Joep")
     with world.session() as session:
-        from bot.services.people import add_volunteer
-
         add_volunteer(session, user_id=joep.id, neighbourhoods=["klimmen"], now=world.clock.now())
         session.commit()
     first, second = new_request(world), new_request(world, details="Naar de apotheek")
@@ -158,8 +157,6 @@ async def test_invalid_transitions_are_refused(world: World) -> None:
     # A volunteer of another neighbourhood cannot claim.
     kees = make_user(404, "Kees")
     with world.session() as session:
-        from bot.services.people import add_volunteer
-
         add_volunteer(session, user_id=kees.id, neighbourhoods=["bleijerheide"], now=world.clock.now())
         session.commit()
     third = new_request(world, details="Brief posten")
@@ -219,8 +216,6 @@ async def test_weekly_help_is_offered_to_the_same_volunteer_first(world: World) 
     # Another volunteer cannot take it from under him, even with a forged press.
     joep = make_user(303, "Joep")
     with world.session() as session:
-        from bot.services.people import add_volunteer
-
         add_volunteer(session, user_id=joep.id, neighbourhoods=["klimmen"], now=world.clock.now())
         session.commit()
     assert "niet meer open" in await forge(world, joep, f"claim:{following.id}", chat_id=world.group_id)

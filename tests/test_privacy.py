@@ -9,9 +9,11 @@ import pytest
 from sqlmodel import select
 
 from bot.services.erasure import RETENTION_KIND, anonymise_expired, schedule_retention
+from bot.services.people import add_volunteer
 from bot.services.timers import fire_due_timers
 from db.models import HelpRequest, InboxItem, RequestStatus, Timer, User
 from tests.support.app import World
+from tests.support.updates import make_user
 from tests.test_help_loop import ask_for_groceries
 
 
@@ -157,11 +159,8 @@ async def test_a_whole_conversation_leaves_no_personal_data_in_the_logs(
     h.api.never_started(world.volunteer.id)  # a path that logs: the claim is undone
     await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
     with world.session() as session:
-        from bot.services.people import add_volunteer
-
         add_volunteer(session, user_id=303, neighbourhoods=["klimmen"], now=world.clock.now())
         session.commit()
-    from tests.support.updates import make_user
 
     await h.press(make_user(303, "Hubertus", username="hubertus_k"), "Ik help", chat_id=world.group_id)
     await world.deliver()

@@ -10,6 +10,7 @@ from sqlmodel import Session, SQLModel, select
 
 from bot.config import REPO_ROOT, Settings
 from bot.services.places import link_group
+from bot.services.requests import create_request
 from bot.services.timing import TIMING_FILE, Hours, TimingRules, hours_for, parse_timing, reminder_moment
 from db.models import Category, HelpRequest, InboxItem, Outbox, RequestStatus, Timer, User
 from db.seed import load_data_files
@@ -75,8 +76,6 @@ async def test_a_claim_stops_the_bump_and_a_release_rearms_it(world: World) -> N
 async def test_the_volunteer_is_reminded_the_day_before(world: World) -> None:
     h = world.harness
     with world.session() as session:
-        from bot.services.requests import create_request
-
         anna = User(id=world.resident.id, first_name="Anna", neighbourhood_slug="klimmen", created_at=world.clock.now())
         session.add(anna)
         session.commit()
@@ -174,7 +173,6 @@ def test_the_category_timing_is_used_for_new_requests(tmp_path: Path, sqlite_eng
     data.mkdir()
     (data / TIMING_FILE).write_text("[category.boodschappen]\nbump_hours = 1\nescalate_hours = 2\n")
     settings = Settings(data_dir=data)
-    from bot.services.requests import create_request
 
     with Session(sqlite_engine) as session:
         anna = User(id=1, first_name="Anna", created_at=clock.now())
