@@ -35,7 +35,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext, Runtime
 from bot.delivery import OutboxSender
-from bot.flows import activity, call_back, help_request, my_requests, on_behalf, sign_up, welcome
+from bot.flows import activity, call_back, help_request, menu, my_requests, on_behalf, sign_up, welcome
 from bot.flows.place_picker import PLACE_CALLBACKS
 from bot.flows.states import (
     ASK_CATEGORY,
@@ -195,7 +195,7 @@ def _coordinators_and_activities() -> list[BaseHandler]:
         CommandHandler("overzicht", monitoring.show_overview, PRIVATE),
         CommandHandler("export", monitoring.send_export, PRIVATE),
         CommandHandler("nieuws", news.news_command, PRIVATE),
-        CallbackQueryHandler(news.choose_news, pattern=news.NEWS),
+        CallbackQueryHandler(news.choose_news, pattern=menu.NEWS),
         CommandHandler("steunpunt", steunpunt.show_steunpunten, PRIVATE),
     ]
 

@@ -10,7 +10,11 @@ _STREET_SUFFIXES = (
 )
 _PATTERNS = (
     re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail
-    re.compile(r"(?:\+|00)\s?\d[\d\s().-]{7,}\d|\b0\d(?:[\s-]?\d){8}\b"),  # phone (NL and international)
+    re.compile(  # phone (NL and international), with a label such as "tel:" or "mijn nummer is"
+        r"(?:\b(?:tel(?:efoon)?(?:nummer|nr)?|mobiel|gsm|phone|nummer)\b\.?:?\s*(?:is\s*)?)?"
+        r"(?:(?:\+|00)\s?\d[\d\s().-]{7,}\d|\b0\d(?:[\s-]?\d){8}\b)",
+        re.IGNORECASE,
+    ),
     re.compile(r"\b\d{4}\s?[A-Za-z]{2}\b"),  # postcode
     re.compile(rf"\b[\w'-]*(?:{_STREET_SUFFIXES})\.?\s+\d+(?:\s?[a-zA-Z]\b)?", re.IGNORECASE),  # Kerkstraat 12a
     re.compile(r"\b(?i:op|aan|in)\s+(?i:de|het|den)\s+[A-Z][\w'-]+\s+\d+(?:\s?[a-zA-Z]\b)?"),  # Op de Kamp 3

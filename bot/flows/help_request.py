@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html import escape
 
@@ -18,6 +19,7 @@ from bot.flows.states import ASK_CATEGORY, ASK_CONFIRM, ASK_DETAILS, ASK_PLACE, 
 from bot.handlers.limits import over_daily_limit
 from bot.handlers.steunpunt import show_steunpunten
 from bot.matching import CONFIDENT
+from bot.privacy import redact
 from bot.render import WHEN_LABELS, category_label, summary
 from bot.services.catalogue import all_categories
 from bot.services.requests import create_request
@@ -67,10 +69,13 @@ async def understand_text(update: Update, context: BotContext) -> str:
     if await over_daily_limit(update, context):
         return ConversationHandler.END
     draft = context.user_data[DRAFT] = {"details": text}
-    found = parse_date_in_sentence(text, _today(context), context._.locale)
+    today = _today(context)
+    found = parse_date_in_sentence(text, today, context._.locale)
     if found:
-        draft["when_kind"], draft["when_date"] = "date", found
-    matches = context.runtime.categories.match(text)
+        kind = next((kind for kind in ("today", "tomorrow") if date_for_choice(kind, today) == found), "date")
+        draft["when_kind"], draft["when_date"] = kind, found
+    # Contact details say nothing about the need ("tel 06…" is not a question about a telephone).
+    matches = context.runtime.categories.match(redact(text))
     if not matches:
         return await ask_open_question(update, context)
     _ = context._
@@ -83,10 +88,11 @@ async def understand_text(update: Update, context: BotContext) -> str:
             category=category_label(categories[top_slug], _)
         )
         options = [("✅ " + _("Ja"), f"cat:{top_slug}")]
-        draft["suggested"] = top_slug
     else:
         text = _("Waar zoekt u hulp bij? Kies wat het beste past.")
         options = [(category_label(categories[slug], _), f"cat:{slug}") for slug, _score in matches[:3]]
+    if is_clear or len(matches) == 1:
+        draft["suggested"] = top_slug  # what a typed "ja" means
     options += [("🔁 " + _("Iets anders"), "cat:other"), ("🤷 " + _("Ik weet het niet"), "cat:unknown")]
     await update.effective_chat.send_message("🤔 " + text, reply_markup=button_rows(options))
     return ASK_CATEGORY
@@ -94,10 +100,14 @@ async def understand_text(update: Update, context: BotContext) -> str:
 
 def parse_date_in_sentence(text: str, today: date, language: str) -> date | None:
     """A day named in a request ("morgen", "vrijdag"); only whole words, never a guess from numbers."""
-    for word in text.lower().replace("?", " ").replace(",", " ").replace(".", " ").split():
+    for word in re.findall(r"[^\W\d_]+", text.lower()):
+        word = DIALECT_DAYS.get(word, word)
         if word in DAY_WORDS:
             return parse_date(word, today, language)
     return None
+
+
+DIALECT_DAYS = {"morge": "morgen", "mörge": "morgen", "euvermorge": "overmorgen", "vanaovend": "vandaag"}
 
 
 DAY_WORDS = frozenset(
@@ -142,6 +152,12 @@ async def answer_category(update: Update, context: BotContext) -> str:
     if suggested and is_yes(text):
         return await take_category(update, context, suggested)
     if is_no(text):
+        return await ask_open_question(update, context)
+    if not context.runtime.categories.match(redact(text)):
+        # Not a new description either ("ja" to a list of choices): keep what they wrote, ask more simply.
+        await update.effective_chat.send_message(
+            context._("Dat begrijp ik niet goed. Kies hieronder wat het beste past.")
+        )
         return await ask_open_question(update, context)
     return await understand_text(update, context)
 

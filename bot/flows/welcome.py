@@ -7,10 +7,9 @@ from telegram.ext import ConversationHandler
 
 from bot.answers import is_dont_know
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
+from bot.flows.menu import ask_news_then_menu, show_menu
 from bot.flows.place_picker import ask_place, place_from_callback, place_from_text, remember_place
 from bot.flows.states import START_PLACE
-from bot.handlers.news import news_question
 from db.models import User
 
 
@@ -39,38 +38,21 @@ async def ask_start_place(update: Update, context: BotContext) -> str:
     return START_PLACE
 
 
-async def show_menu(update: Update, context: BotContext) -> None:
-    """What the resident can do next, as big buttons."""
-    _ = context._
-    options = [
-        ("🙋 " + _("Ik zoek hulp"), "menu:help"),
-        ("🤝 " + _("Ik wil helpen"), "menu:volunteer"),
-        ("📞 " + _("Bel mij terug"), "menu:callme"),
-    ]
-    await update.effective_chat.send_message(
-        _("Typ gewoon wat u nodig heeft. Bijvoorbeeld: 'Kan iemand morgen mijn boodschappen doen?'"),
-        reply_markup=button_rows(options),
-    )
-
-
 async def choose_start_place(update: Update, context: BotContext) -> int | str:
-    """A place chosen with the buttons: remember it, ask about the news, show the menu."""
+    """A place chosen with the buttons: remember it, then ask about the news (the menu follows the answer)."""
     slug = await place_from_callback(update, context)
     if slug is None:
         return START_PLACE
     name = remember_place(context, update.effective_user.id, slug)
     if name is None:
         return START_PLACE
-    question, markup = news_question(context._)
-    await update.callback_query.edit_message_text(
-        "📍 " + context._("Dank u. U woont in {place}.").format(place=name) + "\n\n" + question, reply_markup=markup
-    )
-    await show_menu(update, context)
+    await update.callback_query.edit_message_text("📍 " + context._("Dank u. U woont in {place}.").format(place=name))
+    await ask_news_then_menu(update, context)
     return ConversationHandler.END
 
 
 async def type_start_place(update: Update, context: BotContext) -> int | str:
-    """A place typed by name (or "weet ik niet"): remember it, ask about the news, show the menu."""
+    """A place typed by name (or "weet ik niet"): remember it, then ask about the news."""
     if is_dont_know(update.effective_message.text):
         await update.effective_chat.send_message(context._("Geen probleem. Dat vragen wij later nog eens."))
         await show_menu(update, context)
@@ -82,11 +64,8 @@ async def type_start_place(update: Update, context: BotContext) -> int | str:
         await update.effective_chat.send_message(_("Die plaats ken ik niet. Kies hieronder uw gemeente."))
         await ask_place(update, context)
         return START_PLACE
-    question, markup = news_question(_)
-    await update.effective_chat.send_message(
-        "📍 " + _("Dank u. U woont in {place}.").format(place=name) + "\n\n" + question, reply_markup=markup
-    )
-    await show_menu(update, context)
+    await update.effective_chat.send_message("📍 " + _("Dank u. U woont in {place}.").format(place=name))
+    await ask_news_then_menu(update, context)
     return ConversationHandler.END
 
 
@@ -96,15 +75,6 @@ async def stop(update: Update, context: BotContext) -> int:
     await update.effective_chat.send_message(
         "👍 " + context._("Gestopt. Typ gerust een nieuwe vraag als u iets nodig heeft."),
         reply_markup=ReplyKeyboardRemove(),
-    )
-    return ConversationHandler.END
-
-
-async def offer_volunteering(update: Update, context: BotContext) -> int:
-    """The "Ik wil helpen" button: point to the sign-up."""
-    await update.callback_query.answer()
-    await update.effective_chat.send_message(
-        "🤝 " + context._("Fijn dat u wilt helpen! Typ /aanbieden om u aan te melden als vrijwilliger.")
     )
     return ConversationHandler.END
 

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
-from bot.i18n import Translator
+from bot.flows.menu import news_question, show_menu
 from db.models import User
-
-NEWS = r"^news:(yes|no)$"
-
-
-def news_question(_: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    """The opt-in question and its two buttons."""
-    text = "📰 " + _("Wilt u horen wat er te doen is in uw buurt? Bijvoorbeeld samen eten.")
-    options = [("👍 " + _("Graag"), "news:yes"), ("🙅 " + _("Liever niet"), "news:no")]
-    return text, button_rows(options, per_row=2)
 
 
 async def news_command(update: Update, context: BotContext) -> None:
@@ -38,7 +28,7 @@ async def choose_news(update: Update, context: BotContext) -> None:
     """A news button: store the choice, confirm it."""
     query = update.callback_query
     await query.answer()
-    wanted = query.data == "news:yes"
+    wanted = query.data.startswith("news:yes")
     with context.session() as session:
         user = session.get(User, update.effective_user.id)
         if user is not None:
@@ -52,3 +42,5 @@ async def choose_news(update: Update, context: BotContext) -> None:
         else _("Goed. U krijgt geen bericht als er iets te doen is.")
     )
     await query.edit_message_text("📰 " + text + " " + _("Wijzigen kan altijd met /nieuws."), reply_markup=None)
+    if query.data.endswith(":menu"):
+        await show_menu(update, context)

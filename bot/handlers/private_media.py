@@ -8,8 +8,8 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
+from bot.flows.menu import show_menu
 from bot.flows.place_picker import remember_place
-from bot.flows.welcome import show_menu
 from bot.services.media import forward_to_inbox
 from bot.services.places import nearest_neighbourhood
 from db.models import User
