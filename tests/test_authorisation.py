@@ -432,3 +432,12 @@ async def test_a_coordinator_is_answered_in_an_unlinked_group(world: World) -> N
     group = make_group(-4545, "Nog te koppelen")
     await world.harness.command(COORDINATOR, "/koppel", chat=group)
     assert "gemeente" in world.harness.last_text(group.id)
+
+
+async def test_koppel_by_anyone_else_is_refused_politely_once(world: World) -> None:
+    """The refusal is the bot's one word in an unlinked group (when it did not say hello already)."""
+    group = make_group(-4646, "Buren Klimmen")
+    for _attempt in range(3):
+        await world.harness.command(STRANGER, "/koppel", chat=group)
+    texts = world.harness.texts(group.id)
+    assert len(texts) == 1 and "Een coördinator koppelt de groep" in texts[0]

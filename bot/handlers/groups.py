@@ -32,8 +32,8 @@ async def link_command(update: Update, context: BotContext) -> None:
             if coordinator and coordinator.municipality_slug in (None, place.slug)
         ]
     if not options:
-        # In a group that is not linked the bot only ever says its one hello (see `bot_added`).
-        if linked:
+        # In a group that is not linked the bot speaks once: its hello when added, or this refusal.
+        if linked or await _first_word_here(context, update.effective_chat.id):
             await update.effective_message.reply_text(
                 _("Sorry, dat mag u niet. Een coördinator koppelt de groep aan een wijk.")
             )
@@ -41,6 +41,11 @@ async def link_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(
         "🔗 " + _("Aan welke gemeente hoort deze groep?"), reply_markup=button_rows(options, per_row=2)
     )
+
+
+async def _first_word_here(context: BotContext, chat_id: int) -> bool:
+    with context.session() as session:
+        return first_introduction(session, chat_id=chat_id, now=context.runtime.clock.now())
 
 
 async def link_callback(update: Update, context: BotContext) -> None:
