@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/translate.py LOCALE "Dutch msgid" "translation" [...]
 
+For a plural text give the singular msgid and the forms separated by " || " ("{count} day || {count} days").
 Clears the fuzzy flag; run scripts/i18n.sh afterwards to normalise the catalogs.
 """
 
@@ -28,7 +29,7 @@ def main(argv: list[str]) -> int:
         if message is None:
             print(f"not in the {locale} catalog: {msgid!r}", file=sys.stderr)
             return 1
-        message.string = text
+        message.string = tuple(text.split(" || ")) if message.pluralizable else text
         message.flags.discard("fuzzy")
     with path.open("wb") as handle:
         write_po(handle, catalog, sort_by_file=True)

@@ -185,3 +185,13 @@ def test_money_in_dutch(amount) -> None:
 def test_money_per_language() -> None:
     assert "5.00" in Translator("en").money(Decimal("5"))
     assert "1.234,50" in Translator("de").money(Decimal("1234.5"))
+
+
+@pytest.mark.parametrize(
+    ("locale", "one", "many"),
+    [("nl", "1 persoon", "3 personen"), ("en", "1 person", "3 people"), ("de", "1 Person", "3 Personen")],
+)
+def test_plural_forms(locale: str, one: str, many: str) -> None:
+    _ = Translator(locale)
+    assert _.plural("{count} persoon", "{count} personen", 1).format(count=1) == one
+    assert _.plural("{count} persoon", "{count} personen", 3).format(count=3) == many

@@ -39,7 +39,11 @@ async def over_daily_limit(update: Update, context: BotContext) -> bool:
     if allowed:
         return False
     _ = context._
-    text = _("U heeft vandaag al {count} vragen gestuurd. Dat is het maximum per dag.").format(count=per_day)
+    text = _.plural(
+        "U heeft vandaag al {count} vraag gestuurd. Dat is het maximum per dag.",
+        "U heeft vandaag al {count} vragen gestuurd. Dat is het maximum per dag.",
+        per_day,
+    ).format(count=per_day)
     text += " " + _("Morgen kunt u weer een vraag sturen. Is het dringend? Druk op 'Bel mij terug'.")
     markup = button_rows([("📞 " + _("Bel mij terug"), "menu:callme")])
     await update.effective_chat.send_message("✋ " + text, reply_markup=markup)

@@ -85,5 +85,8 @@ async def send_export(update: Update, context: BotContext) -> None:
     filename = f"samenvoorelkaar-{municipality or 'parkstad'}-{start.date()}-{end.date()}.csv"
     await update.effective_chat.send_document(
         InputFile(io.BytesIO(buffer.getvalue().encode("utf-8")), filename=filename),
-        caption="📄 " + context._("{count} vragen, zonder persoonsgegevens.").format(count=context._.number(count)),
+        caption="📄 "
+        + context._.plural(
+            "{count} vraag, zonder persoonsgegevens.", "{count} vragen, zonder persoonsgegevens.", count
+        ).format(count=context._.number(count)),
     )

@@ -21,9 +21,10 @@ async def explain(update: Update, context: BotContext) -> None:
     _ = context._
     days = context.runtime.settings.retention_days
     if days >= 60:
-        period = _("{count} maanden").format(count=round(days / DAYS_PER_MONTH))
+        months = round(days / DAYS_PER_MONTH)
+        period = _.plural("{count} maand", "{count} maanden", months).format(count=months)
     else:
-        period = _("{count} dagen").format(count=days)
+        period = _.plural("{count} dag", "{count} dagen", days).format(count=days)
     paragraphs = [
         "🔒 <b>" + _("Uw privacy") + "</b>",
         _("Wat bewaren wij? Uw voornaam, uw Telegram-naam, uw buurt en uw vragen.")

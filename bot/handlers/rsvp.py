@@ -17,6 +17,7 @@ from bot.services.activities import (
     attendees,
     cancel_activity,
     may_manage,
+    people_text,
     respond,
     upcoming_for,
 )
@@ -42,15 +43,16 @@ async def rsvp(update: Update, context: BotContext) -> None:
             now=runtime.clock.now(),
             settings=runtime.settings,
         )
+    people = people_text(result.people, _)
     texts = {
-        RsvpOutcome.GOING: "✅ " + _("U staat op de lijst ({count} personen). Tot dan!"),
+        RsvpOutcome.GOING: "✅ " + _("U staat op de lijst ({people}). Tot dan!"),
         RsvpOutcome.WAITING: "⏳ " + _("Het is vol. U staat op de wachtlijst. U krijgt bericht als er plek is."),
         RsvpOutcome.CANCELLED: "👍 " + _("U bent afgemeld. Jammer dat u niet kunt."),
         RsvpOutcome.NOT_ON_LIST: _("U stond niet op de lijst."),
-        RsvpOutcome.KEPT: _("Er is geen plek voor meer mensen. U blijft op de lijst met {count} personen."),
+        RsvpOutcome.KEPT: _("Er is geen plek voor meer mensen. U blijft op de lijst met {people}."),
         RsvpOutcome.CLOSED: _("Deze activiteit gaat niet door of is al geweest."),
     }
-    await query.answer(texts[result.outcome].format(count=result.people), show_alert=True)
+    await query.answer(texts[result.outcome].format(people=people), show_alert=True)
 
 
 async def manage(update: Update, context: BotContext) -> None:
@@ -97,7 +99,7 @@ def attendee_list(session, activity: Activity, _: Translator) -> str:
     waiting = [(user, answer) for user, answer in rows if answer.status != GOING]
     lines = [
         "👥 <b>" + escape(activity.title) + "</b> · " + escape(_.moment(activity.starts_at)),
-        _("Aangemeld: {count} personen").format(count=_.number(sum(a.people for _u, a in going)))
+        _("Aangemeld: {people}").format(people=people_text(sum(a.people for _u, a in going), _))
         + (" / " + _.number(activity.capacity) if activity.capacity else ""),
     ]
     lines += [f"• {escape(user.first_name or str(user.id))} ({answer.people})" for user, answer in going]

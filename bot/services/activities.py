@@ -130,6 +130,11 @@ def place_names(session: Session, activity: Activity) -> str:
     return municipality.name if municipality else activity.municipality_slug
 
 
+def people_text(count: int, _: Translator) -> str:
+    """ "1 persoon", "3 personen"."""
+    return _.plural("{count} persoon", "{count} personen", count).format(count=_.number(count))
+
+
 def announcement(session: Session, activity: Activity, _: Translator) -> str:
     """The activity as residents and groups see it (HTML, user text escaped)."""
     lines = ["📣 <b>" + escape(activity.title) + "</b>"]
@@ -141,7 +146,7 @@ def announcement(session: Session, activity: Activity, _: Translator) -> str:
     where = ", ".join(part for part in (activity.place, place_names(session, activity)) if part)
     lines.append("📍 " + escape(where))
     if activity.capacity:
-        lines.append("👥 " + _("Plaats voor {count} personen").format(count=_.number(activity.capacity)))
+        lines.append("👥 " + _("Plaats voor {people}").format(people=people_text(activity.capacity, _)))
     if activity.cost_cents:
         lines.append("💶 " + _("Kosten: {amount}").format(amount=_.money(Decimal(activity.cost_cents) / 100)))
     else:

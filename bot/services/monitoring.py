@@ -154,8 +154,10 @@ def duration_text(minutes: float | None, _: Translator) -> str:
     if minutes is None:
         return "–"
     if minutes < 90:
-        return _("{count} minuten").format(count=_.number(round(minutes)))
-    return _("{count} uur").format(count=_.number(round(minutes / 60, 1)))
+        count = round(minutes)
+        return _.plural("{count} minuut", "{count} minuten", count).format(count=_.number(count))
+    hours = round(minutes / 60, 1)
+    return _.plural("{count} uur", "{count} uur", 1 if hours == 1 else 2).format(count=_.number(hours))
 
 
 def overview_text(result: Overview, place: str, _: Translator) -> str:
