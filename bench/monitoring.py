@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
+from bench.results import append_row
 from bot.config import REPO_ROOT
 from bot.services.export import export_csv
 from bot.services.monitoring import overview
@@ -66,6 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--no-write", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
     admin = make_engine(args.url)
     schema = f"bench_{uuid.uuid4().hex[:8]}"
@@ -85,16 +87,27 @@ def main() -> None:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE helprequest"))
         end = start + timedelta(days=366)
+        figures = []
         for label, municipality in (("all municipalities", None), ("landgraaf", "landgraaf")):
             with Session(engine) as session:
                 began = time.perf_counter()
                 result = overview(session, start=start, end=end, municipality_slug=municipality)
-                print(f"overview {label}: {result.total:,} requests in {time.perf_counter() - began:.2f} s")
+                figures.append(time.perf_counter() - began)
+                print(f"overview {label}: {result.total:,} requests in {figures[-1]:.2f} s")
         with Session(engine) as session, open("/dev/null", "w") as out:
             began = time.perf_counter()
             zone = ZoneInfo("Europe/Amsterdam")
             count = export_csv(session, start=start, end=end, municipality_slug=None, zone=zone, out=out)
-            print(f"export: {count:,} rows in {time.perf_counter() - began:.2f} s")
+            figures.append(time.perf_counter() - began)
+            print(f"export: {count:,} rows in {figures[-1]:.2f} s")
+        print("goals: /overzicht < 1 s, export < 10 s")
+        if not args.no_write:
+            columns = ["rows", "overview all s", "overview one municipality s", "export s"]
+            append_row(
+                "Monitoring at scale, PostgreSQL (bench/monitoring.py)",
+                columns,
+                [f"{args.rows:,}", *(f"{seconds:.2f}" for seconds in figures)],
+            )
     finally:
         engine.dispose()
         with admin.begin() as connection:
