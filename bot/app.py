@@ -77,6 +77,7 @@ from bot.handlers import coordinators as coordinator_commands
 from bot.i18n import LOCALES, translator
 from bot.logs import quiet_library_loggers
 from bot.matching import default_category_matcher, default_place_matcher
+from bot.persistence import DatabasePersistence
 from bot.rate_limit import OUTBOX, RetryingRateLimiter, sleep_for
 from bot.services.erasure import schedule_retention
 from bot.services.timers import fire_due_timers
@@ -99,12 +100,14 @@ def build_application(
 ) -> Application:
     """Build the bot: one place where everything is wired together."""
     quiet_library_loggers()
+    engine = engine or make_engine(settings.database_url)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token)
         .base_url(settings.api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.time_zone))
         .context_types(ContextTypes(context=BotContext))
+        .persistence(DatabasePersistence(engine))
         .post_init(_post_init)
         .post_stop(_post_stop)
     )
@@ -116,7 +119,7 @@ def build_application(
     application = builder.build()
     application.bot_data["runtime"] = Runtime(
         settings=settings,
-        engine=engine or make_engine(settings.database_url),
+        engine=engine,
         clock=clock or SystemClock(),
         categories=default_category_matcher(),
         places=default_place_matcher(),
@@ -236,6 +239,7 @@ def _coordinator_conversation() -> ConversationHandler:
             ],
             conversation_timeout=CONVERSATION_TIMEOUT,
             name="coordinator_chat",
+            persistent=True,
         )
 
 
@@ -319,6 +323,7 @@ def _private_conversation() -> ConversationHandler:
             ],
             conversation_timeout=CONVERSATION_TIMEOUT,
             name="private_chat",
+            persistent=True,
         )
 
 

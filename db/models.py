@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -280,3 +280,18 @@ class GroupIntroduction(SQLModel, table=True):
 
     chat_id: int = Field(sa_type=BigInteger, primary_key=True)
     said_at: datetime
+
+
+class ConversationState(SQLModel, table=True):
+    """Where a user is in a conversation (PTB's ConversationHandler), so a restart does not lose it."""
+
+    name: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    state: str
+
+
+class UserState(SQLModel, table=True):
+    """A user's unfinished answers (a draft request, a sign-up), kept across restarts."""
+
+    user_id: int = Field(sa_type=BigInteger, primary_key=True)
+    data: bytes = Field(sa_type=LargeBinary)

@@ -275,6 +275,9 @@ class Crowd:
                     break
             else:
                 if now - resident.last_action > stuck_after and resident.user.id not in queued:
+                    # As a person would: press the buttons on screen again (the bot may have restarted
+                    # with the conversation where it was), and say again what they need.
+                    resident.pressed.clear()
                     resident.asks += 1
                     api.queue_update(upd.private_text(resident.user, resident.text))
                     resident.last_action = now

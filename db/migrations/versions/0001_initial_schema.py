@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 13:52:39.557764
+Create Date: 2026-11-23 14:31:45.299949
 """
 
 from collections.abc import Sequence
@@ -42,6 +42,13 @@ def upgrade() -> None:
         sa.Column("for_volunteers", sa.Boolean(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("slug"),
+    )
+    op.create_table(
+        "conversationstate",
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.PrimaryKeyConstraint("name", "key"),
     )
     op.create_table(
         "groupintroduction",
@@ -105,6 +112,12 @@ def upgrade() -> None:
     with op.batch_alter_table("timer", schema=None) as batch_op:
         batch_op.create_index("ix_timer_due", ["fired_at", "due_at"], unique=False)
 
+    op.create_table(
+        "userstate",
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("user_id"),
+    )
     op.create_table(
         "volunteer",
         sa.Column("user_id", sa.BigInteger(), nullable=False),
@@ -354,6 +367,7 @@ def downgrade() -> None:
 
     op.drop_table("activity")
     op.drop_table("volunteer")
+    op.drop_table("userstate")
     with op.batch_alter_table("timer", schema=None) as batch_op:
         batch_op.drop_index("ix_timer_due")
 
@@ -369,6 +383,7 @@ def downgrade() -> None:
     op.drop_table("municipality")
     op.drop_table("messagewindow")
     op.drop_table("groupintroduction")
+    op.drop_table("conversationstate")
     op.drop_table("category")
     op.drop_table("broadcast")
     # ### end Alembic commands ###
