@@ -190,6 +190,22 @@ def test_tokens_drop_single_letters_and_numbers() -> None:
     assert tokens("2 x per week, a.u.b.") == ["per", "week"]
 
 
+def test_emoji_is_a_word() -> None:
+    assert tokens("🐕 uitlaten?") == ["emojidog", "uitlaten"]
+    assert tokens("❄️ 👍🏽") == tokens("❄ 👍")  # variation selector and skin tone do not matter
+    assert normalise("mijn 🐕") == "mijn"  # normalise() itself still drops them
+    data = {"category": [{"slug": "huisdieren", "strong": ["🐕"]}]}
+    assert CategoryMatcher.from_dict(data).match("🐕🐕 morgen?")[0][0] == "huisdieren"
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("🛒 morgen?", "boodschappen"), ("❄️ stoep?", "sneeuw"), ("🐕 uitlaten?", "huisdieren"), ("🧹🧽", "huishouden")],
+)
+def test_emoji_instead_of_words(matcher: CategoryMatcher, text: str, slug: str) -> None:
+    assert top(matcher, text) == slug
+
+
 def test_spelling_variants() -> None:
     assert "stoep" in spelling_variants("sjtoep")
     assert "boodschappen" in spelling_variants("boodsjappe")
@@ -324,6 +340,54 @@ def test_multi_word_entry_counts_once() -> None:
     matcher = CategoryMatcher.from_dict({"category": [{"slug": "boodschappen", "strong": ["albert heijn"]}]})
     assert matcher.evidence("albert heijn")["boodschappen"] == 5.0
     assert matcher.evidence("albertheijn")["boodschappen"] == 5.0
+
+
+def test_multi_word_entry_words_stay_close() -> None:
+    matcher = CategoryMatcher.from_dict({"category": [{"slug": "gezelschap", "strong": ["niemand meer"]}]})
+    assert matcher.evidence("ik heb niemand meer")["gezelschap"] == 5.0
+    assert matcher.evidence("ik zie meer dan niemand")["gezelschap"] == 5.0
+    assert "gezelschap" not in matcher.evidence("komt de deur niet meer uit en heeft niemand die haar helpt")
+
+
+def test_phrases_of_one_category_add_up_less_and_less() -> None:
+    data = {"category": [{"slug": "huisdieren", "phrases": ["hond alleen", "hond blaft", "hond thuis"]}]}
+    assert CategoryMatcher.from_dict(data).evidence("hond alleen thuis en blaft") == {"huisdieren": 4 + 2 + 1}
+
+
+def test_stem_collisions_are_not_evidence(matcher: CategoryMatcher) -> None:
+    # "herstellende" is no "herder" (stem "her"), "mevrouw" no "rouw", "gekocht" no help cue "gezocht".
+    assert "huisdieren" not in matcher.evidence("herstellende")
+    assert "gezelschap" not in matcher.evidence("mevrouw Janssen")
+    assert not matcher.asks_for_help(tokens("ik heb een nieuwe telefoon gekocht"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik heb een nieuwe fiets gekocht",
+        "mijn buurman is gisteren verhuisd",
+        "mijn computer is eindelijk gerepareerd",
+        "onze tuin staat mooi in bloei",
+        "het was gezellig gisteren bij de koffieochtend",
+        "🎄🎄 fijne kerst",
+        "stop",
+    ],
+)
+def test_news_and_statements_are_no_requests(matcher: CategoryMatcher, text: str) -> None:
+    assert matcher.match(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("ik heb een nieuwe lamp gekocht maar krijg hem niet opgehangen", "klussen"),
+        ("we zijn net verhuisd en alle dozen staan nog beneden, wie helpt sjouwen", "sjouwen"),
+        ("de kraan is vorig jaar gerepareerd maar lekt nu weer", "klussen"),
+        ("ik ben met pensioen en snap niks van de brief van het pensioenfonds", "administratie"),
+    ],
+)
+def test_news_words_in_a_request(matcher: CategoryMatcher, text: str, slug: str) -> None:
+    assert top(matcher, text) == slug
 
 
 def test_strong_phrases_count_as_strong_words() -> None:

@@ -126,7 +126,10 @@ class CategoryMatcher:
             request = data[REQUEST]
             cues = Lexicon.build({REQUEST: _word_entries(request)}, {REQUEST: _phrase_entries(request)}, rewrites)
             openers = frozenset(t for w in request.get("question_openers", ()) for t in tokens(w))
-        matcher = cls(categories, Lexicon.build(entries, phrases, rewrites), cues)
+        lexicon = Lexicon.build(entries, phrases, rewrites)
+        if cues is not None:
+            cues.known = frozenset(lexicon.forms) | frozenset(lexicon.stems)
+        matcher = cls(categories, lexicon, cues)
         matcher.question_openers = openers
         return matcher
 

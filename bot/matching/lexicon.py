@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .normalise import PARTICLES, STOPWORDS, spelling_variants, stem, tokens
+from .normalise import EMOJI_PREFIX, PARTICLES, STOPWORDS, spelling_variants, stem, tokens
 
 # Weights of the word lists in categories.toml.
 STRONG = 5.0
@@ -31,9 +31,25 @@ PARTICLE_FACTOR = 1.0  # separable verb put back together
 FUZZY_FACTOR = {1: 0.8, 2: 0.65}  # by edit distance
 
 PHRASE_WINDOW = 10  # tokens between the first and last word of a phrase
+# A multi-word entry ("niemand meer", "kan het niet meer aan") is one expression: its words may come in
+# any order, but within (number of words + ENTRY_SLACK) tokens of each other, not anywhere in the
+# message ("de deur niet meer uit en heeft niemand die voor haar naar de winkel gaat" is no "niemand meer").
+ENTRY_SLACK = 1
 _CACHE_LIMIT = 50_000
 
 Weights = dict[int, float]  # label index -> weight
+
+
+# Phrases of one category mostly say the same thing again ("hele dag alleen", "alleen thuis", "zit
+# alleen thuis"): the strongest counts in full, each further one this share of the one before, so five
+# loneliness phrases about a dog left at home do not bury the word "hond".
+PHRASE_DECAY = 0.5
+
+
+def _total(per_key: dict[str, float]) -> float:
+    words = sum(v for k, v in per_key.items() if not k.startswith("#"))
+    phrases = sorted((v for k, v in per_key.items() if k.startswith("#")), reverse=True)
+    return words + sum(v * PHRASE_DECAY**i for i, v in enumerate(phrases))
 
 
 @dataclass(slots=True)
@@ -62,6 +78,8 @@ class Lexicon:
     phrases: list[Phrase] = field(default_factory=list)
     phrase_index: dict[str, list[int]] = field(default_factory=dict)  # stem -> phrase ids
     rewrites: dict[str, list[str]] = field(default_factory=dict)  # dialect / abbreviation -> words
+    # Words known elsewhere (the categories, for the help-cue lexicon): never split or fuzzy-matched.
+    known: frozenset[str] = frozenset()
     _fuzzy_pool: dict[int, list[str]] = field(default_factory=dict)
     _cache: dict[str, tuple[Hit, ...]] = field(default_factory=dict)
 
@@ -93,7 +111,7 @@ class Lexicon:
                 elif toks:
                     joined = "".join(toks)  # "albert heijn" -> "albertheijn"
                     lex._add_word(joined, li, weight)
-                    # Typed together or apart, adjacent or not: one piece of evidence, not two.
+                    # Typed together or apart, close together (ENTRY_SLACK): one piece of evidence, not two.
                     lex._add_phrase(li, weight, [[t] for t in toks], key=lex.form_key[joined])
         for label, items in dict(phrases or {}).items():
             li = index.setdefault(label, len(lex.labels))
@@ -167,7 +185,9 @@ class Lexicon:
         hit = self.lookup(word)
         if hit is not None:
             return (hit,)
-        if len(word) < 4:
+        if len(word) < 4 or word.startswith(EMOJI_PREFIX) or word in self.known:
+            # An emoji is listed or means nothing; a word the other lexicon knows is not a typo
+            # ("gekocht" is not "gezocht").
             return ()
         for variant in spelling_variants(word):
             hit = self.lookup(variant)
@@ -190,7 +210,9 @@ class Lexicon:
             # A three-letter head must be a lexicon word itself ("bed", "kat"), not just share a stem
             # with one ("zel" is the Snowball stem of "gezellig", not the start of "zelfgemaakt").
             head = self.lookup(word[:i]) if i > 3 or word[:i] in self.forms else None
-            if head is None:
+            if head is None or (len(head.key) < 4 and head.key not in self.forms and word[:i] not in self.forms):
+                # Nor a four-letter start whose stem is a three-letter word's ("hers" -> "her", the
+                # stem of "herder": "herstellende" is no dog).
                 continue
             rest = word[i:]
             for link in ("", "s", "en", "e"):
@@ -273,7 +295,7 @@ class Lexicon:
                     add(Hit(self.form_key[joined], self.forms[joined], 1.0), pos)
 
         self._match_phrases(positions, best)
-        return {label: sum(per_key.values()) for label, per_key in best.items()}
+        return {label: _total(per_key) for label, per_key in best.items()}
 
     def _match_phrases(self, positions: dict[str, list[int]], best: dict[int, dict[str, float]]) -> None:
         seen: set[int] = set()
@@ -282,15 +304,12 @@ class Lexicon:
                 if pid in seen:
                     continue
                 phrase = self.phrases[pid]
+                window = len(phrase.slots) + ENTRY_SLACK if phrase.key else PHRASE_WINDOW
                 for anchor in anchor_positions:
                     # Every other slot needs a word near the anchor, and not the anchor itself: one
                     # word ("wassen") must not fill two slots ("was" + "wassen").
                     if all(
-                        any(
-                            p != anchor and abs(p - anchor) <= PHRASE_WINDOW
-                            for alt in slot
-                            for p in positions.get(alt, ())
-                        )
+                        any(p != anchor and abs(p - anchor) <= window for alt in slot for p in positions.get(alt, ()))
                         for slot in phrase.slots[1:]
                     ):
                         seen.add(pid)

@@ -1,8 +1,9 @@
 """Text normalisation shared by the category and place matchers.
 
-Everything here is pure and cheap: folding (case, diacritics), tokenising (punctuation, emoji and
-numbers dropped, stretched letters "hellllp" squeezed), Dutch stemming with a cache, the list of
-words that carry no evidence, and spelling-variant rules for Limburgish / German-ish spelling.
+Everything here is pure and cheap: folding (case, diacritics), tokenising (punctuation and numbers
+dropped, an emoji becomes a word of its own, stretched letters "hellllp" squeezed), Dutch stemming
+with a cache, the list of words that carry no evidence, and spelling-variant rules for Limburgish /
+German-ish spelling.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import lru_cache
 import snowballstemmer
 
 __all__ = [
+    "EMOJI_PREFIX",
     "PARTICLES",
     "STOPWORDS",
     "fold",
@@ -51,9 +53,30 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+#: Emoji tokens start with this: "🐕" -> "emojidog", "🛒" -> "emojishoppingtrolley".
+EMOJI_PREFIX = "emoji"
+
+
+@lru_cache(maxsize=4096)
+def _emoji_word(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return f" {EMOJI_PREFIX}{''.join(c for c in name.lower() if 'a' <= c <= 'z')} " if name else " "
+
+
+def _emoji_words(text: str) -> str:
+    """Each pictograph (Unicode "So": 🛒 ❄ ☕ ✂ 👍) as a word, in place; skin tones, joiners dropped."""
+    if text.isascii():
+        return text
+    return "".join(_emoji_word(ch) if unicodedata.category(ch) == "So" else ch for ch in text)
+
+
 def tokens(text: str) -> list[str]:
-    """Word tokens of ``text`` (see :func:`normalise`); single letters are dropped."""
-    return [t for t in normalise(text).split() if len(t) > 1]
+    """Word tokens of ``text`` (see :func:`normalise`); single letters are dropped.
+
+    Unlike :func:`normalise`, an emoji is kept as a word ("🐕 uitlaten?" -> ["emojidog", "uitlaten"]),
+    so categories.toml can list emoji like words: people write "🛒 morgen?" instead of a sentence.
+    """
+    return [t for t in normalise(_emoji_words(text)).split() if len(t) > 1]
 
 
 _STEMMER = snowballstemmer.stemmer("dutch")
@@ -73,8 +96,10 @@ _PARTICLES_TEXT = """
 PARTICLES = frozenset(_PARTICLES_TEXT.split())
 
 # Words that carry no evidence for any category: function words, politeness, "help", people,
-# time words. They are never fuzzy-matched or split, but a lexicon entry always wins over this
-# list (so "alleen" or "was" can still be a word in categories.toml).
+# time words, the people and set phrases of a formal letter or a nurse's note ("Geachte heer/mevrouw,
+# hierbij ...", "mevrouw Janssen", "cliënt"). They are never fuzzy-matched or split ("mevrouw" is no
+# "rouw"), but a lexicon entry always wins over this list (so "alleen" or "was" can still be a word
+# in categories.toml).
 _STOPWORDS_TEXT = """
     de het een en of maar want dus als dan dat die dit deze wat wie waar wanneer hoe waarom welke
     ik mij me mijn mn m'n jij je jou jouw u uw hij hem zijn zij ze haar wij we ons onze jullie hun
@@ -113,6 +138,9 @@ _STOPWORDS_TEXT = """
     heerlen kerkrade landgraaf brunssum simpelveld voerendaal beekdaelen nuth schinveld hoensbroek
     schaesberg eygelshoven chevremont bleijerheide terwinselen heerlerheide nieuwenhagen ubach palenberg
     parkstad limburg
+    mevrouw meneer mevr mw dhr heer dame dames heren geachte hierbij hierdoor betreft inzake
+    aangezien daarom tevens wellicht hoogachtend mogelijkheid mogelijk vriendelijk beleefd client
+    clienten cliente patient patiente patienten bewoner bewoonster bewoners
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
