@@ -7,6 +7,9 @@ import unicodedata
 
 from rapidfuzz import fuzz, process
 
+# A typed telephone number: digits with spaces, dots, dashes or brackets, optionally starting with "+".
+PHONE_NUMBER = re.compile(r"^\+?[\d\s().-]{9,20}$")
+
 _YES = ("ja", "jawel", "jazeker", "klopt", "dat klopt", "goed", "ok", "oke", "prima", "yes", "yep", "sure", "jo", "jao")
 _NO = ("nee", "neen", "nein", "no", "nope", "klopt niet", "dat klopt niet", "neet", "nae")
 _DONT_KNOW = (

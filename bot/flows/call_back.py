@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import ConversationHandler
 
-from bot.answers import is_dont_know, is_no
+from bot.answers import PHONE_NUMBER, is_dont_know, is_no
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
 from bot.flows.states import CALLBACK_PHONE, CALLBACK_TIME
+from bot.flows.welcome import stop
 from bot.services.call_backs import PARTS_OF_DAY, request_call_back
 from db.models import User
 
-PHONE = re.compile(r"^\+?[\d\s().-]{9,20}$")
 PHONE_KEY = "call_back_phone"
+
+
+def _stop_label(context: BotContext) -> str:
+    return "❌ " + context._("Stoppen")
 
 
 async def ask_phone(update: Update, context: BotContext) -> str:
@@ -24,7 +26,7 @@ async def ask_phone(update: Update, context: BotContext) -> str:
     if update.callback_query:
         await update.callback_query.answer()
     keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton("📞 " + _("Deel mijn nummer"), request_contact=True)], ["❌ " + _("Stoppen")]],
+        [[KeyboardButton("📞 " + _("Deel mijn nummer"), request_contact=True)], [_stop_label(context)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
@@ -39,9 +41,11 @@ async def receive_phone(update: Update, context: BotContext) -> str:
     """A shared contact (only the user's own) or a typed number."""
     message = update.effective_message
     _ = context._
+    if message.text and message.text.strip() in (_stop_label(context), _("Stoppen")):
+        return await stop(update, context)
     if message.contact and message.contact.user_id == update.effective_user.id:
         phone = message.contact.phone_number
-    elif message.text and PHONE.match(message.text.strip()):
+    elif message.text and PHONE_NUMBER.match(message.text.strip()):
         phone = message.text.strip()
     elif message.text and (is_dont_know(message.text) or is_no(message.text)):
         phone = ""  # We can still write to them here in Telegram.

@@ -52,7 +52,9 @@ async def ask_open_question(update: Update, context: BotContext) -> str:
 
 
 async def start_help(update: Update, context: BotContext) -> str:
-    """`/hulp`: start a fresh request."""
+    """`/hulp` or the "Ik zoek hulp" button: start a fresh request."""
+    if update.callback_query:
+        await update.callback_query.answer()
     context.user_data[DRAFT] = {}
     if await over_daily_limit(update, context):
         return ConversationHandler.END

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 from telegram import Update
 
@@ -29,7 +30,7 @@ def _describe(session, request: HelpRequest, _) -> str:
     place = session.get(Neighbourhood, request.neighbourhood_slug)
     helper = session.get(User, request.claimed_by) if request.claimed_by else None
     status = _(STATUS_LABELS.get(request.status, N_("Klaar."))).format(
-        name=helper.first_name if helper else _("Een vrijwilliger")
+        name=escape(helper.first_name) if helper else _("Een vrijwilliger")
     )
     lines = [summary(request, category, place, _), "ℹ️ " + status]
     if request.repeat_weekly:

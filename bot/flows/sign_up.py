@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 
 from telegram import (
@@ -15,6 +14,7 @@ from telegram import (
 )
 from telegram.ext import ConversationHandler
 
+from bot.answers import PHONE_NUMBER
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
 from bot.flows.place_picker import municipality_keyboard, place_from_callback, place_from_text
@@ -33,7 +33,6 @@ from bot.services.volunteers import DAYS, PARTS, SignUp, availability_text, subm
 from db.models import Neighbourhood, Volunteer, VolunteerStatus
 
 DRAFT = "sign_up"
-PHONE = re.compile(r"^\+?[\d\s().-]{9,20}$")
 CATEGORY_CALLBACKS = r"^vc:[a-z]{1,20}$"
 PLACE_DONE_CALLBACKS = r"^vp:(more|done)$"
 AVAILABILITY_CALLBACKS = r"^va:[a-z]{2,10}$"
@@ -236,7 +235,7 @@ async def receive_phone(update: Update, context: BotContext) -> str:
     text = (message.text or "").strip()
     if message.contact and message.contact.user_id == update.effective_user.id:
         offer.phone = message.contact.phone_number
-    elif text and PHONE.match(text):
+    elif text and PHONE_NUMBER.match(text):
         offer.phone = text
     elif text and (text == _skip_label(context) or text.lower() in (_("overslaan"), _("nee"))):
         offer.phone = None

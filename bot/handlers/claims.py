@@ -8,7 +8,7 @@ from html import escape
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import BotContext
 from bot.render import request_card, summary
@@ -77,6 +77,14 @@ async def claim(update: Update, context: BotContext) -> None:
             )
         )
         return
+    except TelegramError as error:
+        # A timeout or network error: the message probably arrived. Keep the claim, or the request is lost.
+        log.warning(
+            "claim of request %s kept: sending the details to volunteer %s failed (%s)",
+            request_id,
+            volunteer_id,
+            type(error).__name__,
+        )
     await query.answer("🙏 " + _("Dank u wel! Ik heb u de gegevens gestuurd."))
     with context.session() as session:
         confirm_claim(session, request=request, volunteer=volunteer, now=runtime.clock.now(), settings=runtime.settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import escape
 
 from telegram import Update
 
@@ -137,7 +138,7 @@ async def feedback(update: Update, context: BotContext) -> None:
         ("❌ " + _("Nee, dank u"), f"again:{request_id}:no"),
     ]
     await update.effective_chat.send_message(
-        _("Wilt u deze hulp elke week? Dan vragen wij eerst weer {name}.").format(name=helper.first_name),
+        _("Wilt u deze hulp elke week? Dan vragen wij eerst weer {name}.").format(name=escape(helper.first_name)),
         reply_markup=button_rows(options, per_row=2),
     )
 
