@@ -46,12 +46,33 @@ def _is(text: str, phrases: tuple[str, ...], cutoff: int) -> bool:
     return process.extractOne(cleaned, phrases, scorer=fuzz.ratio, score_cutoff=cutoff) is not None
 
 
+def _yes_or_no(text: str) -> bool | None:
+    """True for yes, False for no, judged on the first words ("Ja, graag", "Nee, dank u"); None if neither.
+
+    Each phrase is compared with as many leading words as it has; on a tie the longer phrase wins,
+    so "klopt niet" is a no although it starts with "klopt".
+    """
+    words = _normalise(text).split()
+    if not words or len(" ".join(words)) > 40:
+        return None
+    best: tuple[float, int, bool] | None = None
+    for phrases, meaning in ((_YES, True), (_NO, False)):
+        for phrase in phrases:
+            size = len(phrase.split())
+            score = fuzz.ratio(" ".join(words[:size]), phrase)
+            if score >= 85 and (best is None or (score, size) > best[:2]):
+                best = (score, size, meaning)
+    return None if best is None else best[2]
+
+
 def is_yes(text: str) -> bool:
-    return _is(text, _YES, 85)
+    """ "ja", "Ja, graag", "klopt", "ok" and their typos."""
+    return _yes_or_no(text) is True
 
 
 def is_no(text: str) -> bool:
-    return _is(text, _NO, 85)
+    """ "nee", "Nee, dank u", "klopt niet", "nein" and their typos."""
+    return _yes_or_no(text) is False
 
 
 def is_dont_know(text: str) -> bool:

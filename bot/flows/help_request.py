@@ -16,6 +16,7 @@ from bot.flows.call_back import ask_phone
 from bot.flows.keyboards import button_rows
 from bot.flows.place_picker import ask_place, place_from_callback, place_from_text, remember_place
 from bot.flows.states import ASK_CATEGORY, ASK_CONFIRM, ASK_DETAILS, ASK_PLACE, ASK_WHEN
+from bot.flows.welcome import nudge
 from bot.handlers.limits import over_daily_limit
 from bot.handlers.steunpunt import show_steunpunten
 from bot.matching import CONFIDENT
@@ -296,6 +297,10 @@ async def ask_details(update: Update, context: BotContext) -> str:
 async def type_details(update: Update, context: BotContext) -> str:
     draft = _draft(context)
     extra = update.effective_message.text.strip()
+    if is_yes(extra):
+        # "Ja" to "Wilt u nog iets vertellen?": they still have to type it.
+        await update.effective_chat.send_message("💬 " + context._("Typ het maar."))
+        return ASK_DETAILS
     if not (is_dont_know(extra) or is_no(extra)):
         draft["details"] = "\n".join(part for part in (draft.get("details", ""), extra) if part)
     draft["details_done"] = True
@@ -337,16 +342,41 @@ async def ask_confirm(update: Update, context: BotContext) -> str:
 
 
 async def confirm(update: Update, context: BotContext) -> int:
-    """Store the request and say where it went."""
+    """The "Ja, versturen" or "Nee, stoppen" button under the summary."""
     query = update.callback_query
     await query.answer()
+    return await _send_or_drop(update, context, wanted=query.data == "send:yes")
+
+
+async def type_confirm(update: Update, context: BotContext) -> int | str:
+    """A typed yes or no to "Klopt dit?" works like the buttons; anything else gets a nudge."""
+    text = update.effective_message.text
+    if is_yes(text):
+        return await _send_or_drop(update, context, wanted=True)
+    if is_no(text):
+        return await _send_or_drop(update, context, wanted=False)
+    await nudge(update, context)
+    return ASK_CONFIRM
+
+
+async def _send_or_drop(update: Update, context: BotContext, *, wanted: bool) -> int:
+    """Store the request and say where it went (or say it was not sent)."""
+    query = update.callback_query
     _ = context._
+
+    async def say(text: str) -> None:
+        if query:
+            await query.edit_message_text(text)
+        else:
+            await update.effective_chat.send_message(text)
+
     draft = context.user_data.pop(DRAFT, {})
-    if query.data != "send:yes" or "category" not in draft:
-        await query.edit_message_text(_("Uw vraag is niet verstuurd. Typ gerust een nieuwe vraag."))
+    if not wanted or "category" not in draft:
+        await say(_("Uw vraag is niet verstuurd. Typ gerust een nieuwe vraag."))
         return ConversationHandler.END
     if await over_daily_limit(update, context):
-        await query.edit_message_reply_markup(None)
+        if query:
+            await query.edit_message_reply_markup(None)
         return ConversationHandler.END
     runtime = context.runtime
     with context.session() as session:
@@ -370,5 +400,5 @@ async def confirm(update: Update, context: BotContext) -> int:
         text += " " + _("U krijgt een bericht als iemand helpt.")
     else:
         text = _("Dank u wel. Uw vraag is naar de coördinator gestuurd. Die neemt contact met u op.")
-    await query.edit_message_text("✅ " + text)
+    await say("✅ " + text)
     return ConversationHandler.END

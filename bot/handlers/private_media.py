@@ -5,11 +5,14 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
+from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
+from bot.flows.help_request import next_question
 from bot.flows.keyboards import button_rows
-from bot.flows.menu import show_menu
+from bot.flows.menu import ask_news_then_menu, show_menu
 from bot.flows.place_picker import remember_place
+from bot.flows.states import ASK_PLACE, START_PLACE
 from bot.services.media import forward_to_inbox
 from bot.services.places import nearest_neighbourhood
 from db.models import User
@@ -60,14 +63,35 @@ async def suggest_place(update: Update, context: BotContext) -> None:
 
 
 async def confirm_place(update: Update, context: BotContext) -> None:
-    """The "Ja" under a suggested neighbourhood."""
+    """The "Ja" under a suggested neighbourhood, outside the questions about a place."""
+    if await _remember_location(update, context):
+        await show_menu(update, context)
+
+
+async def confirm_start_place(update: Update, context: BotContext) -> int | str:
+    """The "Ja" while /start asks the neighbourhood: remember it, then ask about the news."""
+    if not await _remember_location(update, context):
+        return START_PLACE
+    await ask_news_then_menu(update, context)
+    return ConversationHandler.END
+
+
+async def confirm_request_place(update: Update, context: BotContext) -> str:
+    """The "Ja" while a help request asks the neighbourhood: remember it, then the next question."""
+    if not await _remember_location(update, context):
+        return ASK_PLACE
+    return await next_question(update, context)
+
+
+async def _remember_location(update: Update, context: BotContext) -> bool:
+    """Answer the press and store the suggested neighbourhood; False for an unknown one."""
     query = update.callback_query
     await query.answer()
     name = remember_place(context, update.effective_user.id, query.data.removeprefix("loc:"))
     if name is None:
-        return
+        return False
     await query.edit_message_text("📍 " + context._("Dank u. U woont in {place}.").format(place=escape(name)))
-    await show_menu(update, context)
+    return True
 
 
 async def sticker(update: Update, context: BotContext) -> None:
