@@ -14,17 +14,19 @@ from bot.config import Settings
 from bot.i18n import N_, Translator, translator
 from bot.render import request_card, summary
 from bot.services.coordinators import coordinates, coordinator_of
+from bot.services.lifecycle import lifecycle_keyboard
 from bot.services.outbox import enqueue_card_edit, enqueue_message
 from bot.services.people import may_help_in
 from bot.services.requests import (
     ClaimOutcome,
     cancel_timers,
-    claim_request,
     contact_html,
     locale_of,
     resident_of,
     tell_resident_who_helps,
+    try_claim,
 )
+from bot.services.timing import schedule_day_before_reminder
 from db.models import (
     Category,
     HelpRequest,
@@ -168,7 +170,7 @@ def refer_item(
     if item.status != OPEN:
         return InboxOutcome.CLOSED
     if item.request_id is not None:
-        session.exec(
+        result = session.exec(
             update(HelpRequest)
             .where(
                 HelpRequest.id == item.request_id,
@@ -176,6 +178,10 @@ def refer_item(
             )
             .values(status=RequestStatus.REFERRED, closed_at=now)
         )
+        if result.rowcount != 1:  # a volunteer took it, or it was closed: the resident hears nothing from us
+            session.rollback()
+            request = session.get(HelpRequest, item.request_id)
+            return InboxOutcome.TAKEN if request.status == RequestStatus.CLAIMED else InboxOutcome.CLOSED
         cancel_timers(session, request_id=item.request_id, kinds=("bump", "escalate"), now=now)
     if item.user_id is not None:
         _ = locale_of(session.get(User, item.user_id), settings)
@@ -216,8 +222,10 @@ def assign_item(
         return InboxOutcome.NO_REQUEST
     if item.status != OPEN:
         return InboxOutcome.CLOSED
-    outcome = claim_request(session, request_id=item.request_id, volunteer_id=volunteer_id, now=now)
+    # The claim and its notices are one transaction: if the item was closed meanwhile, nothing happens.
+    outcome = try_claim(session, request_id=item.request_id, volunteer_id=volunteer_id, now=now)
     if outcome is not ClaimOutcome.CLAIMED:
+        session.rollback()
         return {
             ClaimOutcome.TAKEN: InboxOutcome.TAKEN,
             ClaimOutcome.NOT_VOLUNTEER: InboxOutcome.NOT_VOLUNTEER,
@@ -234,7 +242,13 @@ def assign_item(
         summary(request, category, place, _),
         _("Neem contact op met:") + " " + (contact_html(resident, _) if resident else _("(onbekend)")),
     ]
-    enqueue_message(session, chat_id=volunteer_id, text="\n\n".join(lines), now=now)
+    enqueue_message(
+        session,
+        chat_id=volunteer_id,
+        text="\n\n".join(lines),
+        reply_markup=lifecycle_keyboard(request.id, _).to_dict(),
+        now=now,
+    )
     tell_resident_who_helps(session, request=request, volunteer=volunteer, now=now, settings=settings)
     if request.card_chat_id is not None:
         group_ = translator(settings.default_locale)
@@ -248,4 +262,5 @@ def assign_item(
             now=now,
         )
     cancel_timers(session, request_id=request.id, kinds=("bump", "escalate"), now=now)
+    schedule_day_before_reminder(session, request_id=request.id, day=request.when_date, now=now, settings=settings)
     return _finish(session, item_id, CLOSED, now, assigned_to=str(volunteer_id))

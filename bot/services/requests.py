@@ -211,6 +211,13 @@ def message_coordinators(
 
 def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
     """Give the request to this volunteer if nobody has it yet; the database decides races."""
+    outcome = try_claim(session, request_id=request_id, volunteer_id=volunteer_id, now=now)
+    session.commit()
+    return outcome
+
+
+def try_claim(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
+    """The conditional claim UPDATE, in the caller's transaction (the caller commits or rolls back)."""
     request = session.get(HelpRequest, request_id)
     if request is None:
         return ClaimOutcome.NOT_FOUND
@@ -223,7 +230,6 @@ def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: 
         .where(or_(HelpRequest.preferred_volunteer_id.is_(None), HelpRequest.preferred_volunteer_id == volunteer_id))
         .values(status=RequestStatus.CLAIMED, claimed_by=volunteer_id, claimed_at=now)
     )
-    session.commit()
     if result.rowcount == 1:
         return ClaimOutcome.CLAIMED
     session.refresh(request)
@@ -247,12 +253,39 @@ def undo_claim(session: Session, *, request_id: int, volunteer_id: int) -> bool:
 
 def confirm_claim(
     session: Session, *, request: HelpRequest, volunteer: User, now: datetime, settings: Settings
-) -> None:
-    """After a claim reached the volunteer: tell the resident who helps, stop the reminders."""
+) -> bool:
+    """After a claim reached the volunteer: tell the resident who helps, stop the reminders.
+
+    Only while the volunteer still holds the request (a cancel may have come in between); the
+    no-op UPDATE locks the row until commit, so a cancel waits for this and then tells the helper.
+    """
+    held = session.exec(
+        update(HelpRequest)
+        .where(
+            HelpRequest.id == request.id,
+            HelpRequest.claimed_by == volunteer.id,
+            HelpRequest.status == RequestStatus.CLAIMED,
+        )
+        .values(claimed_by=volunteer.id)
+    )
+    if held.rowcount != 1:
+        session.rollback()
+        return False
     tell_resident_who_helps(session, request=request, volunteer=volunteer, now=now, settings=settings)
     cancel_timers(session, request_id=request.id, kinds=("bump", "escalate"), now=now)
     schedule_day_before_reminder(session, request_id=request.id, day=request.when_date, now=now, settings=settings)
+    close_escalations(session, request_id=request.id, now=now)
     session.commit()
+    return True
+
+
+def close_escalations(session: Session, *, request_id: int, now: datetime) -> None:
+    """A volunteer took the request: the coordinators' "no volunteer found" items are done."""
+    session.exec(
+        update(InboxItem)
+        .where(InboxItem.request_id == request_id, InboxItem.kind == "escalation", InboxItem.status == "open")
+        .values(status="closed", closed_at=now)
+    )
 
 
 def resident_of(session: Session, request: HelpRequest) -> User | None:
