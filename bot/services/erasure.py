@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.config import Settings
 from bot.dates import local_now
-from bot.i18n import translator
-from bot.services.lifecycle import card_chat
+from bot.services.lifecycle import release_all_held, withdraw_request
 from bot.services.limits import forget_counts
-from bot.services.outbox import enqueue_card_edit, enqueue_message
-from bot.services.requests import cancel_timers, locale_of
+from bot.services.outbox import blank_done, purge_done
 from db.models import (
     HelpRequest,
     InboxItem,
+    Outbox,
+    ProcessedUpdate,
     RequestStatus,
     Timer,
     User,
@@ -36,6 +36,8 @@ CLOSED_STATUSES = (RequestStatus.DONE, RequestStatus.CANCELLED, RequestStatus.RE
 RETENTION_KIND = "retention"
 RETENTION_HOUR = 3  # local time: the quietest moment of the night
 RETENTION_BATCH = 500
+OUTBOX_DAYS = 30  # sent messages are kept this long (for questions about delivery), then deleted
+PROCESSED_UPDATE_DAYS = 2  # Telegram redelivers an update for at most a day
 
 
 def forget_user(session: Session, *, user_id: int, now: datetime, settings: Settings) -> int:
@@ -44,15 +46,29 @@ def forget_user(session: Session, *, user_id: int, now: datetime, settings: Sett
     if user is None:
         return 0
     cancelled = 0
-    for request in session.exec(
-        select(HelpRequest).where(HelpRequest.resident_id == user_id, HelpRequest.status.in_(OPEN_STATUSES))
-    ).all():
-        cancelled += _withdraw(session, request=request, now=now, settings=settings)
+    mine = select(HelpRequest.id).where(HelpRequest.resident_id == user_id)
+    inbox = select(InboxItem.id).where(InboxItem.user_id == user_id)
+    # Sent messages about them, or to them, lose their text (names, phone numbers, their own words).
+    blank_done(
+        session,
+        or_(
+            Outbox.chat_id == user_id,
+            (Outbox.ref_kind == "card") & Outbox.ref_id.in_(mine),
+            (Outbox.ref_kind == "inbox") & Outbox.ref_id.in_(inbox),
+            (Outbox.ref_kind == "volunteer") & (Outbox.ref_id == user_id),
+        ),
+    )
+    for request_id in session.exec(mine.where(HelpRequest.status.in_(OPEN_STATUSES))).all():
+        cancelled += withdraw_request(
+            session, request_id=request_id, resident_id=user_id, now=now, settings=settings, forgotten=True
+        )
     session.exec(
         update(HelpRequest)
         .where(HelpRequest.resident_id == user_id)
         .values(details="", on_behalf_name=None, resident_id=None, anonymised_at=now)
     )
+    # What they still hold as a helper goes back to the group, the normal way.
+    release_all_held(session, volunteer_id=user_id, now=now, settings=settings)
     # As a helper they stay counted, but no longer by name.
     session.exec(
         update(HelpRequest)
@@ -80,36 +96,6 @@ def forget_user(session: Session, *, user_id: int, now: datetime, settings: Sett
     return cancelled
 
 
-def _withdraw(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> int:
-    """Cancel one open request of a forgotten resident; redact its card, tell its helper."""
-    was_claimed_by = request.claimed_by if request.status == RequestStatus.CLAIMED else None
-    result = session.exec(
-        update(HelpRequest)
-        .where(HelpRequest.id == request.id, HelpRequest.status.in_(OPEN_STATUSES))
-        .values(status=RequestStatus.CANCELLED, closed_at=now)
-    )
-    if result.rowcount != 1:
-        return 0
-    cancel_timers(session, request_id=request.id, kinds=("bump", "escalate"), now=now)
-    card_chat_id = request.card_chat_id or card_chat(session, request.id)
-    if card_chat_id is not None:
-        _ = translator(settings.default_locale)
-        enqueue_card_edit(
-            session,
-            request_id=request.id,
-            chat_id=card_chat_id,
-            text="🗑️ " + _("Deze vraag is ingetrokken. Dank u wel!"),
-            now=now,
-            reply_markup=None,
-        )
-    if was_claimed_by is not None:
-        _ = locale_of(session.get(User, was_claimed_by), settings)
-        text = _("De bewoner heeft vraag #{number} ingetrokken. U hoeft niet meer te helpen.").format(number=request.id)
-        text += " " + _("Wis de gegevens van de bewoner die u van mij kreeg.")
-        enqueue_message(session, chat_id=was_claimed_by, text="ℹ️ " + text, now=now)
-    return 1
-
-
 def anonymise_expired(session: Session, *, now: datetime, settings: Settings) -> int:
     """Anonymise closed requests (and closed inbox items) older than the retention period."""
     cutoff = now - timedelta(days=settings.retention_days)
@@ -132,6 +118,11 @@ def anonymise_expired(session: Session, *, now: datetime, settings: Settings) ->
     for item in items:
         item.details, item.note, item.user_id = {}, "", None
         session.add(item)
+    closed = select(HelpRequest.id).where(HelpRequest.status.in_(CLOSED_STATUSES))
+    purge_done(session, before=now - timedelta(days=OUTBOX_DAYS), closed_request_ids=closed)
+    session.exec(
+        delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - timedelta(days=PROCESSED_UPDATE_DAYS))
+    )
     return result.rowcount + len(items)
 
 

@@ -19,6 +19,7 @@ from bot.services.outbox import enqueue_card_edit, enqueue_message
 from bot.services.people import may_help_in
 from bot.services.requests import (
     cancel_timers,
+    close_escalations,
     contact_html,
     locale_of,
     message_coordinators,
@@ -84,19 +85,23 @@ def show_helper_on_card(
     session.commit()
 
 
-def _close_card(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> None:
-    chat_id = card_chat(session, request.id)
+def _close_card(session: Session, *, request: HelpRequest, now: datetime, settings: Settings, bare: bool) -> None:
+    """The card says the request was withdrawn; `bare` leaves out even category and place."""
+    chat_id = request.card_chat_id or card_chat(session, request.id)
     if chat_id is None:
         return
-    category, place = _parts(session, request)
     _ = translator(settings.default_locale)
-    text = "\n".join(
-        [
-            f"{escape(category_label(category, _))} · <b>{escape(place.name)}</b>",
-            "",
-            "❌ " + _("Deze vraag is ingetrokken. Er is geen hulp meer nodig."),
-        ]
-    )
+    if bare:
+        text = "🗑️ " + _("Deze vraag is ingetrokken. Dank u wel!")
+    else:
+        category, place = _parts(session, request)
+        text = "\n".join(
+            [
+                f"{escape(category_label(category, _))} · <b>{escape(place.name)}</b>",
+                "",
+                "❌ " + _("Deze vraag is ingetrokken. Er is geen hulp meer nodig."),
+            ]
+        )
     enqueue_card_edit(session, request_id=request.id, chat_id=chat_id, text=text, now=now, reply_markup=None)
 
 
@@ -122,6 +127,13 @@ def _finished_for(resident_id: int) -> tuple[Any, ...]:
 
 def release_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime, settings: Settings) -> bool:
     """The helper cannot after all: the request is open again, the card too, the resident hears it."""
+    released = release_held(session, request_id=request_id, volunteer_id=volunteer_id, now=now, settings=settings)
+    session.commit()
+    return released
+
+
+def release_held(session: Session, *, request_id: int, volunteer_id: int, now: datetime, settings: Settings) -> bool:
+    """Release one request this volunteer holds, in the caller's transaction (the caller commits)."""
     request = _change_request(
         session,
         request_id,
@@ -140,8 +152,20 @@ def release_request(session: Session, *, request_id: int, volunteer_id: int, now
         _ = locale_of(resident, settings)
         text = _("De vrijwilliger kan toch niet helpen. Geen zorg: wij zoeken iemand anders.")
         enqueue_message(session, chat_id=resident.id, text="🔄 " + text, now=now)
-    session.commit()
     return True
+
+
+def release_all_held(session: Session, *, volunteer_id: int, now: datetime, settings: Settings) -> int:
+    """A helper leaves: every request they still hold is released the normal way. Returns how many."""
+    held = session.exec(
+        select(HelpRequest.id).where(
+            HelpRequest.claimed_by == volunteer_id, HelpRequest.status == RequestStatus.CLAIMED
+        )
+    ).all()
+    return sum(
+        release_held(session, request_id=request_id, volunteer_id=volunteer_id, now=now, settings=settings)
+        for request_id in held
+    )
 
 
 def finish_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime, settings: Settings) -> bool:
@@ -245,30 +269,53 @@ def _complain(
 
 def cancel_request(session: Session, *, request_id: int, resident_id: int, now: datetime, settings: Settings) -> bool:
     """The resident needs no help any more: close the card, tell the helper (and coordinators) if any."""
-    request = session.get(HelpRequest, request_id)
-    if request is None or request.resident_id != resident_id:
+    withdrawn = withdraw_request(session, request_id=request_id, resident_id=resident_id, now=now, settings=settings)
+    session.commit()
+    return withdrawn
+
+
+def withdraw_request(
+    session: Session, *, request_id: int, resident_id: int, now: datetime, settings: Settings, forgotten: bool = False
+) -> bool:
+    """Cancel an active request of this resident, in the caller's transaction.
+
+    The database decides what it was (claimed first, so a claim racing in is seen). `forgotten`: the resident
+    asked to be erased, so the card and the helper's message carry nothing about the request.
+    """
+    before, request = None, None
+    for status in (RequestStatus.CLAIMED, RequestStatus.ESCALATED, RequestStatus.OPEN):
+        request = _change_request(
+            session,
+            request_id,
+            HelpRequest.resident_id == resident_id,
+            HelpRequest.status == status,
+            status=RequestStatus.CANCELLED,
+            closed_at=now,
+        )
+        if request is not None:
+            before = status
+            break
+    if request is None:
         return False
-    before = request.status
-    result = session.exec(
-        update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.resident_id == resident_id, HelpRequest.status.in_(ACTIVE))
-        .values(status=RequestStatus.CANCELLED, closed_at=now)
-    )
-    if result.rowcount != 1:
-        return False
-    session.refresh(request)
     cancel_timers(session, request_id=request_id, kinds=ALL_TIMERS, now=now)
-    _close_card(session, request=request, now=now, settings=settings)
+    close_escalations(session, request_id=request_id, now=now)
+    _close_card(session, request=request, now=now, settings=settings, bare=forgotten)
     category, place = _parts(session, request)
     helper_id = request.claimed_by if before == RequestStatus.CLAIMED else request.preferred_volunteer_id
     if helper_id is not None:
         _ = locale_of(session.get(User, helper_id), settings)
-        text = "\n\n".join(
-            [
-                "ℹ️ " + _("Deze vraag is ingetrokken. U hoeft niet meer te helpen. Dank u wel!"),
-                summary(request, category, place, _),
-            ]
-        )
+        if forgotten:
+            text = "ℹ️ " + _("De bewoner heeft vraag #{number} ingetrokken. U hoeft niet meer te helpen.").format(
+                number=request.id
+            )
+            text += " " + _("Wis de gegevens van de bewoner die u van mij kreeg.")
+        else:
+            text = "\n\n".join(
+                [
+                    "ℹ️ " + _("Deze vraag is ingetrokken. U hoeft niet meer te helpen. Dank u wel!"),
+                    summary(request, category, place, _),
+                ]
+            )
         enqueue_message(session, chat_id=helper_id, text=text, now=now)
     if before == RequestStatus.ESCALATED:
         message_coordinators(
@@ -278,7 +325,6 @@ def cancel_request(session: Session, *, request_id: int, resident_id: int, now: 
             now=now,
             settings=settings,
         )
-    session.commit()
     return True
 
 

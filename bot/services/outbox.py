@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session
 
-from db.models import Outbox
+from db.models import Outbox, OutboxStatus
+
+DONE = (OutboxStatus.SENT, OutboxStatus.FAILED)
 
 
 def enqueue(
@@ -80,3 +83,19 @@ def enqueue_card_edit(
         ref_kind="card",
         ref_id=request_id,
     )
+
+
+def blank_done(session: Session, *conditions: Any) -> int:
+    """Empty the text of delivered (or failed) rows that match; a pending row is left to be sent."""
+    result = session.exec(update(Outbox).where(Outbox.status.in_(DONE), *conditions).values(params={}))
+    return result.rowcount
+
+
+def purge_done(session: Session, *, before: datetime, closed_request_ids: Any) -> int:
+    """Delete delivered rows older than `before`; a card's first send stays (the card's chat), blanked once closed."""
+    old = or_(Outbox.sent_at < before, Outbox.sent_at.is_(None) & (Outbox.created_at < before))
+    result = session.exec(
+        delete(Outbox).where(Outbox.status.in_(DONE), old, or_(Outbox.ref_kind.is_(None), Outbox.ref_kind != "card"))
+    )
+    blank_done(session, Outbox.ref_kind == "card", Outbox.ref_id.in_(closed_request_ids))
+    return result.rowcount

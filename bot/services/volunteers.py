@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.flows.keyboards import button_rows
 from bot.i18n import N_, Translator
 from bot.render import category_label
+from bot.services.lifecycle import release_all_held
 from bot.services.outbox import enqueue_message
 from bot.services.people import coordinators_for, is_coordinator, may_help_in, volunteer_areas
 from bot.services.places import family, linked_neighbourhoods
@@ -225,6 +226,8 @@ def stop_volunteering(session: Session, *, user_id: int, now: datetime, settings
     )
     if result.rowcount != 1:
         return False
+    # What they still hold goes back to the group, the normal way.
+    release_all_held(session, volunteer_id=user_id, now=now, settings=settings)
     user = session.get(User, user_id)
     coordinator_ids: set[int] = set()
     for municipality in municipalities_of(session, volunteer_areas(session, user_id)):
