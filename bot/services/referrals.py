@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.config import Settings
 from bot.i18n import N_
@@ -14,6 +14,7 @@ from bot.services.people import is_coordinator
 from bot.services.requests import locale_of, resident_of
 from db.models import HelpRequest, InboxItem, Neighbourhood, RequestStatus
 
+CALL_MARK = "📞 bellen ("  # in the open item's note once a coordinator chose to call
 RESIDENT_NEWS = {
     "woonservice": N_("Een woonserviceproject in uw buurt gaat u helpen. Zij nemen contact met u op."),
     "particulier": N_("Wij zoeken een particuliere hulp voor u. Wij nemen contact met u op."),
@@ -40,11 +41,17 @@ def refer_request(
     )
     if result.rowcount != 1:
         return False
-    for item in session.exec(select(InboxItem).where(InboxItem.request_id == request_id, InboxItem.status == "open")):
-        item.note = f"{route} ({coordinator_id})"
-        if route != "bellen":
-            item.status, item.closed_at = "referred", now
-        session.add(item)
+    items = update(InboxItem).where(InboxItem.request_id == request_id, InboxItem.status == "open")
+    if route == "bellen":
+        # The request stays escalated, so its open item records the call: the resident hears it once.
+        marked = session.exec(
+            items.where(InboxItem.note.not_like(f"%{CALL_MARK}%")).values(note=f"{CALL_MARK}{coordinator_id})")
+        )
+        if marked.rowcount == 0:
+            session.rollback()
+            return False
+    else:
+        session.exec(items.values(note=f"{route} ({coordinator_id})", status="referred", closed_at=now))
     resident = resident_of(session, request)
     if resident is not None:
         _ = locale_of(resident, settings)
