@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from html import escape
@@ -25,6 +26,8 @@ from bot.services.requests import contact_html, locale_of, message_coordinators,
 from db.models import Category, HelpRequest, Neighbourhood, RequestStatus, Timer
 
 BATCH = 100
+RETRY_AFTER = timedelta(minutes=10)
+log = logging.getLogger(__name__)
 # PuntExtra's order when no volunteer comes: a woonservice project, a private provider, last a company.
 PUNTEXTRA_ROUTES = {
     "woonservice": N_("Woonservice"),
@@ -61,10 +64,19 @@ def fire_due_timers(session: Session, *, now: datetime, settings: Settings) -> i
     fired = 0
     for timer in session.exec(query).all():
         handler = TIMER_KINDS.get(timer.kind)
-        if handler is None or handler(session, timer, now, settings):
-            timer.fired_at = now
-            fired += 1
-        session.add(timer)
+        try:
+            # Each timer in its own savepoint: one that fails is undone and retried later; the others go on.
+            with session.begin_nested():
+                done = handler is None or handler(session, timer, now, settings)
+                if done:
+                    timer.fired_at = now
+                session.add(timer)
+            fired += done
+        except Exception as error:
+            log.warning("timer %s (%s) failed: %s; retried later", timer.id, timer.kind, type(error).__name__)
+            session.refresh(timer)
+            timer.due_at = now + RETRY_AFTER
+            session.add(timer)
     session.commit()
     return fired
 
