@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
+from bot.flows.keyboards import button_rows
 from bot.services.steunpunten import render_steunpunt, steunpunten_for
 from db.models import User
 
@@ -24,7 +25,8 @@ async def show_steunpunten(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     if not found:
         await update.effective_chat.send_message(
-            _("Ik ken nog geen steunpunt bij u in de buurt. Wilt u gebeld worden? Typ /start.")
+            _("Ik ken nog geen steunpunt bij u in de buurt. Wilt u gebeld worden? Druk dan op de knop."),
+            reply_markup=button_rows([("📞 " + _("Bel mij terug"), "menu:callme")]),
         )
         return ConversationHandler.END
     parts = [render_steunpunt(steunpunt, _) for steunpunt in found[:SHOWN]]
