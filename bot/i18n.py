@@ -24,6 +24,8 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locales"
 DOMAIN = "messages"
 SOURCE_LOCALE = "nl"
 LOCALES = ("nl", "en", "de")
+# Only for a Translator made without a zone; the bot passes `settings.time_zone`.
+DEFAULT_TIME_ZONE = ZoneInfo("Europe/Amsterdam")
 DAY_PATTERNS = {"nl": "EEEE d MMMM", "en": "EEEE d MMMM", "de": "EEEE, d. MMMM"}
 
 
@@ -60,7 +62,7 @@ class Translator:
 
     def __init__(self, locale: str, time_zone: ZoneInfo | None = None) -> None:
         self.locale = locale if locale in LOCALES else SOURCE_LOCALE
-        self.time_zone = time_zone or ZoneInfo("Europe/Amsterdam")
+        self.time_zone = time_zone or DEFAULT_TIME_ZONE
         self._babel_locale = Locale.parse(self.locale)
         self._catalog = _catalog(self.locale)
 
@@ -94,7 +96,7 @@ class Translator:
         return format_currency(amount, currency, locale=self._babel_locale)
 
 
-@lru_cache(maxsize=16)
-def translator(locale: str) -> Translator:
-    """A shared translator for `locale`."""
-    return Translator(locale)
+@lru_cache(maxsize=32)
+def translator(locale: str, zone: ZoneInfo = DEFAULT_TIME_ZONE) -> Translator:
+    """A shared translator for `locale` that shows times in `zone` (pass `settings.time_zone`)."""
+    return Translator(locale, zone)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from bot.answers import is_dont_know, is_no, is_yes
+from bot.clock import ManualClock
+from bot.i18n import translator
+from bot.services.people import set_activity_news, set_neighbourhood
+from bot.services.places import link_group_to, linked_neighbourhoods
 from db.models import HelpRequest, RequestStatus, User
-from tests.support.app import World
+from tests.support.app import World, make_world
 from tests.support.updates import location
 from tests.test_help_loop import ask_for_groceries
 from tests.test_lifecycle import new_request
@@ -155,3 +164,75 @@ async def test_a_typed_no_at_confirm_does_not_send(world: World) -> None:
     assert "niet verstuurd" in h.last_text(anna)
     with world.session() as session:
         assert session.exec(select(HelpRequest)).all() == []
+
+
+async def test_text_at_a_coordinator_button_step_is_not_a_help_request(world: World) -> None:
+    h, carla = world.harness, world.coordinator
+    await h.command(carla, "/activiteit")
+    await h.send(carla, "kan iemand morgen mijn boodschappen doen?")
+    assert "Kies een van de knoppen" in h.last_text(carla)
+    # Buttons that work at any moment still work in the middle.
+    await h.command(carla, "/nieuws")
+    await h.press(carla, "Liever niet")
+    assert "geen bericht" in h.last_text(carla)
+    await h.press(carla, "Voerendaal")
+    await h.send(carla, "Samen eten")
+    with world.session() as session:
+        assert session.exec(select(HelpRequest)).all() == []
+    assert "Vertel in een paar zinnen" in h.last_text(carla)
+
+
+async def test_no_steunpunt_nearby_offers_a_call_back_button(world: World, monkeypatch) -> None:
+    h, anna = world.harness, world.resident
+    await at_the_menu(world)
+    monkeypatch.setattr("bot.handlers.steunpunt.steunpunten_for", lambda *args: [])
+    await h.command(anna, "/steunpunt")
+    assert "Ik ken nog geen steunpunt" in h.last_text(anna)
+    await h.press(anna, "Bel mij terug")
+    assert "Wij bellen u graag terug" in h.last_text(anna)
+
+
+def test_people_services_store_news_and_neighbourhood(engine: Engine, clock: ManualClock) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        session.add(User(id=7, first_name="Anna", created_at=clock.now()))
+        session.commit()
+        set_activity_news(session, 7, True)
+        assert set_neighbourhood(session, 7, "klimmen") == "Klimmen"
+        assert set_neighbourhood(session, 7, "nergens") is None
+        assert set_neighbourhood(session, 8, "klimmen") is None
+    with Session(engine) as session:
+        anna = session.get(User, 7)
+        assert anna.activity_news is True and anna.neighbourhood_slug == "klimmen"
+
+
+def test_link_group_to_saves_the_link(engine: Engine, clock: ManualClock) -> None:
+    with Session(engine) as session:
+        assert (
+            link_group_to(
+                session, chat_id=-5, title="Klimmen helpt", neighbourhood_slug="klimmen", linked_by=1, now=clock.now()
+            )
+            == "Klimmen"
+        )
+        assert (
+            link_group_to(session, chat_id=-5, title="x", neighbourhood_slug="nergens", linked_by=1, now=clock.now())
+            is None
+        )
+    with Session(engine) as session:
+        assert [place.slug for place in linked_neighbourhoods(session, -5)] == ["klimmen"]
+
+
+def test_the_translator_shows_times_in_the_given_zone() -> None:
+    moment = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    assert translator("nl").moment(moment) == "dinsdag 24 november om 10:00"
+    tokyo = translator("nl", ZoneInfo("Asia/Tokyo"))
+    assert tokyo.moment(moment) == "dinsdag 24 november om 18:00"
+    assert tokyo is translator("nl", ZoneInfo("Asia/Tokyo")) and tokyo is not translator("nl")
+
+
+async def test_context_translators_use_the_settings_zone(sqlite_engine: Engine, clock: ManualClock, settings) -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    world = make_world(sqlite_engine, clock, replace(settings, time_zone=tokyo))
+    context = world.harness.app.context_types.context.from_update(None, world.harness.app)
+    assert context._.time_zone == tokyo and context.group_translator().time_zone == tokyo
+    context.use_locale("en")
+    assert context._.time_zone == tokyo

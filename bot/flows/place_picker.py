@@ -6,8 +6,8 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
+from bot.services.people import set_neighbourhood
 from bot.services.places import areas_of, municipalities
-from db.models import Neighbourhood, User
 
 PLACE_CALLBACKS = r"^(mun|nb):[a-z0-9-]+$"
 
@@ -52,11 +52,4 @@ def place_from_text(context: BotContext, text: str) -> str | None:
 def remember_place(context: BotContext, user_id: int, slug: str) -> str | None:
     """Store the user's neighbourhood; returns its name (None for an unknown slug)."""
     with context.session() as session:
-        place = session.get(Neighbourhood, slug)
-        user = session.get(User, user_id)
-        if place is None or user is None:
-            return None
-        user.neighbourhood_slug = place.slug
-        session.add(user)
-        session.commit()
-        return place.name
+        return set_neighbourhood(session, user_id, slug)

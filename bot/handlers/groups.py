@@ -12,7 +12,7 @@ from bot.context import BotContext
 from bot.flows.keyboards import button_rows
 from bot.services.introductions import first_introduction
 from bot.services.people import is_coordinator
-from bot.services.places import areas_of, link_group, linked_neighbourhoods, municipalities
+from bot.services.places import areas_of, link_group_to, linked_neighbourhoods, municipalities
 from db.models import Coordinator, Neighbourhood
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,7 @@ async def link_callback(update: Update, context: BotContext) -> None:
                 reply_markup=button_rows(options, per_row=2),
             )
             return
-        place = session.get(Neighbourhood, slug)
-        link_group(
+        name = link_group_to(
             session,
             chat_id=chat.id,
             title=chat.title or "",
@@ -77,10 +76,7 @@ async def link_callback(update: Update, context: BotContext) -> None:
             linked_by=update.effective_user.id,
             now=now,
         )
-        session.commit()
-    text = "✅ " + _("Deze groep is gekoppeld aan {place}. Nieuwe vragen uit {place} komen hier.").format(
-        place=place.name
-    )
+    text = "✅ " + _("Deze groep is gekoppeld aan {place}. Nieuwe vragen uit {place} komen hier.").format(place=name)
     if not await _bot_can_manage_members(context, chat.id):
         text += "\n\n⚠️ " + _("Maak mij beheerder van deze groep. Geef mij het recht om leden uit te nodigen.")
     await query.edit_message_text(text)

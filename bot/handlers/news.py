@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.flows.menu import news_question, show_menu
+from bot.services.people import set_activity_news
 from db.models import User
 
 
@@ -30,11 +31,7 @@ async def choose_news(update: Update, context: BotContext) -> None:
     await query.answer()
     wanted = query.data.startswith("news:yes")
     with context.session() as session:
-        user = session.get(User, update.effective_user.id)
-        if user is not None:
-            user.activity_news = wanted
-            session.add(user)
-            session.commit()
+        set_activity_news(session, update.effective_user.id, wanted)
     _ = context._
     text = (
         _("Goed. U krijgt berichten over activiteiten in uw buurt.")

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, or_, select
 
 from bot.services.places import family
-from db.models import Coordinator, User, Volunteer, VolunteerArea, VolunteerStatus
+from db.models import Coordinator, Neighbourhood, User, Volunteer, VolunteerArea, VolunteerStatus
 
 
 def upsert_user(
@@ -102,3 +102,24 @@ def set_locale(session: Session, user_id: int, locale: str) -> None:
         user.chosen_locale = locale
         session.add(user)
         session.commit()
+
+
+def set_activity_news(session: Session, user_id: int, wanted: bool) -> None:
+    """Remember whether a user wants news about activities in their neighbourhood."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.activity_news = wanted
+        session.add(user)
+        session.commit()
+
+
+def set_neighbourhood(session: Session, user_id: int, slug: str) -> str | None:
+    """Remember where a user lives; the neighbourhood's name, or None for an unknown place or user."""
+    place = session.get(Neighbourhood, slug)
+    user = session.get(User, user_id)
+    if place is None or user is None:
+        return None
+    user.neighbourhood_slug = place.slug
+    session.add(user)
+    session.commit()
+    return place.name

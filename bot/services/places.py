@@ -64,6 +64,20 @@ def link_group(
     return link
 
 
+def link_group_to(
+    session: Session, *, chat_id: int, title: str, neighbourhood_slug: str, linked_by: int, now: datetime
+) -> str | None:
+    """Link a group to a neighbourhood and save it; the neighbourhood's name (None if unknown)."""
+    place = session.get(Neighbourhood, neighbourhood_slug)
+    if place is None:
+        return None
+    link_group(
+        session, chat_id=chat_id, title=title, neighbourhood_slug=neighbourhood_slug, linked_by=linked_by, now=now
+    )
+    session.commit()
+    return place.name
+
+
 def linked_neighbourhoods(session: Session, chat_id: int) -> list[Neighbourhood]:
     """The neighbourhoods a group is linked to."""
     query = select(Neighbourhood).join(GroupLink, GroupLink.neighbourhood_slug == Neighbourhood.slug)
