@@ -143,9 +143,10 @@ def _register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("privacy", privacy.explain, PRIVATE))
     application.add_handler(CommandHandler("vergeetmij", privacy.ask_to_forget, PRIVATE))
     application.add_handler(CallbackQueryHandler(privacy.confirm_forget, pattern=privacy.FORGET_CALLBACK))
-    # Coordinators (inbox, activities, figures) and the RSVP and news buttons work at any moment.
-    application.add_handler(_coordinator_conversation())
+    # Coordinators (inbox, activities, figures) and the RSVP and news buttons work at any moment
+    # (so before the coordinator conversation, whose fallbacks catch everything else).
     application.add_handlers(_coordinators_and_activities())
+    application.add_handler(_coordinator_conversation())
     application.add_handler(_private_conversation())
     # Outside any conversation: /stop still answers, the same things work as inside one,
     # and old buttons say they no longer work.
@@ -236,6 +237,9 @@ def _coordinator_conversation() -> ConversationHandler:
             fallbacks=[
                 CommandHandler(["stop", "annuleer"], welcome.stop, PRIVATE),
                 CommandHandler("activiteit", activity.start_activity, PRIVATE),
+                # Anything else in the middle (text at a button step, an old button): say how to go on.
+                MessageHandler(PRIVATE, welcome.nudge),
+                CallbackQueryHandler(welcome.nudge),
             ],
             conversation_timeout=CONVERSATION_TIMEOUT,
             name="coordinator_chat",
@@ -284,13 +288,18 @@ def _private_conversation() -> ConversationHandler:
             states={
                 START_PLACE: [
                     CallbackQueryHandler(welcome.choose_start_place, pattern=PLACE_CALLBACKS),
+                    CallbackQueryHandler(private_media.confirm_start_place, pattern=private_media.LOCATION_CALLBACK),
                     MessageHandler(PRIVATE_TEXT, welcome.type_start_place),
                 ],
                 ASK_CATEGORY: [
                     CallbackQueryHandler(help_request.choose_category, pattern=r"^cat:[a-z]{1,20}$"),
                     MessageHandler(PRIVATE_TEXT, help_request.answer_category),
                 ],
-                ASK_PLACE: [*place_handlers, MessageHandler(PRIVATE_TEXT, help_request.type_place)],
+                ASK_PLACE: [
+                    *place_handlers,
+                    CallbackQueryHandler(private_media.confirm_request_place, pattern=private_media.LOCATION_CALLBACK),
+                    MessageHandler(PRIVATE_TEXT, help_request.type_place),
+                ],
                 ASK_WHEN: [
                     CallbackQueryHandler(help_request.choose_when, pattern=r"^when:[a-z]{1,10}$"),
                     MessageHandler(PRIVATE_TEXT, help_request.type_when),
@@ -302,6 +311,7 @@ def _private_conversation() -> ConversationHandler:
                 ASK_CONFIRM: [
                     CallbackQueryHandler(help_request.confirm, pattern=r"^send:(yes|no)$"),
                     CallbackQueryHandler(on_behalf.ask_name, pattern=on_behalf.START_CALLBACK),
+                    MessageHandler(PRIVATE_TEXT, help_request.type_confirm),
                 ],
                 BEHALF_NAME: [MessageHandler(PRIVATE_TEXT, on_behalf.type_name)],
                 BEHALF_CONSENT: [CallbackQueryHandler(on_behalf.choose_consent, pattern=on_behalf.CONSENT_CALLBACKS)],

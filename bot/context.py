@@ -43,11 +43,12 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def _(self) -> Translator:
         """The translator for the user of this update (set by the first handler group)."""
-        return self._translator or translator(self.runtime.settings.default_locale)
+        settings = self.runtime.settings
+        return self._translator or translator(settings.default_locale, settings.time_zone)
 
     def group_translator(self) -> Translator:
         """Groups read the bot in the default language."""
-        return translator(self.runtime.settings.default_locale)
+        return translator(self.runtime.settings.default_locale, self.runtime.settings.time_zone)
 
     def use_locale(self, locale: str) -> None:
-        self._translator = translator(locale)
+        self._translator = translator(locale, self.runtime.settings.time_zone)

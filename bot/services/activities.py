@@ -261,7 +261,7 @@ def publish_activity(
         final_markup=manage_markup(activity.id, coordinator_),
     )
     groups, residents = audience(session, activity)
-    group_ = translator(settings.default_locale)
+    group_ = translator(settings.default_locale, settings.time_zone)
     for chat_id in groups:
         text = announcement(session, activity, group_)
         send_in_batch(
@@ -429,7 +429,7 @@ def cancel_activity(
         text="🚫 " + coordinator_("Afgezegd: {title}").format(title=escape(activity.title)),
     )
     groups, _residents = audience(session, activity)
-    group_ = translator(settings.default_locale)
+    group_ = translator(settings.default_locale, settings.time_zone)
     for chat_id in groups:
         send_in_batch(session, broadcast, chat_id=chat_id, text=cancellation_text(activity, group_), now=now)
     answered = session.exec(

@@ -251,7 +251,7 @@ def assign_item(
     )
     tell_resident_who_helps(session, request=request, volunteer=volunteer, now=now, settings=settings)
     if request.card_chat_id is not None:
-        group_ = translator(settings.default_locale)
+        group_ = translator(settings.default_locale, settings.time_zone)
         text, markup = request_card(request, category, place, group_, helper_name=volunteer.first_name)
         enqueue_card_edit(
             session,

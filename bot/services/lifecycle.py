@@ -62,7 +62,7 @@ def post_card(session: Session, *, request: HelpRequest, now: datetime, settings
         place_request(session, request=request, resident=resident_of(session, request), now=now, settings=settings)
         return
     category, place = _parts(session, request)
-    text, markup = request_card(request, category, place, translator(settings.default_locale))
+    text, markup = request_card(request, category, place, translator(settings.default_locale, settings.time_zone))
     enqueue_card_edit(
         session, request_id=request.id, chat_id=chat_id, text=text, now=now, reply_markup=markup.to_dict()
     )
@@ -77,7 +77,7 @@ def show_helper_on_card(
     if chat_id is None:
         return
     category, place = _parts(session, request)
-    _ = translator(settings.default_locale)
+    _ = translator(settings.default_locale, settings.time_zone)
     text, markup = request_card(request, category, place, _, helper_name=helper.first_name or _("Een vrijwilliger"))
     enqueue_card_edit(
         session, request_id=request.id, chat_id=chat_id, text=text, now=now, reply_markup=markup.to_dict()
@@ -90,7 +90,7 @@ def _close_card(session: Session, *, request: HelpRequest, now: datetime, settin
     chat_id = request.card_chat_id or card_chat(session, request.id)
     if chat_id is None:
         return
-    _ = translator(settings.default_locale)
+    _ = translator(settings.default_locale, settings.time_zone)
     if bare:
         text = "🗑️ " + _("Deze vraag is ingetrokken. Dank u wel!")
     else:

@@ -46,8 +46,10 @@ class ClaimOutcome(StrEnum):
 def locale_of(user: User | None, settings: Settings) -> Translator:
     """The translator for a user we write to outside of an update."""
     if user is None:
-        return translator(settings.default_locale)
-    return translator(resolve_locale(user.chosen_locale, user.telegram_locale, settings.default_locale))
+        return translator(settings.default_locale, settings.time_zone)
+    return translator(
+        resolve_locale(user.chosen_locale, user.telegram_locale, settings.default_locale), settings.time_zone
+    )
 
 
 def contact_html(user: User, _: Translator) -> str:
@@ -110,7 +112,7 @@ def place_request(
         if resident is not None:
             notify_coordinators(session, request=request, resident=resident, now=now, settings=settings)
         return False
-    text, markup = request_card(request, category, place, translator(settings.default_locale))
+    text, markup = request_card(request, category, place, translator(settings.default_locale, settings.time_zone))
     enqueue_message(
         session,
         chat_id=groups[0].chat_id,

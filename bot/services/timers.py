@@ -91,7 +91,7 @@ def bump(session: Session, timer: Timer, now: datetime, settings: Settings) -> b
         return False
     category = session.get(Category, request.category_slug)
     place = session.get(Neighbourhood, request.neighbourhood_slug)
-    _ = translator(settings.default_locale)
+    _ = translator(settings.default_locale, settings.time_zone)
     for group in groups_serving(session, place.slug)[:1]:
         text = "🔔 " + _("Deze vraag zoekt nog een helper: {category} in {place}, {when}.").format(
             category=escape(category_label(category, _)),
