@@ -87,7 +87,9 @@ async def claim(update: Update, context: BotContext) -> None:
         )
     await query.answer("🙏 " + _("Dank u wel! Ik heb u de gegevens gestuurd."))
     with context.session() as session:
-        confirm_claim(session, request=request, volunteer=volunteer, now=runtime.clock.now(), settings=runtime.settings)
+        now = runtime.clock.now()
+        if not confirm_claim(session, request=request, volunteer=volunteer, now=now, settings=runtime.settings):
+            return  # withdrawn at this very moment: the withdrawal already told the card and the helper
         request = session.get(HelpRequest, request_id)
         if request.card_message_id != query.message.message_id or request.card_chat_id != query.message.chat.id:
             # Pressed on a bump or a private offer: the card itself shows the helper too.

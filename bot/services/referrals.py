@@ -45,13 +45,17 @@ def refer_request(
     if route == "bellen":
         # The request stays escalated, so its open item records the call: the resident hears it once.
         marked = session.exec(
-            items.where(InboxItem.note.not_like(f"%{CALL_MARK}%")).values(note=f"{CALL_MARK}{coordinator_id})")
+            items.where(InboxItem.note.not_like(f"%{CALL_MARK}%")).values(
+                note=InboxItem.note + f"\n{CALL_MARK}{coordinator_id})"  # kept after earlier notes
+            )
         )
         if marked.rowcount == 0:
             session.rollback()
             return False
     else:
-        session.exec(items.values(note=f"{route} ({coordinator_id})", status="referred", closed_at=now))
+        session.exec(
+            items.values(note=InboxItem.note + f"\n{route} ({coordinator_id})", status="referred", closed_at=now)
+        )
     resident = resident_of(session, request)
     if resident is not None:
         _ = locale_of(resident, settings)
