@@ -13,17 +13,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from threading import Barrier
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text
 from sqlmodel import Session, SQLModel, func, select
 
-from bench.results import append_row, print_table
+from bench.results import append_row, print_table, scratch_postgres
 from bot.clock import ManualClock
 from bot.config import REPO_ROOT
 from bot.services.people import add_volunteer
@@ -96,17 +94,8 @@ def main() -> int:
     args = parser.parse_args()
     rows = []
     sqlite = make_engine(f"sqlite:///{tempfile.mkdtemp()}/claims.sqlite3", pool_size=args.claimers)
-    engines = [("SQLite", sqlite, None)]
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(args.postgres)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    postgres = make_engine(
-        args.postgres, connect_args={"options": f"-csearch_path={schema}"}, pool_size=args.claimers, max_overflow=10
-    )
-    engines.append(("PostgreSQL", postgres, schema))
-    try:
-        for name, engine, _schema in engines:
+    with scratch_postgres(args.postgres, pool_size=args.claimers, max_overflow=10) as postgres:
+        for name, engine in (("SQLite", sqlite), ("PostgreSQL", postgres)):
             ids = prepare(engine, args.requests, args.claimers)
             figures = race(engine, ids, args.claimers)
             rows.append(
@@ -119,10 +108,6 @@ def main() -> int:
                     f"{figures['p95_ms']:.1f}",
                 ]
             )
-    finally:
-        postgres.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     columns = ["database", "claims", "double claims", "unclaimed", "p50 ms", "p95 ms"]
     print_table(columns, rows)
     print("goal: 0 double claims")

@@ -15,17 +15,15 @@ import asyncio
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 from telegram import Update
 from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
-from bench.results import append_row, print_table
+from bench.results import append_row, print_table, scratch_postgres
 from bot.app import build_application
 from bot.clock import ManualClock
 from bot.config import REPO_ROOT, Settings
@@ -105,21 +103,10 @@ def main() -> int:
     echo_seconds = asyncio.run(echo_run(total_updates))
     echo_rate = total_updates / echo_seconds
     rows = [["echo bot (bare PTB)", f"{echo_rate:.0f}", "-", f"{echo_seconds / total_updates * 1000:.2f}", "1.0×"]]
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(args.postgres)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engines = [
-        ("Samen voor Elkaar, SQLite", make_engine(f"sqlite:///{tempfile.mkdtemp()}/conversations.sqlite3")),
-        (
-            "Samen voor Elkaar, PostgreSQL",
-            make_engine(args.postgres, connect_args={"options": f"-csearch_path={schema}"}),
-        ),
-    ]
-    try:
-        for name, engine in engines:
+    sqlite = make_engine(f"sqlite:///{tempfile.mkdtemp()}/conversations.sqlite3")
+    with scratch_postgres(args.postgres) as postgres:
+        for name, engine in (("Samen voor Elkaar, SQLite", sqlite), ("Samen voor Elkaar, PostgreSQL", postgres)):
             seconds = asyncio.run(bot_run(engine, args.conversations))
-            engine.dispose()
             rows.append(
                 [
                     name,
@@ -129,9 +116,6 @@ def main() -> int:
                     f"{seconds / echo_seconds:.1f}×",
                 ]
             )
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     columns = ["bot", "updates/s", "conversations/s", "ms per update", "cost vs echo"]
     print_table(columns, rows)
     print("goal: cost per update at most 3× the echo bot's")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,12 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
-from bench.results import append_row
+from bench.results import append_row, scratch_postgres
 from bot.config import REPO_ROOT
 from bot.services.export import export_csv
 from bot.services.monitoring import overview
 from db.seed import load_data_files
-from db.session import make_engine
 
 FILL = """
 INSERT INTO helprequest (category_slug, neighbourhood_slug, when_kind, details, status, created_at, claimed_at,
@@ -69,12 +67,7 @@ def main() -> None:
     parser.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--no-write", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
-    admin = make_engine(args.url)
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(args.url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
+    with scratch_postgres(args.url) as engine:
         SQLModel.metadata.create_all(engine)
         start = datetime(2025, 11, 23, tzinfo=UTC)
         with Session(engine) as session:
@@ -108,11 +101,6 @@ def main() -> None:
                 columns,
                 [f"{args.rows:,}", *(f"{seconds:.2f}" for seconds in figures)],
             )
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

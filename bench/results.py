@@ -1,4 +1,4 @@
-"""Shared by the benchmarks: the machine line and appending a row to bench/RESULTS.md."""
+"""Shared by the benchmarks: the machine line, appending a row to bench/RESULTS.md, a scratch database."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ import os
 import platform
 import shlex
 import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from db.session import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -43,3 +51,20 @@ def print_table(columns: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(str(cell)) for cell in column) for column in zip(columns, *rows, strict=False)]
     for line in [columns, *rows]:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=False)))
+
+
+@contextmanager
+def scratch_postgres(url: str, **engine_options) -> Iterator[Engine]:
+    """An engine on a fresh PostgreSQL schema of its own, dropped afterwards."""
+    admin = make_engine(url)
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"}, **engine_options)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
