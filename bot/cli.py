@@ -8,12 +8,14 @@ import sys
 from collections.abc import Sequence
 
 from sqlmodel import Session, select
+from telegram.error import InvalidToken, NetworkError
 
 from bot.clock import SystemClock
 from bot.config import Settings
 from db.models import Coordinator, Municipality, Neighbourhood
 from db.session import make_engine
 
+BAD_TOKEN = "Telegram refused the bot token. Check TELEGRAM_BOT_TOKEN with @BotFather (/mybots → API Token)."
 NO_TOKEN = (
     "No bot token. Ask @BotFather in Telegram for one (/newbot), then start the bot with:\n"
     "  TELEGRAM_BOT_TOKEN=123456:ABC... samenbot run\n"
@@ -114,12 +116,20 @@ def run(settings: Settings, *, webhook: bool = False) -> int:
     engine = make_engine(settings.database_url)
     prepare_database(settings, engine)
     application = build_application(settings, engine=engine)
-    if webhook:
-        from bot.webhook import run_webhook
+    try:
+        if webhook:
+            from bot.webhook import run_webhook
 
-        run_webhook(application, settings)
-        return 0
-    application.run_polling(allowed_updates=None)
+            run_webhook(application, settings)
+        else:
+            application.run_polling(allowed_updates=None)
+    except InvalidToken:
+        print(BAD_TOKEN, file=sys.stderr)
+        return 2
+    except NetworkError as error:
+        print(f"Cannot reach the Bot API at {settings.api_base_url} ({type(error).__name__}).", file=sys.stderr)
+        print("Check TELEGRAM_API_BASE_URL and the network, then start again.", file=sys.stderr)
+        return 1
     return 0
 
 
