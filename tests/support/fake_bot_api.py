@@ -94,6 +94,24 @@ _NEVER_STARTED = "Forbidden: bot can't initiate conversation with a user"
 _FAULT_KINDS = frozenset({"retry_after", "server_error", "timeout", "network", "forbidden", "migrated", "bad_request"})
 
 
+ADMINISTRATOR_RIGHTS: dict[str, bool] = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
+}
+"""What a group administrator (the bot, by default) may do, as getChatMember answers it."""
+
+
 class UnknownMethodError(TelegramError):
     """Raised (only with ``strict=True``) for a Bot API method the fake does not implement."""
 
@@ -844,21 +862,7 @@ class FakeBotAPI(BaseRequest):
         status = config["status"]
         base: dict[str, Any] = {"user": self._user(user_id)}
         if status == "administrator":
-            base.update(
-                can_be_edited=False,
-                is_anonymous=False,
-                can_manage_chat=True,
-                can_delete_messages=True,
-                can_manage_video_chats=True,
-                can_restrict_members=True,
-                can_promote_members=False,
-                can_change_info=True,
-                can_invite_users=True,
-                can_post_stories=False,
-                can_edit_stories=False,
-                can_delete_stories=False,
-                can_pin_messages=True,
-            )
+            base.update(ADMINISTRATOR_RIGHTS)
         elif status == "creator":
             base.update(is_anonymous=False)
         elif status == "restricted":

@@ -18,7 +18,7 @@ from typing import Any
 
 from telegram import Bot, Chat, Message, TelegramObject, Update, User
 
-from tests.support.fake_bot_api import BOT_ID, BOT_USERNAME
+from tests.support.fake_bot_api import ADMINISTRATOR_RIGHTS, BOT_ID, BOT_USERNAME
 
 __all__ = [
     "BOT_USER",
@@ -323,20 +323,7 @@ def callback(
 def _member(user: User | dict[str, Any], status: str) -> dict[str, Any]:
     data: dict[str, Any] = {"status": status, "user": _dict(user)}
     if status == "administrator":
-        data.update(
-            can_be_edited=False,
-            is_anonymous=False,
-            can_manage_chat=True,
-            can_delete_messages=True,
-            can_manage_video_chats=True,
-            can_restrict_members=True,
-            can_promote_members=False,
-            can_change_info=True,
-            can_invite_users=True,
-            can_post_stories=False,
-            can_edit_stories=False,
-            can_delete_stories=False,
-        )
+        data.update(ADMINISTRATOR_RIGHTS)
     elif status == "kicked":
         data["until_date"] = 0
     elif status == "creator":
