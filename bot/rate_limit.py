@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -27,6 +26,8 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.clock import Clock, ManualClock
+from bot.delivery.limits import DEFAULT_LIMITS as LIMITS
+from bot.delivery.limits import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -34,21 +35,10 @@ OUTBOX = "outbox"
 """`rate_limit_args` of the outbox sender's calls: no throttling, no retries here."""
 MAX_WAIT = 60.0
 MAX_RETRIES = 5
-OVERALL_PER_SECOND = 30
-GROUP_PER_MINUTE = 20
+GROUP_PER_MINUTE = LIMITS.per_group_per_minute
 MAX_GROUP_LIMITERS = 512
 
 Sleep = Callable[[float], Awaitable[Any]]
-
-
-def retry_after_seconds(error: RetryAfter) -> float:
-    """The wait Telegram asked for, in seconds (PTB v22 warns that the int becomes a timedelta)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value = error.retry_after
-    if isinstance(value, timedelta):
-        return max(value.total_seconds(), 0.0)
-    return max(float(value), 0.0)
 
 
 def sleep_for(clock: Clock | None) -> Sleep:
@@ -70,7 +60,7 @@ class RetryingRateLimiter(BaseRateLimiter[str]):
         self.throttle = throttle
         self.max_wait = max_wait
         self._sleep = sleep
-        self._overall = AsyncLimiter(OVERALL_PER_SECOND, 1)
+        self._overall = AsyncLimiter(LIMITS.overall_per_second, 1)
         self._groups: dict[int | str, AsyncLimiter] = {}
 
     async def initialize(self) -> None:

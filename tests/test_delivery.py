@@ -401,7 +401,7 @@ async def test_a_leased_row_is_skipped_until_its_lease_expires(db, vclock):
         session.add(row)
         session.commit()
     api = StubApi(vclock)
-    sender = OutboxSender(db, api, vclock, worker_id="w2")
+    sender = OutboxSender(db, api, vclock)
 
     assert await sender.deliver_due() == 0
     assert sender.next_due() == START + timedelta(seconds=10)
@@ -474,7 +474,7 @@ def test_two_senders_on_postgresql_deliver_each_row_exactly_once(pg_schema_url):
     def worker(name: str) -> None:
         async def main() -> None:
             own = engine()
-            sender = OutboxSender(own, api, clock, limits=limits, worker_id=name, batch_size=15)
+            sender = OutboxSender(own, api, clock, limits=limits, batch_size=15)
             deadline = time.monotonic() + 30
             try:
                 while time.monotonic() < deadline:

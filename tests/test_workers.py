@@ -80,7 +80,7 @@ def test_two_workers_send_each_row_once_and_fire_each_timer_once(pg_engine: Engi
 
         async def run() -> None:
             limits = Limits(overall_per_second=10_000, per_chat_per_second=10_000)
-            sender = OutboxSender(pg_engine, call, clock, limits=limits, worker_id=name, batch_size=40)
+            sender = OutboxSender(pg_engine, call, clock, limits=limits, batch_size=40)
             for _ in range(200):
                 with Session(pg_engine) as session:
                     timers.fire_due_timers(session, now=clock.now(), settings=Settings())
