@@ -295,3 +295,19 @@ class UserState(SQLModel, table=True):
 
     user_id: int = Field(sa_type=BigInteger, primary_key=True)
     data: bytes = Field(sa_type=LargeBinary)
+
+
+class Conversation(SQLModel, table=True):
+    """Where a user is in their conversation with the bot: read and written in the transaction of each update."""
+
+    user_id: int = Field(sa_type=BigInteger, primary_key=True)
+    state: str = ""
+    draft: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    # "Dat begrijp ik niet" said in a row, and the last question asked with how often in a row.
+    misunderstood: int = 0
+    question: str = ""
+    asked: int = 0
+    # Anti-spam: private messages in the current minute.
+    window_start: datetime | None = None
+    window_count: int = 0
+    updated_at: datetime | None = None
