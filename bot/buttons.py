@@ -99,8 +99,8 @@ class Button:
         match = cls.pattern.fullmatch(data or "")
         if match is None:
             return None
-        values = [None if raw is None else parser(raw) for raw, parser in zip(match.groups(), cls._parsers, strict=True)]
-        return cls(*values)
+        pairs = zip(match.groups(), cls._parsers, strict=True)
+        return cls(*(None if raw is None else parser(raw) for raw, parser in pairs))
 
 
 BUTTONS: dict[str, type[Button]] = {}
