@@ -18,7 +18,7 @@ from .kinds import DangerKind
 from .phrases import Found, phrase_list
 
 #: A guard cancels a sign when at most this many words lie between them.
-GUARD_GAP = 3
+GUARD_GAP = 4
 URGENT, SIGNS, NOT_WHEN = "urgent", "signs", "not_when"
 NOT_DANGER, NEAR, ANYWHERE = "not_danger", "near", "anywhere"
 LANGUAGES = ("nl", "en", "de")
@@ -53,6 +53,9 @@ class DangerRules:
     def from_dict(cls, data: dict[str, Any]) -> DangerRules:
         """Validate: every kind once, with help lines that exist and have a number; no empty lists."""
         help_lines = {entry["slug"]: _help_line(entry) for entry in data.get("line", ())}
+        groups = {
+            name: phrase_list(f"danger.toml: [groups] {name}", words) for name, words in data.get("groups", {}).items()
+        }
         kinds: list[DangerKind] = []
         lines: dict[DangerKind, tuple[HelpLine, ...]] = {}
         phrases: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -67,7 +70,8 @@ class DangerRules:
             lines[kind] = tuple(help_lines[slug] for slug in slugs)
             for tier in (URGENT, SIGNS, NOT_WHEN):
                 if tier in entry:
-                    phrases[(kind.value, tier)] = phrase_list(f"danger.toml: {kind} {tier}", entry[tier])
+                    items = phrase_list(f"danger.toml: {kind} {tier}", entry[tier])
+                    phrases[(kind.value, tier)] = tuple(_with_groups(phrase, groups) for phrase in items)
             if (kind.value, URGENT) not in phrases and (kind.value, SIGNS) not in phrases:
                 raise ValueError(f"danger.toml: {kind} has neither urgent phrases nor signs")
         missing = set(DangerKind) - set(kinds)
@@ -114,6 +118,20 @@ class DangerRules:
 def unguarded(item: Found, guards: Sequence[Found]) -> bool:
     """Whether no guard lies within GUARD_GAP words of the phrase found."""
     return all(item.gap_to(guard) > GUARD_GAP for guard in guards)
+
+
+def _with_groups(phrase: str, groups: dict[str, tuple[str, ...]]) -> str:
+    """ "@kind + geslagen" -> "kind|kindje|baby + geslagen"."""
+
+    def expand(alternative: str) -> str:
+        if not alternative.startswith("@"):
+            return alternative
+        name = alternative[1:]
+        if name not in groups:
+            raise ValueError(f"danger.toml: {phrase!r} names an unknown group @{name}")
+        return "|".join(groups[name])
+
+    return " ".join("|".join(expand(a) for a in word.split("|")) for word in phrase.split(" "))
 
 
 def _help_line(entry: dict[str, Any]) -> HelpLine:

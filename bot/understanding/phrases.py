@@ -25,7 +25,7 @@ from bot.matching.normalise import STOPWORDS, stem, tokens
 #: Other words allowed between two words of a phrase ("kunt u mij even terugbellen").
 GAP = 2
 #: Parts of a "a + b" phrase lie within this many words of each other.
-NEAR = 8
+NEAR = 12
 # Typo tolerance: one edit from six letters, two from nine (then the first two letters must agree).
 FUZZY_MIN = 6
 FUZZY_TWO = 9

@@ -16,7 +16,8 @@ The order of precedence (the first that applies wins):
 9. ``answer`` — when it fits the open question: a day, a number, a phone number, a place, a short
    name, any text for free text. For a choice: a new description is a ``help_request``, "nee ..."
    is ``no``, anything else is an answer (the caller compares it with its options).
-10. ``help_request`` when the category matcher finds a category, else ``out_of_scope``.
+10. ``help_request`` when the category matcher finds a category, else ``out_of_scope``; news, TV and
+    chit-chat ([out_of_scope] of intents.toml) are out of scope too unless they ask for help.
 """
 
 from __future__ import annotations
@@ -114,7 +115,9 @@ class Reader:
         answer = self._answer(message, matches, expecting, first_words)
         if answer is not None:
             return answer
-        return Intent.HELP_REQUEST if matches else Intent.OUT_OF_SCOPE
+        if not matches or (message.says(Intent.OUT_OF_SCOPE) and not self.categories.asks_for_help(message.words)):
+            return Intent.OUT_OF_SCOPE
+        return Intent.HELP_REQUEST
 
     def _dont_know(self, message: _Message, matches: tuple[tuple[str, int], ...]) -> bool:
         if message.says(Intent.DONT_KNOW) or self.vocabulary.sounds_like_dont_know(message.text):
@@ -171,17 +174,19 @@ class _Message:
         return any(unguarded(item, guards) for item in anywhere) or self.alone(intent)
 
     def alone(self, intent: Intent) -> bool:
-        """The intent's phrases, greetings, thanks and filler words cover the whole message."""
-        own = [*self.by_label.get((intent, ALONE), ()), *self.by_label.get((intent, ANYWHERE), ())]
-        if not own:
-            return False
-        covered = set(self.filler)
+        """The intent's phrases, greetings, thanks and filler words cover the whole message, and the intent
+        says something the greetings and thanks do not ("bedankt voor de hulp" is no cry for "hulp")."""
+        own: set[int] = set()
+        for label in ((intent, ALONE), (intent, ANYWHERE)):
+            for item in self.by_label.get(label, ()):
+                own |= item.positions
+        social: set[int] = set()
         for label in ((Intent.GREETING, ALONE), (Intent.THANKS, ALONE)):
             for item in self.by_label.get(label, ()):
-                covered |= item.positions
-        for item in own:
-            covered |= item.positions
-        return len(covered) == len(self.words)
+                social |= item.positions
+        if intent not in (Intent.GREETING, Intent.THANKS) and own <= social:
+            return False
+        return bool(own) and len(own | social | self.filler) == len(self.words)
 
 
 def _yes_or_no_intent(meaning: bool | None) -> Intent | None:

@@ -18,7 +18,7 @@ from .phrases import phrase_list
 #: The lists an intent section may have (see the header of data/intents.toml).
 ALONE, ANYWHERE, DESPAIR, NOT_WHEN = "alone", "anywhere", "despair", "not_when"
 TIERS = (ALONE, ANYWHERE, DESPAIR, NOT_WHEN)
-#: Intents read from the file; danger, help_request, out_of_scope and answer are decided otherwise.
+#: Intents read from the file; danger, help_request and answer are decided otherwise.
 LISTED = (
     Intent.GREETING,
     Intent.THANKS,
@@ -31,6 +31,7 @@ LISTED = (
     Intent.COST,
     Intent.VOLUNTEER,
     Intent.STEUNPUNT,
+    Intent.OUT_OF_SCOPE,
 )
 DAY, NUMBER = "day", "number"
 # Typed answers where a button was expected are short: longer texts are never read as yes, no or
