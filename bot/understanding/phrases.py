@@ -54,6 +54,7 @@ class Found:
 class _Phrase:
     label: Hashable
     parts: tuple[int, ...]  # per part: the number of its slots (words)
+    anchor: tuple[int, int]  # (part, slot) of its rarest word: a message without it cannot hold the phrase
 
 
 @dataclass
@@ -69,7 +70,8 @@ class PhraseBook:
     fuzzy_pool: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     rewrites: Mapping[str, Sequence[str]] = field(default_factory=dict)
     known: frozenset[str] = frozenset()
-    _cache: dict[str, frozenset[Ref]] = field(default_factory=dict)
+    anchors: set[Ref] = field(default_factory=set)
+    _cache: dict[str, tuple[frozenset[Ref], frozenset[int]]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -91,6 +93,7 @@ class PhraseBook:
     def _add(self, label: Hashable, text: str) -> None:
         pid = len(self.phrases)
         parts: list[int] = []
+        rarity: dict[tuple[int, int], int] = {}
         for part_index, part in enumerate(text.split(" + ")):
             # A word of one letter ("dank u", "s morgens") is dropped, as it is from messages; so is a slot
             # with such a choice ("u|jullie").
@@ -101,8 +104,11 @@ class PhraseBook:
             for slot, alternatives in enumerate(slots):
                 for alternative in alternatives:
                     self._add_word(alternative, (pid, part_index, slot), label, text)
+                rarity[(part_index, slot)] = -sum(_commonness(a) for a in alternatives)
             parts.append(len(slots))
-        self.phrases.append(_Phrase(label, tuple(parts)))
+        anchor = max(rarity, key=rarity.__getitem__)
+        self.anchors.add((pid, *anchor))
+        self.phrases.append(_Phrase(label, tuple(parts), anchor))
 
     def _add_word(self, alternative: str, ref: Ref, label: Hashable, text: str) -> None:
         word = _word(alternative)
@@ -120,13 +126,14 @@ class PhraseBook:
                 self.stems[stem(word)].append(ref)
 
     # ------------------------------------------------------------------ words
-    def resolve(self, word: str) -> frozenset[Ref]:
-        """Every (phrase, part, slot) a message word can fill (cached)."""
+    def resolve(self, word: str) -> tuple[frozenset[Ref], frozenset[int]]:
+        """Every (phrase, part, slot) a message word can fill, and the phrases whose anchor it is (cached)."""
         cached = self._cache.get(word)
         if cached is None:
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
-            cached = self._cache[word] = frozenset(self._resolve(word))
+            refs = frozenset(self._resolve(word))
+            cached = self._cache[word] = (refs, frozenset(ref[0] for ref in refs & self.anchors))
         return cached
 
     def _resolve(self, word: str) -> set[Ref]:
@@ -160,14 +167,21 @@ class PhraseBook:
     # ------------------------------------------------------------------ messages
     def find(self, words: Sequence[str]) -> list[Found]:
         """Every phrase found in the tokenised message, at most once per phrase and start."""
-        slots: dict[tuple[int, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-        for position, word in enumerate(words):
-            for pid, part, slot in self.resolve(word):
-                slots[(pid, part)][slot].append(position)
+        resolved = [self.resolve(word) for word in words]
+        candidates = frozenset().union(*(anchored for _, anchored in resolved))
+        hits: dict[int, dict[tuple[int, int], list[int]]] = {}
+        for position, (refs, _) in enumerate(resolved):
+            for pid, part, slot in refs:
+                if pid in candidates:
+                    hits.setdefault(pid, {}).setdefault((part, slot), []).append(position)
         found: list[Found] = []
-        for pid in sorted({pid for pid, _ in slots}):
-            phrase = self.phrases[pid]
-            occurrences = [_ordered(slots.get((pid, part), {}), size) for part, size in enumerate(phrase.parts)]
+        for pid in sorted(hits):
+            phrase, positions = self.phrases[pid], hits[pid]
+            if len(positions) < sum(phrase.parts):
+                continue  # some word of the phrase is not in the message
+            occurrences = [
+                _ordered([positions[(part, slot)] for slot in range(size)]) for part, size in enumerate(phrase.parts)
+            ]
             if not all(occurrences):
                 continue
             if len(occurrences) == 1:
@@ -181,16 +195,21 @@ class PhraseBook:
         return found
 
 
+def _commonness(alternative: str) -> int:
+    """How often a phrase word is in messages, roughly: function words and wildcards often, others rarely."""
+    word = _word(alternative)
+    return 1 if word in STOPWORDS or len(word) <= 3 or "*" in alternative else 0
+
+
 def _word(alternative: str) -> str:
     """The normalised word of one choice ("Hallo*" -> "hallo"); "" for a single letter."""
     found = tokens(alternative.strip("*"))
     return found[0] if found else ""
 
 
-def _ordered(slots: Mapping[int, list[int]], size: int) -> list[tuple[int, ...]]:
+def _ordered(slots: Sequence[list[int]]) -> list[tuple[int, ...]]:
     """Occurrences of one part: a position per slot, increasing, at most GAP words apart."""
-    if len(slots) < size:
-        return []
+    size = len(slots)
     out: list[tuple[int, ...]] = []
 
     def extend(chosen: tuple[int, ...]) -> bool:

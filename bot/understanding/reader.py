@@ -26,7 +26,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from bot.matching import CategoryMatcher, PlaceMatcher
-from bot.matching.normalise import EMOJI_PREFIX, tokens
+from bot.matching.normalise import EMOJI_PREFIX, STOPWORDS, tokens
 from bot.privacy import redact
 
 from .danger import DangerRules, HelpLine, unguarded
@@ -39,7 +39,7 @@ __all__ = ["Reader", "Understanding"]
 
 # A phone number has at least this many digits ("mijn nummer is 06 12345678").
 _PHONE_DIGITS = 9
-# Without a place the matcher knows, a place answer is a name of at most this many words.
+# A place answer: a name of at most this many words besides "ik woon in" (or a place the matcher knows).
 _PLACE_WORDS = 3
 # A name ("mevrouw Janssen", "voor mijn buurvrouw Mia") has at most this many words.
 _NAME_WORDS = 5
@@ -141,7 +141,8 @@ class Reader:
         elif expecting is Expecting.PHONE:
             fits = bool(PHONE_NUMBER.match(text.strip())) or sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS
         elif expecting is Expecting.PLACE:
-            fits = bool(self.places.match(text)) or (not matches and 0 < size <= _PLACE_WORDS)
+            content = [word for word in message.words if word not in STOPWORDS]
+            fits = (not matches and 0 < len(content) <= _PLACE_WORDS) or bool(self.places.match(text))
         elif expecting is Expecting.NAME:
             fits = not matches and 0 < size <= _NAME_WORDS
         elif expecting is Expecting.CHOICE:

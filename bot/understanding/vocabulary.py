@@ -49,6 +49,9 @@ class Vocabulary:
     phrases: dict[tuple[Intent, str], tuple[str, ...]]
     filler: frozenset[str]
     answers: dict[str, tuple[str, ...]]
+    # Normalised once: (phrase, number of words, yes?) and the dont_know phrases, for the short answers.
+    yes_no: tuple[tuple[str, int, bool], ...] = ()
+    dont_know: tuple[str, ...] = ()
 
     @classmethod
     def from_file(cls, path: Path) -> Vocabulary:
@@ -81,7 +84,19 @@ class Vocabulary:
         filler = phrase_list("intents.toml: [filler] words", data.get("filler", {}).get("words"))
         answer = data.get("answer", {})
         answers = {kind: phrase_list(f"intents.toml: [answer] {kind}", answer.get(kind)) for kind in (DAY, NUMBER)}
-        return cls(phrases=phrases, filler=frozenset(t for w in filler for t in tokens(w)), answers=answers)
+        yes_no = tuple(
+            (normalise(phrase), len(normalise(phrase).split()), intent is Intent.YES)
+            for intent in (Intent.YES, Intent.NO)
+            for phrase in phrases.get((intent, ALONE), ())
+            if normalise(phrase)  # an emoji has no letters to compare
+        )
+        return cls(
+            phrases=phrases,
+            filler=frozenset(t for w in filler for t in tokens(w)),
+            answers=answers,
+            yes_no=yes_no,
+            dont_know=tuple(normalise(p) for p in phrases.get((Intent.DONT_KNOW, ALONE), ())),
+        )
 
     def entries(self) -> Iterator[tuple[tuple[str, ...], str]]:
         """(label, phrase) for the phrase book: labels ``(intent, list)`` and ``("answer", day|number)``."""
@@ -102,12 +117,10 @@ class Vocabulary:
         if not words or len(" ".join(words)) > SHORT_ANSWER_CHARS:
             return None
         best: tuple[float, int, bool] | None = None
-        for intent, meaning in ((Intent.YES, True), (Intent.NO, False)):
-            for phrase in self.listed(intent, ALONE):
-                size = len(phrase.split())
-                score = fuzz.ratio(" ".join(words[:size]), normalise(phrase))
-                if score >= YES_NO_SIMILARITY and (best is None or (score, size) > best[:2]):
-                    best = (score, size, meaning)
+        for phrase, size, meaning in self.yes_no:
+            score = fuzz.ratio(" ".join(words[:size]), phrase)
+            if score >= YES_NO_SIMILARITY and (best is None or (score, size) > best[:2]):
+                best = (score, size, meaning)
         return None if best is None else best[2]
 
     def sounds_like_dont_know(self, text: str) -> bool:
@@ -115,8 +128,10 @@ class Vocabulary:
         cleaned = normalise(text)
         if not cleaned or len(cleaned) > SHORT_ANSWER_CHARS:
             return False
-        phrases = [normalise(p) for p in self.listed(Intent.DONT_KNOW, ALONE)]
-        return process.extractOne(cleaned, phrases, scorer=fuzz.ratio, score_cutoff=DONT_KNOW_SIMILARITY) is not None
+        return (
+            process.extractOne(cleaned, self.dont_know, scorer=fuzz.ratio, score_cutoff=DONT_KNOW_SIMILARITY)
+            is not None
+        )
 
     def listed(self, intent: Intent, tier: str) -> tuple[str, ...]:
         """The phrases of one list, () when the section does not have it."""
