@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.answers import is_dont_know, is_no, is_yes
 from bot.clock import ManualClock
 from bot.i18n import translator
 from bot.services.people import set_activity_news, set_neighbourhood
 from bot.services.places import link_group_to, linked_neighbourhoods
+from bot.understanding import is_dont_know, is_no, is_yes
 from db.models import HelpRequest, RequestStatus, User
 from tests.support.app import World, make_world
 from tests.support.updates import location

@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import ConversationHandler
 
-from bot.answers import PHONE_NUMBER, is_dont_know, is_no
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
 from bot.flows.states import CALLBACK_PHONE, CALLBACK_TIME
 from bot.flows.welcome import stop
 from bot.services.call_backs import PARTS_OF_DAY, request_call_back
+from bot.understanding import PHONE_NUMBER, is_dont_know, is_no
 from db.models import User
 
 PHONE_KEY = "call_back_phone"

@@ -9,7 +9,6 @@ from html import escape
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.answers import is_dont_know, is_no, is_yes
 from bot.context import BotContext
 from bot.dates import WHEN_CHOICES, date_for_choice, local_today, parse_date
 from bot.flows.call_back import ask_phone
@@ -24,7 +23,7 @@ from bot.privacy import redact
 from bot.render import WHEN_LABELS, category_label, summary
 from bot.services.catalogue import all_categories
 from bot.services.requests import create_request
-from bot.services.steunpunten import asks_for_steunpunt
+from bot.understanding import asks_for_steunpunt, is_dont_know, is_no, is_yes
 from db.models import Category, HelpRequest, Neighbourhood, User
 
 DRAFT = "draft"

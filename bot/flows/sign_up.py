@@ -14,7 +14,6 @@ from telegram import (
 )
 from telegram.ext import ConversationHandler
 
-from bot.answers import PHONE_NUMBER
 from bot.context import BotContext
 from bot.flows.keyboards import button_rows
 from bot.flows.place_picker import municipality_keyboard, place_from_callback, place_from_text
@@ -30,6 +29,7 @@ from bot.render import category_label
 from bot.services.catalogue import all_categories
 from bot.services.people import volunteer_areas
 from bot.services.volunteers import DAYS, PARTS, SignUp, availability_text, submit_sign_up
+from bot.understanding import PHONE_NUMBER
 from db.models import Neighbourhood, Volunteer, VolunteerStatus
 
 DRAFT = "sign_up"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ConversationHandler
 
-from bot.answers import is_dont_know
 from bot.context import BotContext
 from bot.flows.menu import ask_news_then_menu, show_menu
 from bot.flows.place_picker import ask_place, place_from_callback, place_from_text, remember_place
 from bot.flows.states import START_PLACE
+from bot.understanding import is_dont_know
 from db.models import User
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -15,22 +13,6 @@ from sqlmodel import Session
 from bot.i18n import Translator
 from bot.services.places import family
 from db.models import Neighbourhood
-
-# Questions that mean "where can I go?", normalised (lower case, no accents or punctuation).
-ASKING_PHRASES = (
-    "waar kan ik terecht",
-    "waar kan ik naartoe",
-    "waar kan ik heen",
-    "waar moet ik heen",
-    "waar moet ik naartoe",
-    "steunpunt",
-    "wijkpunt",
-    "buurthuis",
-    "inloop",
-    "where can i go",
-    "wo kann ich hin",
-    "an wen kann ich mich wenden",
-)
 
 
 @dataclass(frozen=True)
@@ -44,17 +26,6 @@ class Steunpunt:
     opening_hours: str
     phone: str
     description: dict[str, str]
-
-
-def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z ]+", " ", text).split())
-
-
-def asks_for_steunpunt(text: str) -> bool:
-    """Whether free text asks where to go for help in the neighbourhood."""
-    cleaned = _normalise(text)
-    return any(phrase in cleaned for phrase in ASKING_PHRASES)
 
 
 @lru_cache(maxsize=4)

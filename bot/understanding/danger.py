@@ -1,0 +1,145 @@
+"""Words of danger (``data/danger.toml``): which kind a message names and which help lines to give.
+
+A kind is named by one of its ``urgent`` phrases, always, or by one of its ``signs`` unless a
+``not_when`` phrase of that kind or a ``[not_danger] near`` phrase lies within ``GUARD_GAP`` words of
+it ("de brand in het nieuws"), or a ``[not_danger] anywhere`` phrase is in the message (a joke). When
+in doubt the rule is danger: nothing ever cancels an urgent phrase.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .kinds import DangerKind
+from .phrases import Found, phrase_list
+
+#: A guard cancels a sign when at most this many words lie between them.
+GUARD_GAP = 4
+URGENT, SIGNS, NOT_WHEN = "urgent", "signs", "not_when"
+NOT_DANGER, NEAR, ANYWHERE = "not_danger", "near", "anywhere"
+LANGUAGES = ("nl", "en", "de")
+
+
+@dataclass(frozen=True, slots=True)
+class HelpLine:
+    """A number to call: 112, 113 Zelfmoordpreventie, Veilig Thuis."""
+
+    slug: str
+    name: str
+    phones: tuple[str, ...]
+    free: bool
+    use: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class DangerRules:
+    """The kinds of danger in file order (the first named wins), their phrases and their help lines."""
+
+    kinds: tuple[DangerKind, ...]
+    lines: dict[DangerKind, tuple[HelpLine, ...]]
+    phrases: dict[tuple[str, str], tuple[str, ...]]  # (kind or "not_danger", list) -> phrases
+
+    @classmethod
+    def from_file(cls, path: Path) -> DangerRules:
+        """Read and validate ``danger.toml``."""
+        with Path(path).open("rb") as handle:
+            return cls.from_dict(tomllib.load(handle))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DangerRules:
+        """Validate: every kind once, with help lines that exist and have a number; no empty lists."""
+        help_lines = {entry["slug"]: _help_line(entry) for entry in data.get("line", ())}
+        groups = {
+            name: phrase_list(f"danger.toml: [groups] {name}", words) for name, words in data.get("groups", {}).items()
+        }
+        kinds: list[DangerKind] = []
+        lines: dict[DangerKind, tuple[HelpLine, ...]] = {}
+        phrases: dict[tuple[str, str], tuple[str, ...]] = {}
+        for entry in data.get("danger", ()):
+            kind = DangerKind(entry["kind"])
+            if kind in kinds:
+                raise ValueError(f"danger.toml: {kind} is listed twice")
+            kinds.append(kind)
+            slugs = entry.get("lines") or []
+            if not slugs or any(slug not in help_lines for slug in slugs):
+                raise ValueError(f"danger.toml: {kind} needs lines that are listed under [[line]], got {slugs}")
+            lines[kind] = tuple(help_lines[slug] for slug in slugs)
+            for tier in (URGENT, SIGNS, NOT_WHEN):
+                if tier in entry:
+                    items = phrase_list(f"danger.toml: {kind} {tier}", entry[tier])
+                    phrases[(kind.value, tier)] = tuple(_with_groups(phrase, groups) for phrase in items)
+            if (kind.value, URGENT) not in phrases and (kind.value, SIGNS) not in phrases:
+                raise ValueError(f"danger.toml: {kind} has neither urgent phrases nor signs")
+        missing = set(DangerKind) - set(kinds)
+        if missing:
+            raise ValueError(f"danger.toml: no [[danger]] for {sorted(missing)}")
+        for tier, items in data.get(NOT_DANGER, {}).items():
+            if tier not in (NEAR, ANYWHERE):
+                raise ValueError(f"danger.toml: [not_danger] has an unknown list {tier!r}")
+            phrases[(NOT_DANGER, tier)] = phrase_list(f"danger.toml: [not_danger] {tier}", items)
+        return cls(kinds=tuple(kinds), lines=lines, phrases=phrases)
+
+    def entries(self) -> Iterator[tuple[tuple[str, str], str]]:
+        """(label, phrase) for the phrase book; labels are ``(kind, list)`` and ``("not_danger", list)``."""
+        for label, items in self.phrases.items():
+            for phrase in items:
+                yield label, phrase
+
+    def detect(self, found: Sequence[Found]) -> tuple[DangerKind, ...]:
+        """The kinds of danger among the phrases found in a message, in file order."""
+        by_label: dict[object, list[Found]] = {}
+        for item in found:
+            by_label.setdefault(item.label, []).append(item)
+        joking = bool(by_label.get((NOT_DANGER, ANYWHERE)))
+        near = by_label.get((NOT_DANGER, NEAR), [])
+        named: list[DangerKind] = []
+        for kind in self.kinds:
+            if by_label.get((kind.value, URGENT)):
+                named.append(kind)
+                continue
+            guards = [*near, *by_label.get((kind.value, NOT_WHEN), ())]
+            signs = by_label.get((kind.value, SIGNS), ())
+            if not joking and any(unguarded(sign, guards) for sign in signs):
+                named.append(kind)
+        return tuple(named)
+
+    def help_lines(self, kinds: Sequence[DangerKind]) -> tuple[HelpLine, ...]:
+        """The help lines of these kinds, most important first, each once."""
+        out: list[HelpLine] = []
+        for kind in kinds:
+            out.extend(line for line in self.lines[kind] if line not in out)
+        return tuple(out)
+
+
+def unguarded(item: Found, guards: Sequence[Found]) -> bool:
+    """Whether no guard lies within GUARD_GAP words of the phrase found."""
+    return all(item.gap_to(guard) > GUARD_GAP for guard in guards)
+
+
+def _with_groups(phrase: str, groups: dict[str, tuple[str, ...]]) -> str:
+    """ "@kind + geslagen" -> "kind|kindje|baby + geslagen"."""
+
+    def expand(alternative: str) -> str:
+        if not alternative.startswith("@"):
+            return alternative
+        name = alternative[1:]
+        if name not in groups:
+            raise ValueError(f"danger.toml: {phrase!r} names an unknown group @{name}")
+        return "|".join(groups[name])
+
+    return " ".join("|".join(expand(a) for a in word.split("|")) for word in phrase.split(" "))
+
+
+def _help_line(entry: dict[str, Any]) -> HelpLine:
+    slug = entry.get("slug", "")
+    phones = tuple(entry.get("phones") or ())
+    use = dict(entry.get("use") or {})
+    if not slug or not entry.get("name") or not phones or any(not p.strip() for p in phones):
+        raise ValueError(f"danger.toml: line {slug!r} needs a slug, a name and at least one phone number")
+    if any(not use.get(language) for language in LANGUAGES):
+        raise ValueError(f"danger.toml: line {slug!r} needs 'use' in {', '.join(LANGUAGES)}")
+    return HelpLine(slug=slug, name=entry["name"], phones=phones, free=bool(entry.get("free")), use=use)

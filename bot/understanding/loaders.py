@@ -1,0 +1,35 @@
+"""The data files, loaded once: ``intents.toml`` and ``danger.toml`` from the data directory."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.matching import data_dir, default_category_matcher, default_place_matcher
+
+from .danger import DangerRules
+from .kinds import Expecting
+from .reader import Reader, Understanding
+from .vocabulary import Vocabulary
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    """The word lists of ``data/intents.toml``, loaded once."""
+    return Vocabulary.from_file(data_dir() / "intents.toml")
+
+
+@lru_cache(maxsize=1)
+def default_danger_rules() -> DangerRules:
+    """The danger words and help lines of ``data/danger.toml``, loaded once."""
+    return DangerRules.from_file(data_dir() / "danger.toml")
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> Reader:
+    """A reader over the default data files and matchers, built once."""
+    return Reader(default_vocabulary(), default_danger_rules(), default_category_matcher(), default_place_matcher())
+
+
+def understand(text: str, expecting: Expecting = Expecting.NOTHING) -> Understanding:
+    """What a private message means, given what the open question expects."""
+    return default_reader().understand(text, expecting)

@@ -1,0 +1,194 @@
+"""Read any private message in any state and say what the person means, before a category is matched.
+
+The order of precedence (the first that applies wins):
+
+1. ``danger`` — words of danger (``data/danger.toml``), always and everywhere, also inside a request.
+2. ``call_back`` — "bel mij maar terug", "ik wil liever bellen", anywhere in the message.
+3. ``stop`` — "stop", "laat maar" as the whole message; "vergeet het maar" anywhere.
+4. ``dont_know`` — "weet ik niet" as the whole message (or a typo of it); "ik weet niet wat ik nodig
+   heb" anywhere; despair ("alles wordt me te veel") when no task for volunteers is named.
+5. ``yes`` / ``no`` read from the first words ("Ja, graag", "nee hoor"), when a yes/no question is open.
+6. ``thanks``, then ``greeting`` — only as the whole message ("hallo, dank u wel hoor"); a greeting
+   before a request is part of the request.
+7. ``yes`` / ``no`` as the whole message ("ja graag", "nee dank u"), whatever was asked.
+8. ``cost``, ``about``, ``steunpunt``, ``volunteer`` — questions to us ("is het gratis", "wie zijn
+   jullie", "waar kan ik terecht", "ik wil graag helpen").
+9. ``answer`` — when it fits the open question: a day, a number, a phone number, a place, a short
+   name, any text for free text. For a choice: a new description is a ``help_request``, "nee ..."
+   is ``no``, anything else is an answer (the caller compares it with its options).
+10. ``help_request`` when the category matcher finds a category, else ``out_of_scope``; news, TV and
+    chit-chat ([out_of_scope] of intents.toml) are out of scope too unless they ask for help.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+from bot.matching import CategoryMatcher, PlaceMatcher
+from bot.matching.normalise import EMOJI_PREFIX, STOPWORDS, tokens
+from bot.privacy import redact
+
+from .danger import DangerRules, HelpLine, unguarded
+from .kinds import DangerKind, Expecting, Intent
+from .patterns import DATE_OR_TIME, PHONE_NUMBER
+from .phrases import Found, PhraseBook
+from .vocabulary import ALONE, ANYWHERE, DAY, DESPAIR, NOT_WHEN, NUMBER, Vocabulary
+
+__all__ = ["Reader", "Understanding"]
+
+# A phone number has at least this many digits ("mijn nummer is 06 12345678").
+_PHONE_DIGITS = 9
+# A place answer: a name of at most this many words besides "ik woon in" (or a place the matcher knows).
+_PLACE_WORDS = 3
+# A name ("mevrouw Janssen", "voor mijn buurvrouw Mia") has at most this many words.
+_NAME_WORDS = 5
+
+_QUESTIONS = (Intent.COST, Intent.ABOUT, Intent.STEUNPUNT, Intent.VOLUNTEER)
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """What a message means. ``matches`` is the category matcher's answer, so nobody matches twice."""
+
+    intent: Intent
+    danger: DangerKind | None = None
+    danger_kinds: tuple[DangerKind, ...] = ()
+    help_lines: tuple[HelpLine, ...] = ()
+    matches: tuple[tuple[str, int], ...] = ()
+
+
+class Reader:
+    """Understands messages with the word lists, the danger rules and the category and place matchers."""
+
+    def __init__(
+        self, vocabulary: Vocabulary, danger: DangerRules, categories: CategoryMatcher, places: PlaceMatcher
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.danger = danger
+        self.categories = categories
+        self.places = places
+        self.book = PhraseBook.build(
+            [*vocabulary.entries(), *danger.entries()],
+            rewrites=categories.lexicon.rewrites,
+            known=categories.lexicon.forms,
+        )
+        self._tasks = frozenset(c.slug for c in categories.categories if c.for_volunteers)
+
+    def understand(self, text: str, expecting: Expecting = Expecting.NOTHING) -> Understanding:
+        """What ``text`` means, given what the open question expects (see the module docstring)."""
+        words = tokens(text)
+        if not words and not any(ch.isdigit() for ch in text):
+            return Understanding(Intent.OUT_OF_SCOPE)
+        found = self.book.find(words)
+        kinds = self.danger.detect(found)
+        if kinds:
+            return Understanding(
+                Intent.DANGER, danger=kinds[0], danger_kinds=kinds, help_lines=self.danger.help_lines(kinds)
+            )
+        matches = tuple(self.categories.match(redact(text))) if words else ()
+        message = _Message(text, words, found, self.vocabulary.filler)
+        return Understanding(self._intent(message, matches, expecting), matches=matches)
+
+    def says(self, intent: Intent, text: str) -> bool:
+        """Whether ``text`` says this (listed) intent: one of its phrases anywhere, or alone as the whole text."""
+        words = tokens(text)
+        message = _Message(text, words, self.book.find(words), self.vocabulary.filler)
+        return message.says(intent)
+
+    def _intent(self, message: _Message, matches: tuple[tuple[str, int], ...], expecting: Expecting) -> Intent:
+        if message.says(Intent.CALL_BACK):
+            return Intent.CALL_BACK
+        if message.says(Intent.STOP):
+            return Intent.STOP
+        if self._dont_know(message, matches):
+            return Intent.DONT_KNOW
+        first_words = _yes_or_no_intent(self.vocabulary.yes_or_no(message.text))
+        if expecting is Expecting.YES_NO and first_words is not None:
+            return first_words
+        for intent in (Intent.THANKS, Intent.GREETING, Intent.YES, Intent.NO):
+            if message.alone(intent):
+                return intent
+        for intent in _QUESTIONS:
+            if message.says(intent):
+                return intent
+        answer = self._answer(message, matches, expecting, first_words)
+        if answer is not None:
+            return answer
+        if not matches or (message.says(Intent.OUT_OF_SCOPE) and not self.categories.asks_for_help(message.words)):
+            return Intent.OUT_OF_SCOPE
+        return Intent.HELP_REQUEST
+
+    def _dont_know(self, message: _Message, matches: tuple[tuple[str, int], ...]) -> bool:
+        if message.says(Intent.DONT_KNOW) or self.vocabulary.sounds_like_dont_know(message.text):
+            return True
+        names_a_task = bool(matches) and matches[0][0] in self._tasks
+        return message.has((Intent.DONT_KNOW, DESPAIR)) and not names_a_task
+
+    def _answer(
+        self,
+        message: _Message,
+        matches: tuple[tuple[str, int], ...],
+        expecting: Expecting,
+        first_words: Intent | None,
+    ) -> Intent | None:
+        """ANSWER when the text fits the open question; a choice may also turn out a request or a no."""
+        text, size = message.text, len(message.words)
+        if expecting is Expecting.DAY:
+            fits = message.has(("answer", DAY)) or bool(DATE_OR_TIME.search(text))
+        elif expecting is Expecting.NUMBER:
+            fits = message.has(("answer", NUMBER)) or any(ch.isdigit() for ch in text)
+        elif expecting is Expecting.PHONE:
+            fits = bool(PHONE_NUMBER.match(text.strip())) or sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS
+        elif expecting is Expecting.PLACE:
+            content = [word for word in message.words if word not in STOPWORDS]
+            fits = (not matches and 0 < len(content) <= _PLACE_WORDS) or bool(self.places.match(text))
+        elif expecting is Expecting.NAME:
+            fits = not matches and 0 < size <= _NAME_WORDS
+        elif expecting is Expecting.CHOICE:
+            if matches:
+                return Intent.HELP_REQUEST
+            return first_words or Intent.ANSWER
+        else:
+            fits = expecting is Expecting.FREE_TEXT
+        return Intent.ANSWER if fits else None
+
+
+class _Message:
+    """A tokenised message and the phrases found in it, with the questions the reader asks of them."""
+
+    def __init__(self, text: str, words: list[str], found: Iterable[Found], filler: frozenset[str]) -> None:
+        self.text = text
+        self.words = words
+        self.by_label: dict[Hashable, list[Found]] = {}
+        for item in found:
+            self.by_label.setdefault(item.label, []).append(item)
+        self.filler = frozenset(i for i, word in enumerate(words) if word in filler or word.startswith(EMOJI_PREFIX))
+
+    def has(self, label: Hashable) -> bool:
+        return bool(self.by_label.get(label))
+
+    def says(self, intent: Intent) -> bool:
+        """An ``anywhere`` phrase not cancelled by a ``not_when`` nearby, or the intent alone."""
+        guards = self.by_label.get((intent, NOT_WHEN), [])
+        anywhere = self.by_label.get((intent, ANYWHERE), ())
+        return any(unguarded(item, guards) for item in anywhere) or self.alone(intent)
+
+    def alone(self, intent: Intent) -> bool:
+        """The intent's phrases, greetings, thanks and filler words cover the whole message, and the intent
+        says something the greetings and thanks do not ("bedankt voor de hulp" is no cry for "hulp")."""
+        own: set[int] = set()
+        for label in ((intent, ALONE), (intent, ANYWHERE)):
+            for item in self.by_label.get(label, ()):
+                own |= item.positions
+        social: set[int] = set()
+        for label in ((Intent.GREETING, ALONE), (Intent.THANKS, ALONE)):
+            for item in self.by_label.get(label, ()):
+                social |= item.positions
+        if intent not in (Intent.GREETING, Intent.THANKS) and own <= social:
+            return False
+        return bool(own) and len(own | social | self.filler) == len(self.words)
+
+
+def _yes_or_no_intent(meaning: bool | None) -> Intent | None:
+    return None if meaning is None else (Intent.YES if meaning else Intent.NO)

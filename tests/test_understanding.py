@@ -1,0 +1,320 @@
+"""The understanding layer: data files, danger per kind, precedence per open question, the evaluation set."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.matching import default_category_matcher, default_place_matcher
+from bot.understanding import (
+    PHONE_NUMBER,
+    DangerKind,
+    DangerRules,
+    Expecting,
+    Intent,
+    Reader,
+    Vocabulary,
+    asks_for_steunpunt,
+    default_danger_rules,
+    default_reader,
+    default_vocabulary,
+    is_dont_know,
+    is_no,
+    is_yes,
+    understand,
+)
+from tests.support.intents_eval import STATE_EXPECTS, load_eval, score
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+def load(name: str) -> dict:
+    with (DATA / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+# ---------------------------------------------------------------------- data files
+
+
+def test_data_files_load_and_every_kind_has_a_number() -> None:
+    rules = default_danger_rules()
+    assert set(rules.kinds) == set(DangerKind)
+    for kind in DangerKind:
+        lines = rules.lines[kind]
+        assert lines and all(line.phones and line.name for line in lines), kind
+        assert all(set(line.use) >= {"nl", "en", "de"} for line in lines), kind
+    assert default_vocabulary().filler
+
+
+@pytest.mark.parametrize(
+    ("kind", "numbers"),
+    [
+        (DangerKind.MEDICAL, {"112"}),
+        (DangerKind.FALL, {"112"}),
+        (DangerKind.FIRE, {"112"}),
+        (DangerKind.VIOLENCE, {"112", "0800-2000"}),
+        (DangerKind.SUICIDE, {"113", "0800-0113"}),
+        (DangerKind.ABUSE_NEGLECT, {"0800-2000", "112"}),
+        (DangerKind.CHILD, {"0800-2000", "112"}),
+    ],
+)
+def test_help_lines_per_kind(kind: DangerKind, numbers: set[str]) -> None:
+    phones = {phone for line in default_danger_rules().lines[kind] for phone in line.phones}
+    assert numbers <= phones
+
+
+def test_an_empty_list_is_refused() -> None:
+    data = load("intents.toml")
+    data["greeting"]["alone"] = []
+    with pytest.raises(ValueError, match="greeting"):
+        Vocabulary.from_dict(data)
+    danger = load("danger.toml")
+    danger["danger"][0]["urgent"] = []
+    with pytest.raises(ValueError, match="non-empty"):
+        DangerRules.from_dict(danger)
+
+
+def test_a_phrase_in_two_intents_is_refused() -> None:
+    data = load("intents.toml")
+    data["thanks"]["alone"].append("Ja, graag!")  # "ja graag" is a yes
+    with pytest.raises(ValueError, match="both"):
+        Vocabulary.from_dict(data)
+
+
+def test_danger_file_mistakes_are_refused() -> None:
+    without_number = load("danger.toml")
+    without_number["line"][0]["phones"] = []
+    with pytest.raises(ValueError, match="phone"):
+        DangerRules.from_dict(without_number)
+    missing_kind = load("danger.toml")
+    missing_kind["danger"] = [d for d in missing_kind["danger"] if d["kind"] != "fire"]
+    with pytest.raises(ValueError, match="fire"):
+        DangerRules.from_dict(missing_kind)
+    unknown_line = load("danger.toml")
+    unknown_line["danger"][0]["lines"] = ["999"]
+    with pytest.raises(ValueError, match="lines"):
+        DangerRules.from_dict(unknown_line)
+    unknown_group = load("danger.toml")
+    unknown_group["danger"][0]["urgent"] = ["@dier + geslagen"]
+    with pytest.raises(ValueError, match="@dier"):
+        DangerRules.from_dict(unknown_group)
+
+
+def test_a_word_added_to_the_data_dir_is_picked_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("categories.toml", "neighbourhoods.toml", "danger.toml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    text = (DATA / "intents.toml").read_text(encoding="utf-8")
+    (tmp_path / "intents.toml").write_text(text.replace('"hallo", "hallo*",', '"hallo", "hallo*", "joepie",'))
+    monkeypatch.setenv("SAMENBOT_DATA_DIR", str(tmp_path))
+    for loader in (default_vocabulary, default_danger_rules, default_reader, default_category_matcher):
+        loader.cache_clear()
+    try:
+        assert understand("joepie").intent is Intent.GREETING
+    finally:
+        monkeypatch.delenv("SAMENBOT_DATA_DIR")
+        for loader in (default_vocabulary, default_danger_rules, default_reader, default_category_matcher):
+            loader.cache_clear()
+
+
+# ---------------------------------------------------------------------- danger
+
+
+DANGER_EXAMPLES = {
+    DangerKind.MEDICAL: [
+        "mijn man is bewusteloos",
+        "ik heb pijn op de borst",
+        "mijn vrouw krijgt geen lucht",
+        "my husband collapsed and is not breathing",
+    ],
+    DangerKind.FALL: [
+        "ik ben gevallen en kan niet opstaan",
+        "ik ben net gevallen en kan niet opstaan, kan iemand komen",
+        "mijn moeder ligt op de grond",
+        "ich bin gefallen und komme nicht hoch",
+    ],
+    DangerKind.FIRE: ["er is brand", "ik ruik gas", "er komt rook uit het huis van de buren", "es brennt"],
+    DangerKind.VIOLENCE: [
+        "mijn man slaat mij",
+        "my husband hits me",
+        "ik word bedreigd met een mes",
+        "er is een inbreker in huis",
+    ],
+    DangerKind.SUICIDE: [
+        "ik wil niet meer leven",
+        "ik wil er een eind aan maken",
+        "I don't want to live anymore",
+        "ich will nicht mehr leben",
+        "ik wil niet meer",
+    ],
+    DangerKind.ABUSE_NEGLECT: [
+        "ik word thuis slecht behandeld",
+        "mijn zoon pakt mijn geld af en sluit me op",
+        "mijn buurvrouw is 90 en niemand kijkt naar haar om",
+    ],
+    DangerKind.CHILD: [
+        "het kind van de buren is de hele dag alleen thuis",
+        "de buren slaan hun kind",
+        "er zit een baby alleen in een auto",
+    ],
+}
+
+
+@pytest.mark.parametrize(("kind", "text"), [(kind, text) for kind, texts in DANGER_EXAMPLES.items() for text in texts])
+def test_each_kind_of_danger(kind: DangerKind, text: str) -> None:
+    result = understand(text)
+    assert result.intent is Intent.DANGER and result.danger is kind, result
+    assert result.help_lines == default_danger_rules().help_lines(result.danger_kinds)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de brand in het nieuws was vreselijk",
+        "mijn man valt in slaap bij de tv",
+        "de kachel brandt niet",
+        "ik ben vorig jaar gevallen en heb nu een rollator, wie doet boodschappen",
+        "haha ik ga dood van het lachen",
+        "ik lees een boek over een brand",
+        "ik wil niet meer naar de dagbesteding, wie rijdt mij",
+    ],
+)
+def test_the_same_words_without_danger(text: str) -> None:
+    assert understand(text).intent is not Intent.DANGER
+
+
+def test_danger_wins_in_every_state_and_inside_a_request() -> None:
+    for expecting in Expecting:
+        for text in ("ik wil niet meer leven", "ik ben net gevallen en kan niet opstaan, kan iemand komen", "ja brand"):
+            assert understand(text, expecting).intent is Intent.DANGER, (expecting, text)
+
+
+def test_a_message_naming_two_dangers_gives_both_lines() -> None:
+    result = understand("mijn man slaat mij en ik wil niet meer leven")
+    assert set(result.danger_kinds) == {DangerKind.SUICIDE, DangerKind.VIOLENCE}
+    assert result.danger is DangerKind.SUICIDE  # first in danger.toml
+    slugs = [line.slug for line in result.help_lines]
+    assert slugs[0] == "113" and "veilig-thuis" in slugs and len(slugs) == len(set(slugs))
+
+
+# ---------------------------------------------------------------------- precedence per open question
+
+
+@pytest.mark.parametrize(
+    ("expecting", "text", "intent"),
+    [
+        (Expecting.NOTHING, "ja", Intent.YES),
+        (Expecting.NOTHING, "goeiemorgen", Intent.GREETING),
+        (Expecting.NOTHING, "hallo, kan iemand mijn hond uitlaten", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "ik verkoop een grasmaaier", Intent.OUT_OF_SCOPE),
+        (Expecting.NOTHING, "ik wil graag helpen", Intent.VOLUNTEER),
+        (Expecting.NOTHING, "kan iemand mij helpen", Intent.OUT_OF_SCOPE),
+        (Expecting.NOTHING, "alles wordt me te veel", Intent.DONT_KNOW),
+        (Expecting.NOTHING, "alles wordt me te veel met de tuin", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "laat maar, bel me maar terug", Intent.CALL_BACK),
+        (Expecting.YES_NO, "Ja, graag morgen", Intent.YES),
+        (Expecting.YES_NO, "nee, bel me maar", Intent.CALL_BACK),
+        (Expecting.YES_NO, "stop", Intent.STOP),
+        (Expecting.YES_NO, "dank u wel", Intent.THANKS),
+        (Expecting.CHOICE, "nee ik bedoel de tuin", Intent.HELP_REQUEST),
+        (Expecting.CHOICE, "nee", Intent.NO),
+        (Expecting.CHOICE, "de tweede", Intent.ANSWER),
+        (Expecting.DAY, "morgen", Intent.ANSWER),
+        (Expecting.DAY, "ja", Intent.YES),
+        (Expecting.DAY, "ja morgen graag", Intent.ANSWER),
+        (Expecting.DAY, "weet ik niet", Intent.DONT_KNOW),
+        (Expecting.DAY, "hallo", Intent.GREETING),
+        (Expecting.NUMBER, "20 minuten", Intent.ANSWER),
+        (Expecting.NUMBER, "45", Intent.ANSWER),
+        (Expecting.PLACE, "Heerlerheide", Intent.ANSWER),
+        (Expecting.PLACE, "laat maar", Intent.STOP),
+        (Expecting.PHONE, "06 12345678", Intent.ANSWER),
+        (Expecting.PHONE, "nee", Intent.NO),
+        (Expecting.NAME, "mevrouw Janssen", Intent.ANSWER),
+        (Expecting.NAME, "kan iemand mijn hond uitlaten", Intent.HELP_REQUEST),
+        (Expecting.FREE_TEXT, "de sleutel ligt onder de mat", Intent.ANSWER),
+        (Expecting.FREE_TEXT, "dank u", Intent.THANKS),
+        (Expecting.FREE_TEXT, "weet ik niet", Intent.DONT_KNOW),
+        (Expecting.FREE_TEXT, "bel me terug", Intent.CALL_BACK),
+        (Expecting.FREE_TEXT, "is het gratis", Intent.COST),
+        (Expecting.FREE_TEXT, "laat maar", Intent.STOP),
+    ],
+)
+def test_precedence(expecting: Expecting, text: str, intent: Intent) -> None:
+    assert understand(text, expecting).intent is intent
+
+
+def test_the_category_matches_come_with_the_answer() -> None:
+    result = understand("kan iemand mijn hond uitlaten")
+    assert result.matches and result.matches[0][0] == "huisdieren"
+    assert result.matches == tuple(default_category_matcher().match("kan iemand mijn hond uitlaten"))
+    assert understand("").intent is Intent.OUT_OF_SCOPE
+
+
+def test_a_reader_can_be_built_from_its_parts() -> None:
+    reader = Reader(default_vocabulary(), default_danger_rules(), default_category_matcher(), default_place_matcher())
+    assert reader.understand("mojje").intent is Intent.GREETING
+
+
+# ---------------------------------------------------------------------- typed answers (moved from bot/answers.py)
+
+
+def test_yes_and_no_are_read_from_the_first_words() -> None:
+    for text in ("Ja, graag", "ja hoor", "Ja.", "oke", "dat klopt", "jaaa"):
+        assert is_yes(text) and not is_no(text), text
+    for text in ("Nee, dank u", "nee hoor", "klopt niet", "dat klopt niet", "Nein", "neet"):
+        assert is_no(text) and not is_yes(text), text
+    for text in ("weet ik niet", "kan iemand boodschappen doen", "Joep", "goedemorgen"):
+        assert not is_yes(text) and not is_no(text), text
+
+
+def test_dont_know_and_its_typos() -> None:
+    for text in ("weet ik niet", "geen idee", "keine Ahnung", "wees neet", "weet ik nie", "help"):
+        assert is_dont_know(text), text
+    assert not is_dont_know("kan iemand mijn hond uitlaten")
+
+
+def test_steunpunt_questions() -> None:
+    for text in ("Waar kan ik terecht?", "waar is het wijksteunpunt", "is er een buurthuis", "Wo kann ich hin?"):
+        assert asks_for_steunpunt(text), text
+    assert not asks_for_steunpunt("kan iemand mijn hond uitlaten")
+
+
+def test_phone_number_pattern() -> None:
+    assert PHONE_NUMBER.match("06 12345678") and PHONE_NUMBER.match("+31 (0)45-5431234")
+    assert not PHONE_NUMBER.match("morgen om 10 uur")
+
+
+# ---------------------------------------------------------------------- the evaluation set
+
+# Words that danger shares with ordinary messages; the eval set must test them without danger too.
+SHARED_WORDS = (
+    "brand", "gevallen", "val", "gas", "rook", "dood", "kind", "slaat", "pijn", "adem", "leven", "niet meer",
+    "bang", "geld", "alleen", "kachel", "hart", "kinderen", "kleinkind", "zelfmoord", "moord", "geweld", "vuur",
+)  # fmt: skip
+
+
+def test_eval_set_is_big_and_covers_everything() -> None:
+    lines = load_eval()
+    assert len(lines) >= 500
+    assert {line.state for line in lines} == set(STATE_EXPECTS)
+    danger = [line for line in lines if line.is_danger]
+    assert len(danger) >= 100
+    for kind in DangerKind:
+        assert sum(line.label == f"danger:{kind}" for line in danger) >= 12, kind
+    shared = [line for line in lines if not line.is_danger and any(w in line.text.lower() for w in SHARED_WORDS)]
+    assert len(shared) >= 80
+    labels = {line.label.split(":")[0] for line in lines}
+    assert labels == {intent.value for intent in Intent}
+
+
+def test_eval_accuracy() -> None:
+    result = score(load_eval(), default_reader().understand)
+    print(result.table())
+    assert result.recall == 1.0, result.table()
+    assert result.false_alarm_rate <= 0.02, result.table()
+    for label in result.total:
+        assert result.accuracy(label) >= 0.95, f"{label}\n{result.table()}"
