@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -33,9 +32,9 @@ from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.context import BotContext, Runtime
+from bot.context import BotContext
 from bot.delivery import OutboxSender
-from bot.flows import activity, call_back, help_request, menu, my_requests, on_behalf, sign_up, welcome
+from bot.flows import activity, call_back, help_request, menu, my_requests, on_behalf, sign_up, steunpunt, welcome
 from bot.flows.place_picker import PLACE_CALLBACKS
 from bot.flows.states import (
     ASK_CATEGORY,
@@ -70,7 +69,6 @@ from bot.handlers import (
     private_media,
     referrals,
     rsvp,
-    steunpunt,
     volunteers,
 )
 from bot.handlers import coordinators as coordinator_commands
@@ -79,7 +77,9 @@ from bot.logs import quiet_library_loggers
 from bot.matching import default_category_matcher, default_place_matcher
 from bot.persistence import DatabasePersistence
 from bot.rate_limit import OUTBOX, RetryingRateLimiter, sleep_for
+from bot.render.notices import telegram_renderer
 from bot.services.erasure import schedule_retention
+from bot.services.runtime import Runtime
 from bot.services.timers import fire_due_timers
 from db.session import make_engine
 
@@ -117,12 +117,14 @@ def build_application(
     throttle = request is None and settings.throttle
     builder = builder.rate_limiter(RetryingRateLimiter(throttle=throttle, sleep=sleep_for(clock)))
     application = builder.build()
+    clock = clock or SystemClock()
     application.bot_data["runtime"] = Runtime(
         settings=settings,
         engine=engine,
-        clock=clock or SystemClock(),
+        clock=clock,
         categories=default_category_matcher(),
         places=default_place_matcher(),
+        render_notices=telegram_renderer(settings, clock),
     )
     _register_handlers(application)
     return application
@@ -379,8 +381,9 @@ async def _post_init(application: Application) -> None:
     stop = asyncio.Event()
     application.bot_data["sender_stop"] = stop
     application.bot_data["sender_task"] = asyncio.create_task(sender.run(stop), name="outbox-sender")
-    with Session(runtime.engine) as session:
-        schedule_retention(session, now=runtime.clock.now(), settings=runtime.settings)
+    with runtime.unit_of_work() as uow:
+        schedule_retention(uow.session, now=runtime.clock.now(), settings=runtime.settings)
+        uow.commit()
     application.job_queue.run_repeating(_fire_timers, interval=TIMER_INTERVAL, first=1, name="timers")
 
 
@@ -406,5 +409,6 @@ async def _post_stop(application: Application) -> None:
 
 async def _fire_timers(context: BotContext) -> None:
     runtime = context.runtime
-    with context.session() as session:
-        fire_due_timers(session, now=runtime.clock.now(), settings=runtime.settings)
+    with runtime.unit_of_work() as uow:
+        fire_due_timers(uow.session, now=runtime.clock.now(), settings=runtime.settings)
+        uow.commit()

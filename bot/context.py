@@ -1,28 +1,12 @@
-"""What every handler can reach: settings, database, clock, matchers, and the translator of this update."""
+"""What every handler can reach: the runtime (settings, database, clock, matchers) and this update's translator."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
-from bot.config import Settings
 from bot.i18n import Translator, translator
-from bot.matching import CategoryMatcher, PlaceMatcher
-
-
-@dataclass
-class Runtime:
-    """The long-lived parts of the bot, built once by `build_application`."""
-
-    settings: Settings
-    engine: Engine
-    clock: Clock
-    categories: CategoryMatcher
-    places: PlaceMatcher
+from bot.services.runtime import Runtime
+from bot.services.unit_of_work import UnitOfWork
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -36,9 +20,9 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     def runtime(self) -> Runtime:
         return self.application.bot_data["runtime"]
 
-    def session(self) -> Session:
-        """A new short-lived database session."""
-        return Session(self.runtime.engine, expire_on_commit=False)
+    def unit_of_work(self) -> UnitOfWork:
+        """One unit of work for this update: call services, commit once, then talk to Telegram."""
+        return self.runtime.unit_of_work()
 
     @property
     def _(self) -> Translator:

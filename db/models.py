@@ -27,6 +27,47 @@ class VolunteerStatus(StrEnum):
     STOPPED = "stopped"
 
 
+class InboxStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    REFERRED = "referred"
+
+
+class InboxKind(StrEnum):
+    ESCALATION = "escalation"
+    ZORGVRAAG = "zorgvraag"
+    NO_GROUP = "no_group"
+    CALLBACK = "callback"
+    VOICE = "voice"
+    PHOTO = "photo"
+    VIDEO = "video"
+    AUDIO = "audio"
+    DOCUMENT = "document"
+    FEEDBACK = "feedback"
+
+
+class TimerKind(StrEnum):
+    BUMP = "bump"
+    ESCALATE = "escalate"
+    REMINDER = "reminder"
+    OFFER = "offer"
+    RETENTION = "retention"
+    ACTIVITY_REMINDER = "activity_reminder"
+    BROADCAST_PROGRESS = "broadcast_progress"
+
+
+class ActivityStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class RsvpStatus(StrEnum):
+    GOING = "going"
+    WAITING = "waiting"
+    NOT_COMING = "cancelled"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -160,7 +201,7 @@ class InboxItem(SQLModel, table=True):
     user_id: int | None = Field(default=None, sa_type=BigInteger)
     request_id: int | None = Field(default=None, foreign_key="helprequest.id")
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    status: str = "open"
+    status: str = InboxStatus.OPEN
     note: str = ""
     created_at: datetime
     closed_at: datetime | None = None
@@ -229,7 +270,7 @@ class Activity(SQLModel, table=True):
     capacity: int = 0  # 0: no limit
     seats_taken: int = 0
     cost_cents: int | None = None
-    status: str = "draft"  # draft, published, cancelled
+    status: str = ActivityStatus.DRAFT
     created_by: int = Field(sa_type=BigInteger)
     created_at: datetime
     published_at: datetime | None = None
@@ -245,7 +286,7 @@ class ActivityRsvp(SQLModel, table=True):
     activity_id: int = Field(foreign_key="activity.id", index=True)
     user_id: int = Field(sa_type=BigInteger)
     people: int = 1
-    status: str = "going"  # going, waiting, cancelled
+    status: str = RsvpStatus.GOING
     created_at: datetime
     updated_at: datetime
 

@@ -11,19 +11,14 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.dates import local_today
-from bot.flows.keyboards import button_rows
-from bot.handlers.coordinators import refuse, require_coordinator
-from bot.services.activities import (
-    announcement,
-    parse_amount,
-    parse_moment,
-    publish_activity,
-    start_draft,
-    update_draft,
-)
-from bot.services.coordinators import coordinates
+from bot.flows.gates import refuse, require_coordinator
+from bot.render.activities import announcement
+from bot.render.keyboards import button_rows
+from bot.services.activities.drafts import draft_of, start_draft, toggle_area, update_draft
+from bot.services.activities.parsing import parse_amount, parse_moment
+from bot.services.activities.publishing import publish_activity
 from bot.services.places import areas_of, municipalities
-from db.models import Activity
+from bot.services.views import ActivityView
 
 ACT_MUNICIPALITY = "act_municipality"
 ACT_TITLE = "act_title"
@@ -44,9 +39,13 @@ def _today(context: BotContext) -> date:
     return local_today(context.runtime.clock.now(), context.runtime.settings.time_zone)
 
 
-def _update(context: BotContext, user_id: int, **fields) -> Activity | None:
-    with context.session() as session:
-        return update_draft(session, activity_id=context.user_data.get(ACTIVITY, 0), coordinator_id=user_id, **fields)
+def _update(context: BotContext, user_id: int, **fields) -> ActivityView | None:
+    with context.unit_of_work() as uow:
+        activity = update_draft(
+            uow.session, activity_id=context.user_data.get(ACTIVITY, 0), coordinator_id=user_id, **fields
+        )
+        uow.commit()
+    return activity
 
 
 async def _save_then(update: Update, context: BotContext, next_step: Step, **fields: Any) -> int | str:
@@ -65,17 +64,17 @@ async def _button_then(update: Update, context: BotContext, next_step: Step, **f
 
 async def start_activity(update: Update, context: BotContext) -> int | str:
     """`/activiteit`: coordinators only; a coordinator of all municipalities first picks one."""
-    coordinator = await require_coordinator(update, context)
-    if coordinator is None:
+    scope = await require_coordinator(update, context)
+    if scope is None:
         return ConversationHandler.END
-    if coordinator.municipality_slug is None:
-        with context.session() as session:
-            options = [(place.name, f"actmun:{place.slug}") for place in municipalities(session)]
+    if scope.is_all:
+        with context.unit_of_work() as uow:
+            options = [(place.name, f"actmun:{place.slug}") for place in municipalities(uow.session)]
         await update.effective_chat.send_message(
             "📣 " + context._("In welke gemeente is het?"), reply_markup=button_rows(options, per_row=2)
         )
         return ACT_MUNICIPALITY
-    return await _begin(update, context, coordinator.municipality_slug)
+    return await _begin(update, context, scope.municipality_slug)
 
 
 async def choose_municipality(update: Update, context: BotContext) -> int | str:
@@ -87,13 +86,14 @@ async def choose_municipality(update: Update, context: BotContext) -> int | str:
 
 
 async def _begin(update: Update, context: BotContext, municipality_slug: str) -> int | str:
-    with context.session() as session:
+    with context.unit_of_work() as uow:
         activity = start_draft(
-            session,
+            uow.session,
             coordinator_id=update.effective_user.id,
             municipality_slug=municipality_slug,
             now=context.runtime.clock.now(),
         )
+        uow.commit()
     if activity is None:
         await refuse(update, context)
         return ConversationHandler.END
@@ -149,11 +149,11 @@ async def type_place(update: Update, context: BotContext) -> int | str:
     return await _ask_area(update, context, activity)
 
 
-async def _ask_area(update: Update, context: BotContext, activity: Activity, edit: bool = False) -> str:
+async def _ask_area(update: Update, context: BotContext, activity: ActivityView, edit: bool = False) -> str:
     _ = context._
     chosen = set(activity.neighbourhoods)
-    with context.session() as session:
-        areas = areas_of(session, activity.municipality_slug)
+    with context.unit_of_work() as uow:
+        areas = areas_of(uow.session, activity.municipality_slug)
     options = [("✅ " + area.name if area.slug in chosen else area.name, f"actarea:{area.slug}") for area in areas]
     options.append(("🏘️ " + _("Hele gemeente"), "actarea:all"))
     if chosen:
@@ -173,23 +173,23 @@ async def choose_area(update: Update, context: BotContext) -> int | str:
     query = update.callback_query
     await query.answer()
     choice = query.data.removeprefix("actarea:")
-    with context.session() as session:
-        activity = session.get(Activity, context.user_data.get(ACTIVITY, 0))
-        valid = {area.slug for area in areas_of(session, activity.municipality_slug)} if activity else set()
-    if activity is None:
+    activity_id, user_id = context.user_data.get(ACTIVITY, 0), update.effective_user.id
+    with context.unit_of_work() as uow:
+        draft = draft_of(uow.session, activity_id=activity_id, coordinator_id=user_id)
+        toggled = None
+        if draft is not None and choice not in ("all", "done"):
+            toggled = toggle_area(uow.session, activity_id=activity_id, coordinator_id=user_id, area_slug=choice)
+            uow.commit()
+    if draft is None:
         return await _lost(update, context)
     if choice in ("all", "done"):
         if choice == "all":
-            activity = _update(context, update.effective_user.id, neighbourhoods=[])
+            _update(context, user_id, neighbourhoods=[])
         await query.edit_message_reply_markup(None)
         return await _ask_capacity(update, context)
-    if choice not in valid:
+    if toggled is None:  # not a kern or wijk of this municipality
         return ACT_AREA
-    chosen = set(activity.neighbourhoods) ^ {choice}
-    activity = _update(context, update.effective_user.id, neighbourhoods=sorted(chosen))
-    if activity is None:
-        return await _lost(update, context)
-    return await _ask_area(update, context, activity, edit=True)
+    return await _ask_area(update, context, toggled, edit=True)
 
 
 async def _ask_capacity(update: Update, context: BotContext) -> str:
@@ -240,9 +240,13 @@ async def free_of_charge(update: Update, context: BotContext) -> int | str:
 
 async def _preview(update: Update, context: BotContext) -> str:
     _ = context._
-    with context.session() as session:
-        activity = session.get(Activity, context.user_data[ACTIVITY])
-        text = announcement(session, activity, _)
+    with context.unit_of_work() as uow:
+        activity = draft_of(
+            uow.session, activity_id=context.user_data[ACTIVITY], coordinator_id=update.effective_user.id
+        )
+    if activity is None:
+        return await _lost(update, context)
+    text = announcement(activity, _)
     options = [("✅ " + _("Publiceren"), "actpub:yes"), ("❌ " + _("Niet versturen"), "actpub:no")]
     await update.effective_chat.send_message(
         _("Zo ziet de activiteit eruit:") + "\n\n" + text + "\n\n" + _("Versturen naar de groepen en de bewoners?"),
@@ -260,29 +264,21 @@ async def publish(update: Update, context: BotContext) -> int:
     if query.data != "actpub:yes" or activity_id is None:
         await query.edit_message_text(_("De activiteit is niet verstuurd."), reply_markup=None)
         return ConversationHandler.END
-    runtime = context.runtime
-    with context.session() as session:
-        activity = session.get(Activity, activity_id)
-        allowed = activity is not None and coordinates(session, update.effective_user.id, activity.municipality_slug)
-        text = announcement(session, activity, _) if allowed else ""
-        total = (
-            publish_activity(
-                session,
-                activity_id=activity_id,
-                coordinator_id=update.effective_user.id,
-                progress_chat_id=query.message.chat.id,
-                progress_message_id=query.message.message_id,
-                now=runtime.clock.now(),
-                settings=runtime.settings,
-            )
-            if allowed
-            else None
+    with context.unit_of_work() as uow:
+        published = publish_activity(
+            uow.session,
+            activity_id=activity_id,
+            coordinator_id=update.effective_user.id,
+            progress_chat_id=query.message.chat.id,
+            progress_message_id=query.message.message_id,
+            now=context.runtime.clock.now(),
         )
-    if total is None:
+        uow.commit()
+    if published is None:
         await refuse(update, context)
         return ConversationHandler.END
-    line = "📤 " + _("Verstuurd: {done} van {total}").format(done=_.number(0), total=_.number(total))
-    await query.edit_message_text(text + "\n\n" + line, reply_markup=None)
+    line = "📤 " + _("Verstuurd: {done} van {total}").format(done=_.number(0), total=_.number(published.total))
+    await query.edit_message_text(announcement(published.activity, _) + "\n\n" + line, reply_markup=None)
     return ConversationHandler.END
 
 

@@ -6,12 +6,12 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
 from bot.flows.states import CALLBACK_PHONE, CALLBACK_TIME
 from bot.flows.welcome import stop
+from bot.render.call_backs import PART_LABELS
+from bot.render.keyboards import button_rows
 from bot.services.call_backs import PARTS_OF_DAY, request_call_back
 from bot.understanding import PHONE_NUMBER, is_dont_know, is_no
-from db.models import User
 
 PHONE_KEY = "call_back_phone"
 
@@ -89,17 +89,17 @@ async def finish(update: Update, context: BotContext, part: str) -> int:
     _ = context._
     runtime = context.runtime
     reason = context.user_data.pop("draft", {}).get("details", "")
-    with context.session() as session:
-        user = session.get(User, update.effective_user.id)
-        _item, day = request_call_back(
-            session,
-            user=user,
+    with context.unit_of_work() as uow:
+        day = request_call_back(
+            uow.session,
+            user_id=update.effective_user.id,
             phone=phone,
             part=part,
             now=runtime.clock.now(),
             settings=runtime.settings,
             reason=reason,
         )
+        uow.commit()
     context.user_data.pop(PHONE_KEY, None)
     if phone is None:
         text = _("Een coördinator stuurt u op {day} een bericht, hier in Telegram.")
@@ -107,6 +107,6 @@ async def finish(update: Update, context: BotContext, part: str) -> int:
         text = _("Wij bellen u op {day}.")
     else:
         text = _("Wij bellen u op {day} {part}.")
-    text = text.format(day=_.day(day), part=_(PARTS_OF_DAY[part][0])) + " " + _("U hoeft verder niets te doen.")
+    text = text.format(day=_.day(day), part=_(PART_LABELS[part])) + " " + _("U hoeft verder niets te doen.")
     await update.effective_chat.send_message("📞 " + text)
     return ConversationHandler.END

@@ -12,19 +12,19 @@ from telegram.ext import ConversationHandler
 from bot.context import BotContext
 from bot.dates import WHEN_CHOICES, date_for_choice, local_today, parse_date
 from bot.flows.call_back import ask_phone
-from bot.flows.keyboards import button_rows
+from bot.flows.gates import over_daily_limit
 from bot.flows.place_picker import ask_place, place_from_callback, place_from_text, remember_place
 from bot.flows.states import ASK_CATEGORY, ASK_CONFIRM, ASK_DETAILS, ASK_PLACE, ASK_WHEN
+from bot.flows.steunpunt import show_steunpunten
 from bot.flows.welcome import nudge
-from bot.handlers.limits import over_daily_limit
-from bot.handlers.steunpunt import show_steunpunten
 from bot.matching import CONFIDENT
 from bot.privacy import redact
-from bot.render import WHEN_LABELS, category_label, summary
-from bot.services.catalogue import all_categories
-from bot.services.requests import create_request
+from bot.render.keyboards import button_rows
+from bot.render.requests import WHEN_LABELS, category_label, summary
+from bot.services.catalogue import all_categories, category_of
+from bot.services.people import Profile, profile_of
+from bot.services.requests import create_request, preview_request
 from bot.understanding import asks_for_steunpunt, is_dont_know, is_no, is_yes
-from db.models import Category, HelpRequest, Neighbourhood, User
 
 DRAFT = "draft"
 CLOSE_CALL_MARGIN = 15
@@ -34,6 +34,11 @@ def _draft(context: BotContext) -> dict:
     return context.user_data.setdefault(DRAFT, {})
 
 
+def _profile(update: Update, context: BotContext) -> Profile | None:
+    with context.unit_of_work() as uow:
+        return profile_of(uow.session, update.effective_user.id, default_locale=context.runtime.settings.default_locale)
+
+
 def _today(context: BotContext) -> date:
     return local_today(context.runtime.clock.now(), context.runtime.settings.time_zone)
 
@@ -41,8 +46,8 @@ def _today(context: BotContext) -> date:
 async def ask_open_question(update: Update, context: BotContext) -> str:
     """No clear match: ask in the resident's own words and offer every category as a button."""
     _ = context._
-    with context.session() as session:
-        options = [(category_label(c, _), f"cat:{c.slug}") for c in all_categories(session)]
+    with context.unit_of_work() as uow:
+        options = [(category_label(c, _), f"cat:{c.slug}") for c in all_categories(uow.session)]
     options.append(("🤷 " + _("Ik weet het niet"), "cat:unknown"))
     await update.effective_chat.send_message(
         "🙂 " + _("Waarmee kunnen wij u helpen? Vertel het in uw eigen woorden, of kies hieronder."),
@@ -81,8 +86,8 @@ async def understand_text(update: Update, context: BotContext) -> str:
     if not matches:
         return await ask_open_question(update, context)
     _ = context._
-    with context.session() as session:
-        categories = {c.slug: c for c in all_categories(session)}
+    with context.unit_of_work() as uow:
+        categories = {c.slug: c for c in all_categories(uow.session)}
     top_slug, top_score = matches[0]
     is_clear = top_score >= CONFIDENT and (len(matches) == 1 or matches[1][1] <= top_score - CLOSE_CALL_MARGIN)
     if is_clear:
@@ -165,8 +170,8 @@ async def answer_category(update: Update, context: BotContext) -> str:
 
 
 async def take_category(update: Update, context: BotContext, slug: str) -> str:
-    with context.session() as session:
-        category = session.get(Category, slug)
+    with context.unit_of_work() as uow:
+        category = category_of(uow.session, slug)
     if category is None:
         return await ask_open_question(update, context)
     _draft(context)["category"] = category.slug
@@ -184,8 +189,8 @@ async def choose_category(update: Update, context: BotContext) -> str:
     if choice == "unknown":
         await query.edit_message_reply_markup(None)
         return await ask_phone(update, context)
-    with context.session() as session:
-        category = session.get(Category, choice)
+    with context.unit_of_work() as uow:
+        category = category_of(uow.session, choice)
     if category is None:
         return await ask_open_question(update, context)
     _draft(context)["category"] = category.slug
@@ -198,10 +203,8 @@ async def next_question(update: Update, context: BotContext) -> str:
     draft = _draft(context)
     if "category" not in draft:  # the draft is gone (e.g. erased by /vergeetmij): start again
         return await ask_open_question(update, context)
-    with context.session() as session:
-        user = session.get(User, update.effective_user.id)
-        has_place = user is not None and user.neighbourhood_slug is not None
-    if not has_place:
+    profile = _profile(update, context)
+    if profile is None or profile.neighbourhood_slug is None:
         await ask_place(update, context)
         return ASK_PLACE
     if "when_kind" not in draft:
@@ -317,24 +320,24 @@ async def ask_confirm(update: Update, context: BotContext) -> str:
     """Show what will be sent and ask to confirm."""
     _ = context._
     draft = _draft(context)
-    with context.session() as session:
-        user = session.get(User, update.effective_user.id)
-        category = session.get(Category, draft["category"])
-        place = session.get(Neighbourhood, user.neighbourhood_slug)
-    preview = HelpRequest(
-        category_slug=category.slug,
-        neighbourhood_slug=place.slug,
-        when_kind=draft["when_kind"],
-        when_date=draft.get("when_date"),
-        details=draft.get("details", ""),
-        created_at=context.runtime.clock.now(),
-    )
+    with context.unit_of_work() as uow:
+        profile = profile_of(
+            uow.session, update.effective_user.id, default_locale=context.runtime.settings.default_locale
+        )
+        preview = preview_request(
+            uow.session,
+            category_slug=draft["category"],
+            neighbourhood_slug=profile.neighbourhood_slug,
+            when_kind=draft["when_kind"],
+            when_date=draft.get("when_date"),
+            details=draft.get("details", ""),
+        )
     options = [("✅ " + _("Ja, versturen"), "send:yes"), ("❌ " + _("Nee, stoppen"), "send:no")]
     options.append(("👪 " + _("Voor iemand anders"), "behalf:start"))
     behalf = draft.get("on_behalf_name")
     for_whom = "\n👪 " + _("Voor: {name}").format(name=escape(behalf)) if behalf else ""
     await update.effective_chat.send_message(
-        _("Dit is uw vraag:") + "\n\n" + summary(preview, category, place, _) + for_whom + "\n\n" + _("Klopt dit?"),
+        _("Dit is uw vraag:") + "\n\n" + summary(preview, _) + for_whom + "\n\n" + _("Klopt dit?"),
         reply_markup=button_rows(options),
     )
     return ASK_CONFIRM
@@ -378,13 +381,13 @@ async def _send_or_drop(update: Update, context: BotContext, *, wanted: bool) ->
             await query.edit_message_reply_markup(None)
         return ConversationHandler.END
     runtime = context.runtime
-    with context.session() as session:
-        user = session.get(User, update.effective_user.id)
+    with context.unit_of_work() as uow:
+        profile = profile_of(uow.session, update.effective_user.id, default_locale=runtime.settings.default_locale)
         placement = create_request(
-            session,
-            resident=user,
+            uow.session,
+            resident_id=update.effective_user.id,
             category_slug=draft["category"],
-            neighbourhood_slug=user.neighbourhood_slug,
+            neighbourhood_slug=profile.neighbourhood_slug,
             when_kind=draft["when_kind"],
             when_date=draft.get("when_date"),
             details=draft.get("details", ""),
@@ -392,6 +395,7 @@ async def _send_or_drop(update: Update, context: BotContext, *, wanted: bool) ->
             settings=runtime.settings,
             on_behalf_name=draft.get("on_behalf_name"),
         )
+        uow.commit()
     if placement.to_group:
         text = _("Dank u wel. Uw vraag staat klaar voor de vrijwilligers in {place}.").format(
             place=placement.place_name

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
 from bot.i18n import Translator
+from bot.render.keyboards import button_rows
 
 NEWS = r"^news:(yes|no)(:menu)?$"
 

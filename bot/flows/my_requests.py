@@ -8,11 +8,11 @@ from html import escape
 from telegram import Update
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
-from bot.i18n import N_
-from bot.render import summary
-from bot.services.lifecycle import cancel_request, requests_of_resident
-from db.models import Category, HelpRequest, Neighbourhood, RequestStatus, User
+from bot.i18n import N_, Translator
+from bot.render.keyboards import button_rows
+from bot.render.requests import summary
+from bot.services.request_states import OwnRequest, is_own_request, requests_of_resident, withdraw_request
+from db.models import RequestStatus
 
 CANCEL = re.compile(r"^cancel:(\d{1,12})(?::(yes|no))?$")
 STATUS_LABELS = {
@@ -25,14 +25,12 @@ STATUS_LABELS = {
 }
 
 
-def _describe(session, request: HelpRequest, _) -> str:
-    category = session.get(Category, request.category_slug)
-    place = session.get(Neighbourhood, request.neighbourhood_slug)
-    helper = session.get(User, request.claimed_by) if request.claimed_by else None
+def _describe(own: OwnRequest, _: Translator) -> str:
+    request = own.request
     status = _(STATUS_LABELS.get(request.status, N_("Klaar."))).format(
-        name=escape(helper.first_name) if helper else _("Een vrijwilliger")
+        name=escape(own.helper_name) if own.helper_name is not None else _("Een vrijwilliger")
     )
-    lines = [summary(request, category, place, _), "ℹ️ " + status]
+    lines = [summary(request, _), "ℹ️ " + status]
     if request.repeat_weekly:
         lines.append("🔁 " + _("Elke week"))
     return "\n".join(lines)
@@ -42,20 +40,20 @@ async def my_requests(update: Update, context: BotContext) -> None:
     """One message per open request (with "Intrekken"), then the recent ones together."""
     _ = context._
     runtime = context.runtime
-    with context.session() as session:
-        open_, recent = requests_of_resident(session, resident_id=update.effective_user.id, now=runtime.clock.now())
-        open_texts = [(request.id, _describe(session, request, _)) for request in open_]
-        recent_texts = [_describe(session, request, _) for request in recent]
+    with context.unit_of_work() as uow:
+        open_, recent = requests_of_resident(uow.session, resident_id=update.effective_user.id, now=runtime.clock.now())
     chat = update.effective_chat
-    if not open_texts and not recent_texts:
+    if not open_ and not recent:
         await chat.send_message(_("U heeft nog geen vragen gesteld. Typ gewoon wat u nodig heeft."))
         return
-    if open_texts:
+    if open_:
         await chat.send_message("📋 <b>" + _("Uw open vragen") + "</b>")
-    for request_id, text in open_texts:
-        await chat.send_message(text, reply_markup=button_rows([("❌ " + _("Intrekken"), f"cancel:{request_id}")]))
-    if recent_texts:
-        await chat.send_message("🗂️ <b>" + _("Eerdere vragen") + "</b>\n\n" + "\n\n".join(recent_texts))
+    for own in open_:
+        markup = button_rows([("❌ " + _("Intrekken"), f"cancel:{own.request.id}")])
+        await chat.send_message(_describe(own, _), reply_markup=markup)
+    if recent:
+        texts = [_describe(own, _) for own in recent]
+        await chat.send_message("🗂️ <b>" + _("Eerdere vragen") + "</b>\n\n" + "\n\n".join(texts))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -67,9 +65,8 @@ async def cancel(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     user_id = update.effective_user.id
     if answer is None:
-        with context.session() as session:
-            request = session.get(HelpRequest, request_id)
-            mine = request is not None and request.resident_id == user_id
+        with context.unit_of_work() as uow:
+            mine = is_own_request(uow.session, request_id=request_id, resident_id=user_id)
         if not mine:
             await query.answer(_("Dat kan niet (meer)."), show_alert=True)
             return
@@ -84,10 +81,9 @@ async def cancel(update: Update, context: BotContext) -> None:
         await query.answer()
         await query.edit_message_reply_markup(button_rows([("❌ " + _("Intrekken"), f"cancel:{request_id}")]))
         return
-    with context.session() as session:
-        cancelled = cancel_request(
-            session, request_id=request_id, resident_id=user_id, now=runtime.clock.now(), settings=runtime.settings
-        )
+    with context.unit_of_work() as uow:
+        cancelled = withdraw_request(uow.session, request_id=request_id, resident_id=user_id, now=runtime.clock.now())
+        uow.commit()
     if not cancelled:
         await query.answer(_("Dat kan niet (meer)."), show_alert=True)
         return

@@ -7,8 +7,8 @@ from html import escape
 from telegram import Update
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
 from bot.flows.states import BEHALF_CONSENT, BEHALF_NAME
+from bot.render.keyboards import button_rows
 
 DRAFT = "draft"
 PENDING_NAME = "behalf_name"

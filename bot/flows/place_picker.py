@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
+from bot.render.keyboards import button_rows
 from bot.services.people import set_neighbourhood
 from bot.services.places import areas_of, municipalities
 
@@ -13,8 +13,8 @@ PLACE_CALLBACKS = r"^(mun|nb):[a-z0-9-]+$"
 
 
 def municipality_keyboard(context: BotContext) -> InlineKeyboardMarkup:
-    with context.session() as session:
-        options = [(place.name, f"mun:{place.slug}") for place in municipalities(session)]
+    with context.unit_of_work() as uow:
+        options = [(place.name, f"mun:{place.slug}") for place in municipalities(uow.session)]
     return button_rows(options, per_row=2)
 
 
@@ -35,8 +35,8 @@ async def place_from_callback(update: Update, context: BotContext) -> str | None
     _ = context._
     if kind == "nb":
         return slug
-    with context.session() as session:
-        options = [(area.name, f"nb:{area.slug}") for area in areas_of(session, slug)]
+    with context.unit_of_work() as uow:
+        options = [(area.name, f"nb:{area.slug}") for area in areas_of(uow.session, slug)]
     if not options:
         return None
     await query.edit_message_text("🏘️ " + _("In welke wijk of welk dorp woont u?"), reply_markup=button_rows(options, 2))
@@ -51,5 +51,7 @@ def place_from_text(context: BotContext, text: str) -> str | None:
 
 def remember_place(context: BotContext, user_id: int, slug: str) -> str | None:
     """Store the user's neighbourhood; returns its name (None for an unknown slug)."""
-    with context.session() as session:
-        return set_neighbourhood(session, user_id, slug)
+    with context.unit_of_work() as uow:
+        name = set_neighbourhood(uow.session, user_id, slug)
+        uow.commit()
+    return name

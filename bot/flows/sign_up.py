@@ -15,7 +15,6 @@ from telegram import (
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
 from bot.flows.place_picker import municipality_keyboard, place_from_callback, place_from_text
 from bot.flows.states import (
     SIGN_UP_AVAILABILITY,
@@ -25,12 +24,14 @@ from bot.flows.states import (
     SIGN_UP_PLACES,
     SIGN_UP_REINTEGRATION,
 )
-from bot.render import category_label
+from bot.render.keyboards import button_rows
+from bot.render.requests import category_label
+from bot.render.volunteers import DAYS, PARTS, availability_text
 from bot.services.catalogue import all_categories
-from bot.services.people import volunteer_areas
-from bot.services.volunteers import DAYS, PARTS, SignUp, availability_text, submit_sign_up
+from bot.services.places import place_of
+from bot.services.volunteers import SignUp, offer_of, submit_sign_up
 from bot.understanding import PHONE_NUMBER
-from db.models import Neighbourhood, Volunteer, VolunteerStatus
+from db.models import VolunteerStatus
 
 DRAFT = "sign_up"
 CATEGORY_CALLBACKS = r"^vc:[a-z]{1,20}$"
@@ -55,16 +56,16 @@ async def start_sign_up(update: Update, context: BotContext) -> str:
         await update.callback_query.answer()
     _ = context._
     user_id = update.effective_user.id
-    with context.session() as session:
-        volunteer = session.get(Volunteer, user_id)
-        offer = SignUp()
-        if volunteer is not None and volunteer.status != VolunteerStatus.STOPPED:
-            offer = SignUp(
-                categories=list(volunteer.categories),
-                areas=sorted(volunteer_areas(session, user_id)),
-                availability=list(volunteer.availability),
-                reintegration=volunteer.reintegration,
-            )
+    with context.unit_of_work() as uow:
+        existing = offer_of(uow.session, user_id)
+    offer = SignUp()
+    if existing is not None and existing.status != VolunteerStatus.STOPPED:
+        offer = SignUp(
+            categories=list(existing.category_slugs),
+            areas=list(existing.area_slugs),
+            availability=list(existing.availability),
+            reintegration=existing.reintegration,
+        )
     _save(context, offer)
     await update.effective_chat.send_message(
         "🤝 " + _("Fijn dat u wilt helpen! Ik stel u een paar korte vragen. Typ /stop om te stoppen.")
@@ -74,12 +75,13 @@ async def start_sign_up(update: Update, context: BotContext) -> str:
 
 def _category_keyboard(context: BotContext, chosen: list[str]) -> InlineKeyboardMarkup:
     _ = context._
-    with context.session() as session:
-        options = [
-            ((CHECK if c.slug in chosen else "") + category_label(c, _), f"vc:{c.slug}")
-            for c in all_categories(session)
-            if c.for_volunteers
-        ]
+    with context.unit_of_work() as uow:
+        categories = all_categories(uow.session)
+    options = [
+        ((CHECK if c.slug in chosen else "") + category_label(c, _), f"vc:{c.slug}")
+        for c in categories
+        if c.for_volunteers
+    ]
     options.append(("➡️ " + _("Klaar"), "vc:done"))
     return button_rows(options, per_row=2)
 
@@ -106,8 +108,8 @@ async def toggle_category(update: Update, context: BotContext) -> str:
         await query.edit_message_reply_markup(None)
         return await ask_places(update, context)
     await query.answer()
-    with context.session() as session:
-        known = {c.slug for c in all_categories(session) if c.for_volunteers}
+    with context.unit_of_work() as uow:
+        known = {c.slug for c in all_categories(uow.session) if c.for_volunteers}
     if choice not in known:
         return SIGN_UP_CATEGORIES
     offer.categories = [slug for slug in offer.categories if slug != choice] + (
@@ -132,8 +134,8 @@ async def _place_chosen(update: Update, context: BotContext, slug: str) -> str:
         offer.areas.append(slug)
     _save(context, offer)
     _ = context._
-    with context.session() as session:
-        names = [place.name for area in offer.areas if (place := session.get(Neighbourhood, area))]
+    with context.unit_of_work() as uow:
+        names = [place.name for area in offer.areas if (place := place_of(uow.session, area))]
     options = [("➕ " + _("Nog een buurt"), "vp:more"), ("➡️ " + _("Klaar"), "vp:done")]
     text = "📍 " + _("Gekozen: {places}").format(places=", ".join(names))
     if update.callback_query:
@@ -146,8 +148,8 @@ async def _place_chosen(update: Update, context: BotContext, slug: str) -> str:
 async def choose_place(update: Update, context: BotContext) -> str:
     """A municipality or neighbourhood button (the shared place picker)."""
     slug = await place_from_callback(update, context)
-    with context.session() as session:
-        known = slug is not None and session.get(Neighbourhood, slug) is not None
+    with context.unit_of_work() as uow:
+        known = slug is not None and place_of(uow.session, slug) is not None
     if not known:
         return SIGN_UP_PLACES
     return await _place_chosen(update, context, slug)
@@ -303,11 +305,10 @@ async def choose_consent(update: Update, context: BotContext) -> int:
         )
         return ConversationHandler.END
     runtime = context.runtime
-    with context.session() as session:
-        volunteer = submit_sign_up(
-            session, user_id=update.effective_user.id, offer=offer, now=runtime.clock.now(), settings=runtime.settings
-        )
-    if volunteer.status == VolunteerStatus.PENDING:
+    with context.unit_of_work() as uow:
+        status = submit_sign_up(uow.session, user_id=update.effective_user.id, offer=offer, now=runtime.clock.now())
+        uow.commit()
+    if status == VolunteerStatus.PENDING:
         text = _("Dank u wel! Een coördinator bekijkt uw aanmelding. U krijgt snel bericht.")
     else:
         text = _("Dank u wel! Uw aanbod is aangepast.")

@@ -9,8 +9,8 @@ from bot.context import BotContext
 from bot.flows.menu import ask_news_then_menu, show_menu
 from bot.flows.place_picker import ask_place, place_from_callback, place_from_text, remember_place
 from bot.flows.states import START_PLACE
+from bot.services.people import profile_of
 from bot.understanding import is_dont_know
-from db.models import User
 
 
 async def start(update: Update, context: BotContext) -> int | str:
@@ -21,9 +21,11 @@ async def start(update: Update, context: BotContext) -> int | str:
         "👋 "
         + _("Welkom bij Samen voor Elkaar. Hier helpen buren elkaar. Zoals met boodschappen, een klusje of een ritje.")
     )
-    with context.session() as session:
-        user = session.get(User, update.effective_user.id)
-        known = user is not None and user.neighbourhood_slug is not None
+    with context.unit_of_work() as uow:
+        profile = profile_of(
+            uow.session, update.effective_user.id, default_locale=context.runtime.settings.default_locale
+        )
+    known = profile is not None and profile.neighbourhood_slug is not None
     if not known:
         await ask_place(update, context)
         return START_PLACE

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
-from bot.services.places import linked_neighbourhoods
+from bot.services.places import is_linked
 
 # Prefixes of the callback data the bot only ever puts under messages in a private chat.
 PRIVATE_BUTTONS = re.compile(
@@ -37,8 +37,8 @@ async def refuse_out_of_place(update: Update, context: BotContext) -> None:
         in_place = chat_type in GROUPS
     elif LINKED_GROUP_BUTTONS.match(query.data):
         if chat_type in GROUPS:
-            with context.session() as session:
-                in_place = bool(linked_neighbourhoods(session, query.message.chat.id))
+            with context.unit_of_work() as uow:
+                in_place = is_linked(uow.session, query.message.chat.id)
         else:
             in_place = False
     else:

@@ -11,17 +11,8 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import BotContext
-from bot.render import request_card, summary
-from bot.services.lifecycle import lifecycle_keyboard, show_helper_on_card
-from bot.services.requests import (
-    ClaimOutcome,
-    claim_request,
-    confirm_claim,
-    contact_html,
-    resident_of,
-    undo_claim,
-)
-from db.models import Category, HelpRequest, Neighbourhood, User
+from bot.render.requests import helper_details, helper_name, lifecycle_keyboard, request_card
+from bot.services.requests import ClaimOutcome, claim_request, confirm_claim, undo_claim
 
 log = logging.getLogger(__name__)
 # "take:" is the same claim from a private offer (a weekly request offered to its usual helper).
@@ -35,29 +26,13 @@ async def claim(update: Update, context: BotContext) -> None:
     volunteer_id = update.effective_user.id
     runtime = context.runtime
     _ = context._
-    with context.session() as session:
-        outcome = claim_request(session, request_id=request_id, volunteer_id=volunteer_id, now=runtime.clock.now())
-    if outcome is not ClaimOutcome.CLAIMED:
-        await query.answer(_refusal(outcome, context), show_alert=True)
+    with context.unit_of_work() as uow:
+        claimed = claim_request(uow.session, request_id=request_id, volunteer_id=volunteer_id, now=runtime.clock.now())
+        uow.commit()
+    if claimed.outcome is not ClaimOutcome.CLAIMED:
+        await query.answer(_refusal(claimed.outcome, context), show_alert=True)
         return
-    with context.session() as session:
-        request = session.get(HelpRequest, request_id)
-        category = session.get(Category, request.category_slug)
-        place = session.get(Neighbourhood, request.neighbourhood_slug)
-        resident = resident_of(session, request)
-        volunteer = session.get(User, volunteer_id)
-        details = "\n\n".join(
-            [
-                "🤝 <b>" + _("Dank u wel! U helpt met deze vraag:") + "</b>",
-                summary(request, category, place, _),
-                *(
-                    ["👪 " + _("Voor: {name}").format(name=escape(request.on_behalf_name))]
-                    if request.on_behalf_name
-                    else []
-                ),
-                _("Neem contact op met:") + " " + (contact_html(resident, _) if resident else _("(onbekend)")),
-            ]
-        )
+    details = helper_details(claimed.request, claimed.resident, _)
     try:
         await context.bot.send_message(volunteer_id, details, reply_markup=lifecycle_keyboard(request_id, _))
     except (Forbidden, BadRequest) as error:
@@ -67,8 +42,9 @@ async def claim(update: Update, context: BotContext) -> None:
             volunteer_id,
             type(error).__name__,
         )
-        with context.session() as session:
-            undo_claim(session, request_id=request_id, volunteer_id=volunteer_id)
+        with context.unit_of_work() as uow:
+            undo_claim(uow.session, request_id=request_id, volunteer_id=volunteer_id)
+            uow.commit()
         await query.answer(_("Start eerst een chat met mij. Druk daarna opnieuw op 'Ik help'."), show_alert=True)
         await update.effective_chat.send_message(
             _("{name}, start eerst een privégesprek met mij: {link} Druk daarna opnieuw op 'Ik help'.").format(
@@ -86,24 +62,25 @@ async def claim(update: Update, context: BotContext) -> None:
             type(error).__name__,
         )
     await query.answer("🙏 " + _("Dank u wel! Ik heb u de gegevens gestuurd."))
-    with context.session() as session:
-        now = runtime.clock.now()
-        if not confirm_claim(session, request=request, volunteer=volunteer, now=now, settings=runtime.settings):
-            return  # withdrawn at this very moment: the withdrawal already told the card and the helper
-        request = session.get(HelpRequest, request_id)
-        if request.card_message_id != query.message.message_id or request.card_chat_id != query.message.chat.id:
-            # Pressed on a bump or a private offer: the card itself shows the helper too.
-            show_helper_on_card(
-                session, request=request, helper=volunteer, now=runtime.clock.now(), settings=runtime.settings
-            )
+    with context.unit_of_work() as uow:
+        confirmed = confirm_claim(
+            uow.session,
+            request_id=request_id,
+            volunteer_id=volunteer_id,
+            pressed_in=(query.message.chat.id, query.message.message_id),
+            now=runtime.clock.now(),
+            settings=runtime.settings,
+        )
+        uow.commit()
+    if not confirmed:
+        return  # withdrawn at this very moment: the withdrawal already told the card and the helper
     if query.message.chat.type == ChatType.PRIVATE:
         await query.edit_message_text(
             query.message.text_html + "\n\n✅ " + _("U helpt. Dank u wel!"), reply_markup=None
         )
         return
-    group_text, markup = request_card(
-        request, category, place, context.group_translator(), helper_name=volunteer.first_name
-    )
+    group_ = context.group_translator()
+    group_text, markup = request_card(claimed.request, group_, helper=helper_name(claimed.helper_name, group_))
     await query.edit_message_text(group_text, reply_markup=markup)
 
 

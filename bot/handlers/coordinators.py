@@ -1,4 +1,4 @@
-"""Coordinators in chat: the role check every coordinator command starts with, and `/coordinator`."""
+"""`/coordinator add|remove|list`: only a coordinator of all municipalities manages coordinators."""
 
 from __future__ import annotations
 
@@ -7,65 +7,41 @@ from html import escape
 from telegram import Update
 
 from bot.context import BotContext
-from bot.services.coordinators import (
-    RoleChange,
-    add_coordinator,
-    coordinator_of,
-    list_coordinators,
-    remove_coordinator,
-)
-from db.models import Coordinator
+from bot.flows.gates import require_coordinator
+from bot.services.access import Scope
+from bot.services.coordinators import RoleChange, add_coordinator, list_coordinators, remove_coordinator
 
 USAGE = "/coordinator add <user id> [gemeente] · /coordinator remove <user id> · /coordinator list"
 
 
-async def require_coordinator(update: Update, context: BotContext) -> Coordinator | None:
-    """The coordinator behind this update, or None after a polite refusal."""
-    with context.session() as session:
-        coordinator = coordinator_of(session, update.effective_user.id)
-    if coordinator is None:
-        await refuse(update, context)
-    return coordinator
-
-
-async def refuse(update: Update, context: BotContext) -> None:
-    """Say that only a coordinator (of this municipality) can do this."""
-    text = context._("Sorry, dat mag u niet. Dat doet de coördinator van deze gemeente.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await update.effective_chat.send_message(text)
-
-
 async def coordinator_command(update: Update, context: BotContext) -> None:
-    """`/coordinator add|remove|list`: only a coordinator of all municipalities manages coordinators."""
+    """`/coordinator add|remove|list`."""
     _ = context._
     args = context.args or []
     if await require_coordinator(update, context) is None:
         return
     action = args[0].lower() if args else "list"
-    runtime = context.runtime
-    with context.session() as session:
-        if action == "list":
-            lines = [f"{c.user_id} · {c.municipality_slug or _('alle gemeenten')}" for c in list_coordinators(session)]
-            heading = "👥 " + _("Deze mensen zijn coördinator:")
-            await update.effective_chat.send_message(heading + "\n" + "\n".join(lines))
-            return
-        if action not in ("add", "remove") or len(args) < 2 or not args[1].isdigit():
-            await update.effective_chat.send_message(_("Zo gebruikt u dit:") + "\n" + escape(USAGE))
-            return
-        user_id = int(args[1])
+    by_user_id = update.effective_user.id
+    if action == "list":
+        with context.unit_of_work() as uow:
+            entries = list_coordinators(uow.session, by_user_id=by_user_id) or []
+        lines = [f"{e.user_id} · {e.scope.municipality_slug or _('alle gemeenten')}" for e in entries]
+        heading = "👥 " + _("Deze mensen zijn coördinator:")
+        await update.effective_chat.send_message(heading + "\n" + "\n".join(lines))
+        return
+    if action not in ("add", "remove") or len(args) < 2 or not args[1].isdigit():
+        await update.effective_chat.send_message(_("Zo gebruikt u dit:") + "\n" + escape(USAGE))
+        return
+    user_id = int(args[1])
+    with context.unit_of_work() as uow:
         if action == "add":
-            municipality = args[2].lower() if len(args) > 2 else None
+            scope = Scope.of(args[2].lower()) if len(args) > 2 else Scope.ALL
             change = add_coordinator(
-                session,
-                by_user_id=update.effective_user.id,
-                user_id=user_id,
-                municipality_slug=municipality,
-                now=runtime.clock.now(),
+                uow.session, by_user_id=by_user_id, user_id=user_id, scope=scope, now=context.runtime.clock.now()
             )
         else:
-            change = remove_coordinator(session, by_user_id=update.effective_user.id, user_id=user_id)
+            change = remove_coordinator(uow.session, by_user_id=by_user_id, user_id=user_id)
+        uow.commit()
     texts = {
         RoleChange.ADDED: "✅ " + _("{user} is nu coördinator."),
         RoleChange.REMOVED: "✅ " + _("{user} is nu geen coördinator meer."),

@@ -10,40 +10,28 @@ from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
-from bot.handlers.coordinators import refuse, require_coordinator
+from bot.flows.gates import refuse, require_coordinator
 from bot.i18n import Translator
+from bot.render.inbox import item_markup, render_item
+from bot.render.keyboards import button_rows
+from bot.render.referrals import REFERRAL_LABELS
 from bot.services.inbox import (
     REFERRAL_ROUTES,
     InboxOutcome,
+    ItemView,
     add_note,
     assign_item,
     close_item,
     item_for,
     open_items,
     refer_item,
-    render_item,
     volunteers_for,
 )
-from db.models import InboxItem, User
 
 INBOX_ACTION = re.compile(r"^ibx:(\d{1,12}):(assign|refer|close|back|to|ref)(?::([a-z0-9]{1,20}))?$")
 INBOX_NOTE_BUTTON = r"^ibx:\d{1,12}:note$"
 INBOX_NOTE = "inbox_note"
 NOTE_ITEM = "inbox_note_item"
-
-
-def item_markup(item: InboxItem, _: Translator) -> InlineKeyboardMarkup:
-    """The actions on one open item."""
-    options = []
-    if item.request_id is not None:
-        options.append(("🙋 " + _("Vrijwilliger kiezen"), f"ibx:{item.id}:assign"))
-    options += [
-        ("📨 " + _("Doorverwijzen"), f"ibx:{item.id}:refer"),
-        ("📝 " + _("Notitie"), f"ibx:{item.id}:note"),
-        ("✅ " + _("Sluiten"), f"ibx:{item.id}:close"),
-    ]
-    return button_rows(options, per_row=2)
 
 
 async def show_inbox(update: Update, context: BotContext) -> None:
@@ -52,17 +40,16 @@ async def show_inbox(update: Update, context: BotContext) -> None:
         return
     _ = context._
     now = context.runtime.clock.now()
-    with context.session() as session:
-        items = open_items(session, coordinator_id=update.effective_user.id)
-        cards = [(render_item(session, item, now, _), item_markup(item, _)) for item in items]
-    if not cards:
+    with context.unit_of_work() as uow:
+        items = open_items(uow.session, coordinator_id=update.effective_user.id)
+    if not items:
         await update.effective_chat.send_message("📭 " + _("Uw inbox is leeg. Er is niets te doen."))
         return
     await update.effective_chat.send_message(
         "📥 " + _("Inbox: het meest dringende eerst.") + " " + _("Kies bij elk bericht wat u doet.")
     )
-    for text, markup in cards:
-        await update.effective_chat.send_message(text, reply_markup=markup)
+    for item in items:
+        await update.effective_chat.send_message(render_item(item, now, _), reply_markup=item_markup(item, _))
 
 
 async def inbox_action(update: Update, context: BotContext) -> None:
@@ -74,62 +61,63 @@ async def inbox_action(update: Update, context: BotContext) -> None:
     _ = context._
     runtime = context.runtime
     now = runtime.clock.now()
-    with context.session() as session:
-        item = item_for(session, item_id=item_id, coordinator_id=user_id)
-        if item is None:
-            await refuse(update, context)
-            return
-        if action in ("assign", "refer", "back"):
-            markup = _choices(session, item, action, user_id, _)
-            if markup is None:
-                await query.answer(_("Er zijn geen vrijwilligers voor deze wijk."), show_alert=True)
-                return
-            await query.answer()
-            await _edit_markup(query, markup)
-            return
-        if action == "to" and value and value.isdigit():
-            volunteer = session.get(User, int(value))
-            outcome = assign_item(
-                session,
+    with context.unit_of_work() as uow:
+        item = item_for(uow.session, item_id=item_id, coordinator_id=user_id)
+        volunteers = volunteers_for(uow.session, item_id=item_id, coordinator_id=user_id) if action == "assign" else []
+        handled = None
+        if item is not None and action == "to" and value and value.isdigit():
+            handled = assign_item(
+                uow.session,
                 item_id=item_id,
                 coordinator_id=user_id,
                 volunteer_id=int(value),
                 now=now,
                 settings=runtime.settings,
             )
-            done = "🙋 " + _("{name} krijgt de vraag. Zij krijgen nu allebei een bericht.").format(
-                name=escape(volunteer.first_name if volunteer else value)
-            )
-        elif action == "ref" and value in REFERRAL_ROUTES:
-            outcome = refer_item(
-                session, item_id=item_id, coordinator_id=user_id, route=value, now=now, settings=runtime.settings
-            )
-            done = "📨 " + _("Doorverwezen naar: {route}").format(route=escape(_(REFERRAL_ROUTES[value])))
-        elif action == "close":
-            outcome = close_item(session, item_id=item_id, coordinator_id=user_id, now=now)
-            done = "✅ " + _("Gesloten.")
-        else:
-            await query.answer()
-            return
-        text = render_item(session, session.get(InboxItem, item_id), now, _)
-    if outcome is not InboxOutcome.DONE:
-        await query.answer(_outcome_text(outcome, _), show_alert=True)
+        elif item is not None and action == "ref" and value in REFERRAL_ROUTES:
+            handled = refer_item(uow.session, item_id=item_id, coordinator_id=user_id, route=value, now=now)
+        elif item is not None and action == "close":
+            handled = close_item(uow.session, item_id=item_id, coordinator_id=user_id, now=now)
+        uow.commit()
+    if item is None:
+        await refuse(update, context)
         return
+    if action in ("assign", "refer", "back"):
+        markup = _choices(item, action, volunteers, _)
+        if markup is None:
+            await query.answer(_("Er zijn geen vrijwilligers voor deze wijk."), show_alert=True)
+            return
+        await query.answer()
+        await _edit_markup(query, markup)
+        return
+    if handled is None:
+        await query.answer()
+        return
+    if handled.outcome is not InboxOutcome.DONE:
+        await query.answer(_outcome_text(handled.outcome, _), show_alert=True)
+        return
+    if action == "to":
+        done = "🙋 " + _("{name} krijgt de vraag. Zij krijgen nu allebei een bericht.").format(
+            name=escape(handled.volunteer_name or value)
+        )
+    elif action == "ref":
+        done = "📨 " + _("Doorverwezen naar: {route}").format(route=escape(_(REFERRAL_LABELS[value])))
+    else:
+        done = "✅ " + _("Gesloten.")
     await query.answer()
-    await query.edit_message_text(text + "\n\n" + done, reply_markup=None)
+    await query.edit_message_text(render_item(handled.item, now, _) + "\n\n" + done, reply_markup=None)
 
 
-def _choices(session, item: InboxItem, action: str, user_id: int, _: Translator) -> InlineKeyboardMarkup | None:
+def _choices(item: ItemView, action: str, volunteers: list, _: Translator) -> InlineKeyboardMarkup | None:
     back = ("↩️ " + _("Terug"), f"ibx:{item.id}:back")
     if action == "back":
         return item_markup(item, _)
     if action == "refer":
-        options = [(_(label), f"ibx:{item.id}:ref:{route}") for route, label in REFERRAL_ROUTES.items()]
+        options = [(_(REFERRAL_LABELS[route]), f"ibx:{item.id}:ref:{route}") for route in REFERRAL_ROUTES]
         return button_rows([*options, back], per_row=2)
-    volunteers = volunteers_for(session, item_id=item.id, coordinator_id=user_id)
     if not volunteers:
         return None
-    options = [(v.first_name or str(v.id), f"ibx:{item.id}:to:{v.id}") for v in volunteers[:10]]
+    options = [(v.first_name or str(v.user_id), f"ibx:{item.id}:to:{v.user_id}") for v in volunteers]
     return button_rows([*options, back], per_row=2)
 
 
@@ -154,8 +142,8 @@ async def ask_note(update: Update, context: BotContext) -> int | str:
     """The note button: the next text message is the note."""
     query = update.callback_query
     item_id = int(query.data.split(":")[1])
-    with context.session() as session:
-        allowed = item_for(session, item_id=item_id, coordinator_id=update.effective_user.id) is not None
+    with context.unit_of_work() as uow:
+        allowed = item_for(uow.session, item_id=item_id, coordinator_id=update.effective_user.id) is not None
     if not allowed:
         await refuse(update, context)
         return ConversationHandler.END
@@ -171,14 +159,15 @@ async def receive_note(update: Update, context: BotContext) -> int:
     _ = context._
     if item_id is None:
         return ConversationHandler.END
-    with context.session() as session:
+    with context.unit_of_work() as uow:
         outcome = add_note(
-            session,
+            uow.session,
             item_id=item_id,
             coordinator_id=update.effective_user.id,
             text=update.effective_message.text,
             now=context.runtime.clock.now(),
         )
+        uow.commit()
     if outcome is not InboxOutcome.DONE:
         await refuse(update, context)
         return ConversationHandler.END

@@ -17,8 +17,8 @@ async def join_request(update: Update, context: BotContext) -> None:
     """Approve an approved volunteer of this group's neighbourhood; decline anyone else, with a word why."""
     request = update.chat_join_request
     user_id, chat_id = request.from_user.id, request.chat.id
-    with context.session() as session:
-        allowed = may_join_group(session, user_id=user_id, chat_id=chat_id)
+    with context.unit_of_work() as uow:
+        allowed = may_join_group(uow.session, user_id=user_id, chat_id=chat_id)
     try:
         if allowed:
             await request.approve()

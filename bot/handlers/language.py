@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
 from bot.i18n import LOCALES
+from bot.render.keyboards import button_rows
 from bot.services.people import set_locale
 
 LANGUAGE_NAMES = {"nl": "🇳🇱 Nederlands", "en": "🇬🇧 English", "de": "🇩🇪 Deutsch"}
@@ -26,8 +26,9 @@ async def set_language(update: Update, context: BotContext) -> None:
     if code not in LOCALES:
         await query.answer()
         return
-    with context.session() as session:
-        set_locale(session, update.effective_user.id, code)
+    with context.unit_of_work() as uow:
+        set_locale(uow.session, update.effective_user.id, code)
+        uow.commit()
     context.use_locale(code)
     await query.answer()
     await query.edit_message_text("✅ " + context._("Ik praat nu Nederlands met u."))

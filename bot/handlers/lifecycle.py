@@ -9,16 +9,9 @@ from html import escape
 from telegram import Update
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
-from bot.services.lifecycle import (
-    finish_request,
-    give_feedback,
-    record_minutes,
-    release_request,
-    repeat_weekly,
-    withdraw_offer,
-)
-from db.models import User
+from bot.render.keyboards import button_rows
+from bot.services.request_states import finish_request, give_feedback, record_minutes, release_request
+from bot.services.weekly import repeat_weekly, withdraw_offer
 
 DONE = re.compile(r"^done:(\d{1,12})$")
 RELEASE = re.compile(r"^release:(\d{1,12})$")
@@ -38,14 +31,15 @@ def _as_helper(update: Update, context: BotContext, pattern: re.Pattern[str], ac
     """Run a helper's button on the request named in its callback data; the request id and whether it worked."""
     request_id = int(pattern.match(update.callback_query.data).group(1))
     runtime = context.runtime
-    with context.session() as session:
+    with context.unit_of_work() as uow:
         done = action(
-            session,
+            uow.session,
             request_id=request_id,
             volunteer_id=update.effective_user.id,
             now=runtime.clock.now(),
             settings=runtime.settings,
         )
+        uow.commit()
     return request_id, done
 
 
@@ -79,8 +73,11 @@ async def minutes(update: Update, context: BotContext) -> None:
     query = update.callback_query
     found = MINUTES.match(query.data)
     request_id, spent = int(found.group(1)), int(found.group(2))
-    with context.session() as session:
-        recorded = record_minutes(session, request_id=request_id, volunteer_id=update.effective_user.id, minutes=spent)
+    with context.unit_of_work() as uow:
+        recorded = record_minutes(
+            uow.session, request_id=request_id, volunteer_id=update.effective_user.id, minutes=spent
+        )
+        uow.commit()
     if not recorded:
         await _refuse(update, context)
         return
@@ -112,17 +109,16 @@ async def feedback(update: Update, context: BotContext) -> None:
     request_id, verdict = int(found.group(1)), found.group(2)
     runtime = context.runtime
     _ = context._
-    with context.session() as session:
-        request = give_feedback(
-            session,
+    with context.unit_of_work() as uow:
+        given = give_feedback(
+            uow.session,
             request_id=request_id,
             resident_id=update.effective_user.id,
             verdict=verdict,
             now=runtime.clock.now(),
-            settings=runtime.settings,
         )
-        helper = session.get(User, request.claimed_by) if request and request.claimed_by else None
-    if request is None:
+        uow.commit()
+    if given is None:
         await _refuse(update, context)
         return
     await query.answer()
@@ -131,14 +127,14 @@ async def feedback(update: Update, context: BotContext) -> None:
         await query.edit_message_text("🙁 " + text, reply_markup=None)
         return
     await query.edit_message_text("😊 " + _("Fijn! Wij geven uw dank door."), reply_markup=None)
-    if request.repeat_weekly or helper is None:
+    if given.repeat_weekly or given.helper_name is None:
         return
     options = [
         ("🔁 " + _("Ja, elke week"), f"again:{request_id}:yes"),
         ("❌ " + _("Nee, dank u"), f"again:{request_id}:no"),
     ]
     await update.effective_chat.send_message(
-        _("Wilt u deze hulp elke week? Dan vragen wij eerst weer {name}.").format(name=escape(helper.first_name)),
+        _("Wilt u deze hulp elke week? Dan vragen wij eerst weer {name}.").format(name=escape(given.helper_name)),
         reply_markup=button_rows(options, per_row=2),
     )
 
@@ -154,14 +150,15 @@ async def again(update: Update, context: BotContext) -> None:
         await query.answer()
         await query.edit_message_text("👍 " + _("Goed. Typ gerust als u weer iets nodig heeft."), reply_markup=None)
         return
-    with context.session() as session:
+    with context.unit_of_work() as uow:
         following = repeat_weekly(
-            session,
+            uow.session,
             request_id=request_id,
             resident_id=update.effective_user.id,
             now=runtime.clock.now(),
             settings=runtime.settings,
         )
+        uow.commit()
     if following is None:
         await _refuse(update, context)
         return

@@ -8,11 +8,10 @@ from datetime import datetime, timedelta
 from telegram import InputFile, Update
 
 from bot.context import BotContext
-from bot.handlers.coordinators import refuse, require_coordinator
-from bot.services.coordinators import coordinates
+from bot.flows.gates import refuse, require_coordinator
+from bot.render.monitoring import overview_chart, overview_text
 from bot.services.export import export_csv
-from bot.services.monitoring import overview, overview_chart, overview_text
-from db.models import Municipality
+from bot.services.monitoring import overview, report_scope
 
 PERIODS = {"week": 7, "maand": 30, "kwartaal": 91, "jaar": 365, "month": 30, "year": 365}
 DEFAULT_DAYS = 30
@@ -33,23 +32,18 @@ def parse_scope(args: list[str]) -> tuple[int, str | None]:
 
 
 async def _scope(update: Update, context: BotContext) -> tuple[datetime, datetime, str | None, str] | None:
-    """Period and municipality the coordinator may see; None after a refusal."""
-    coordinator = await require_coordinator(update, context)
-    if coordinator is None:
+    """Period, municipality (None: all) and its name the coordinator may see; None after a refusal."""
+    if await require_coordinator(update, context) is None:
         return None
     days, municipality = parse_scope(list(context.args or []))
-    municipality = municipality or coordinator.municipality_slug
-    with context.session() as session:
-        known = municipality is None or session.get(Municipality, municipality) is not None
-        allowed = known and (
-            coordinator.municipality_slug is None or coordinates(session, coordinator.user_id, municipality)
-        )
-        name = session.get(Municipality, municipality).name if municipality and known else context._("Parkstad")
-    if not allowed:
+    with context.unit_of_work() as uow:
+        allowed = report_scope(uow.session, coordinator_id=update.effective_user.id, municipality_slug=municipality)
+    if allowed is None:
         await refuse(update, context)
         return None
     end = context.runtime.clock.now()
-    return end - timedelta(days=days), end, municipality, name
+    name = allowed.name or context._("Parkstad")
+    return end - timedelta(days=days), end, allowed.scope.municipality_slug, name
 
 
 async def show_overview(update: Update, context: BotContext) -> None:
@@ -59,8 +53,8 @@ async def show_overview(update: Update, context: BotContext) -> None:
         return
     start, end, municipality, name = scope
     _ = context._
-    with context.session() as session:
-        result = overview(session, start=start, end=end, municipality_slug=municipality)
+    with context.unit_of_work() as uow:
+        result = overview(uow.session, start=start, end=end, municipality_slug=municipality)
     await update.effective_chat.send_message(overview_text(result, name, _))
     chart = overview_chart(result, _)
     await update.effective_chat.send_photo(InputFile(io.BytesIO(chart), filename="overzicht.png"))
@@ -73,9 +67,9 @@ async def send_export(update: Update, context: BotContext) -> None:
         return
     start, end, municipality, _name = scope
     buffer = io.StringIO()
-    with context.session() as session:
+    with context.unit_of_work() as uow:
         count = export_csv(
-            session,
+            uow.session,
             start=start,
             end=end,
             municipality_slug=municipality,

@@ -6,16 +6,17 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.flows.menu import news_question, show_menu
-from bot.services.people import set_activity_news
-from db.models import User
+from bot.services.people import profile_of, set_activity_news
 
 
 async def news_command(update: Update, context: BotContext) -> None:
     """`/nieuws`: say the current choice and offer to change it."""
     _ = context._
-    with context.session() as session:
-        user = session.get(User, update.effective_user.id)
-        wanted = bool(user and user.activity_news)
+    with context.unit_of_work() as uow:
+        profile = profile_of(
+            uow.session, update.effective_user.id, default_locale=context.runtime.settings.default_locale
+        )
+    wanted = bool(profile and profile.activity_news)
     now = (
         _("U krijgt nu een bericht als er iets te doen is in uw buurt.")
         if wanted
@@ -30,8 +31,9 @@ async def choose_news(update: Update, context: BotContext) -> None:
     query = update.callback_query
     await query.answer()
     wanted = query.data.startswith("news:yes")
-    with context.session() as session:
-        set_activity_news(session, update.effective_user.id, wanted)
+    with context.unit_of_work() as uow:
+        set_activity_news(uow.session, update.effective_user.id, wanted)
+        uow.commit()
     _ = context._
     text = (
         _("Goed. U krijgt berichten over activiteiten in uw buurt.")

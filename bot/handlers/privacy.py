@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
+from bot.render.keyboards import button_rows
 from bot.services.erasure import forget_user
 
 log = logging.getLogger(__name__)
@@ -71,10 +71,11 @@ async def confirm_forget(update: Update, context: BotContext) -> None:
         await query.edit_message_text("👍 " + _("Goed. Wij hebben niets gewist."))
         return
     runtime = context.runtime
-    with context.session() as session:
+    with context.unit_of_work() as uow:
         cancelled = forget_user(
-            session, user_id=update.effective_user.id, now=runtime.clock.now(), settings=runtime.settings
+            uow.session, user_id=update.effective_user.id, now=runtime.clock.now(), settings=runtime.settings
         )
+        uow.commit()
     context.user_data.clear()
     log.info("user %s was forgotten; %s open requests cancelled", update.effective_user.id, cancelled)
     text = "✅ " + _("Klaar. Wij hebben uw gegevens gewist.")

@@ -9,35 +9,33 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.flows.help_request import next_question
-from bot.flows.keyboards import button_rows
 from bot.flows.menu import ask_news_then_menu, show_menu
 from bot.flows.place_picker import remember_place
 from bot.flows.states import ASK_PLACE, START_PLACE
+from bot.render.keyboards import button_rows
 from bot.services.media import forward_to_inbox
 from bot.services.places import nearest_neighbourhood
-from db.models import User
+from db.models import InboxKind
 
 LOCATION_CALLBACK = r"^loc:[a-z0-9-]{1,60}$"
+MEDIA_KINDS = (InboxKind.VOICE, InboxKind.PHOTO, InboxKind.VIDEO, InboxKind.AUDIO, InboxKind.DOCUMENT)
 
 
 async def forward_media(update: Update, context: BotContext) -> None:
     """A voice message or photo: a coordinator gets it and calls back."""
     message = update.effective_message
-    kind = next(
-        (kind for kind in ("voice", "photo", "video", "audio", "document") if getattr(message, kind, None)), "voice"
-    )
+    kind = next((kind for kind in MEDIA_KINDS if getattr(message, kind, None)), InboxKind.VOICE)
     runtime = context.runtime
-    with context.session() as session:
-        user = session.get(User, update.effective_user.id)
+    with context.unit_of_work() as uow:
         forward_to_inbox(
-            session,
-            user=user,
+            uow.session,
+            user_id=update.effective_user.id,
             kind=kind,
             chat_id=message.chat_id,
             message_id=message.message_id,
             now=runtime.clock.now(),
-            settings=runtime.settings,
         )
+        uow.commit()
     _ = context._
     await message.reply_text(
         "🙏 " + _("Dank u. Een medewerker luistert of kijkt ernaar. We bellen u terug."),
@@ -49,8 +47,8 @@ async def suggest_place(update: Update, context: BotContext) -> None:
     """A shared location: suggest the nearest neighbourhood, to confirm with one button."""
     location = update.effective_message.location
     _ = context._
-    with context.session() as session:
-        place = nearest_neighbourhood(session, location.latitude, location.longitude)
+    with context.unit_of_work() as uow:
+        place = nearest_neighbourhood(uow.session, location.latitude, location.longitude)
     if place is None:
         await update.effective_message.reply_text(
             _("Deze plek ligt niet in Parkstad. Typ de naam van uw wijk of dorp.")

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import re
-from html import escape
 
 from telegram import Update
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
-from bot.handlers.coordinators import refuse, require_coordinator
-from bot.i18n import Translator
-from bot.services.activities import (
-    GOING,
-    RsvpOutcome,
-    attendees,
-    cancel_activity,
-    may_manage,
-    people_text,
-    respond,
-    upcoming_for,
-)
-from db.models import Activity
+from bot.flows.gates import refuse, require_coordinator
+from bot.render.activities import attendee_text, cancelled_heading, people_text
+from bot.render.keyboards import button_rows
+from bot.services.activities.publishing import CancelOutcome, cancel_activity
+from bot.services.activities.rsvp import RsvpOutcome, attendee_list, respond, upcoming_attendee_lists
 
 RSVP = re.compile(r"^rsvp:(\d{1,12}):([0-2])$")
 MANAGE = re.compile(r"^act:(\d{1,12}):(people|cancel)$")
@@ -32,17 +22,16 @@ async def rsvp(update: Update, context: BotContext) -> None:
     query = update.callback_query
     found = RSVP.match(query.data)
     activity_id, people = int(found.group(1)), int(found.group(2))
-    runtime = context.runtime
     _ = context._
-    with context.session() as session:
+    with context.unit_of_work() as uow:
         result = respond(
-            session,
+            uow.session,
             activity_id=activity_id,
             user_id=update.effective_user.id,
             people=people,
-            now=runtime.clock.now(),
-            settings=runtime.settings,
+            now=context.runtime.clock.now(),
         )
+        uow.commit()
     people = people_text(result.people, _)
     texts = {
         RsvpOutcome.GOING: "✅ " + _("U staat op de lijst ({people}). Tot dan!"),
@@ -60,53 +49,38 @@ async def manage(update: Update, context: BotContext) -> None:
     query = update.callback_query
     found = MANAGE.match(query.data)
     activity_id, action = int(found.group(1)), found.group(2)
-    runtime = context.runtime
+    user_id = update.effective_user.id
     _ = context._
-    with context.session() as session:
-        activity = session.get(Activity, activity_id)
-        if activity is None or not may_manage(session, update.effective_user.id, activity):
-            await refuse(update, context)
-            return
+    with context.unit_of_work() as uow:
         if action == "people":
-            text = attendee_list(session, activity, _)
+            attendees = attendee_list(uow.session, activity_id=activity_id, coordinator_id=user_id)
         else:
-            done = cancel_activity(
-                session,
+            cancellation = cancel_activity(
+                uow.session,
                 activity_id=activity_id,
-                coordinator_id=update.effective_user.id,
+                coordinator_id=user_id,
                 progress_chat_id=query.message.chat.id,
                 progress_message_id=query.message.message_id,
-                now=runtime.clock.now(),
-                settings=runtime.settings,
+                now=context.runtime.clock.now(),
             )
-            if not done:
-                await query.answer(_("Deze activiteit gaat al niet door."), show_alert=True)
-                return
-    await query.answer()
+            uow.commit()
     if action == "people":
-        await update.effective_chat.send_message(text)
+        if attendees is None:
+            await refuse(update, context)
+            return
+        await query.answer()
+        await update.effective_chat.send_message(attendee_text(attendees, _))
         return
+    if cancellation.outcome is CancelOutcome.NOT_ALLOWED:
+        await refuse(update, context)
+        return
+    if cancellation.outcome is CancelOutcome.NOT_PUBLISHED:
+        await query.answer(_("Deze activiteit gaat al niet door."), show_alert=True)
+        return
+    await query.answer()
     await query.edit_message_text(
-        "🚫 " + _("Afgezegd: {title}").format(title=escape(activity.title)) + "\n" + _("Iedereen krijgt bericht."),
-        reply_markup=None,
+        cancelled_heading(cancellation.activity, _) + "\n" + _("Iedereen krijgt bericht."), reply_markup=None
     )
-
-
-def attendee_list(session, activity: Activity, _: Translator) -> str:
-    """Who comes (with how many) and who waits."""
-    rows = attendees(session, activity.id)
-    going = [(user, answer) for user, answer in rows if answer.status == GOING]
-    waiting = [(user, answer) for user, answer in rows if answer.status != GOING]
-    lines = [
-        "👥 <b>" + escape(activity.title) + "</b> · " + escape(_.moment(activity.starts_at)),
-        _("Aangemeld: {people}").format(people=people_text(sum(a.people for _u, a in going), _))
-        + (" / " + _.number(activity.capacity) if activity.capacity else ""),
-    ]
-    lines += [f"• {escape(user.first_name or str(user.id))} ({answer.people})" for user, answer in going]
-    if waiting:
-        lines += ["", "⏳ " + _("Wachtlijst:")]
-        lines += [f"• {escape(user.first_name or str(user.id))} ({answer.people})" for user, answer in waiting]
-    return "\n".join(lines)
 
 
 async def list_attendees(update: Update, context: BotContext) -> None:
@@ -114,12 +88,13 @@ async def list_attendees(update: Update, context: BotContext) -> None:
     if await require_coordinator(update, context) is None:
         return
     _ = context._
-    with context.session() as session:
-        activities = upcoming_for(session, coordinator_id=update.effective_user.id, now=context.runtime.clock.now())
-        texts = [(attendee_list(session, a, _), a.id) for a in activities[:10]]
-    if not texts:
+    with context.unit_of_work() as uow:
+        lists = upcoming_attendee_lists(
+            uow.session, coordinator_id=update.effective_user.id, now=context.runtime.clock.now()
+        )
+    if not lists:
         await update.effective_chat.send_message(_("Er is nu niets gepland."))
         return
-    for text, activity_id in texts:
-        markup = button_rows([("🚫 " + _("Activiteit afzeggen"), f"act:{activity_id}:cancel")])
-        await update.effective_chat.send_message(text, reply_markup=markup)
+    for attendees in lists:
+        markup = button_rows([("🚫 " + _("Activiteit afzeggen"), f"act:{attendees.activity.id}:cancel")])
+        await update.effective_chat.send_message(attendee_text(attendees, _), reply_markup=markup)

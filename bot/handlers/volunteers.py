@@ -10,17 +10,18 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
 from bot.i18n import N_
+from bot.render.keyboards import button_rows
+from bot.render.volunteers import offer_text
 from bot.services.volunteers import (
+    Decision,
     decide_volunteer,
-    groups_for_volunteer,
-    may_decide,
-    offer_text,
+    offer_of,
+    pending_volunteer,
     set_paused,
     stop_volunteering,
 )
-from db.models import Volunteer, VolunteerStatus
+from db.models import VolunteerStatus
 
 log = logging.getLogger(__name__)
 DECIDE = re.compile(r"^vol:(\d{1,15}):(ok|no)$")
@@ -43,21 +44,17 @@ async def decide(update: Update, context: BotContext) -> None:
     coordinator_id = update.effective_user.id
     runtime = context.runtime
     _ = context._
-    with context.session() as session:
-        volunteer = session.get(Volunteer, volunteer_id)
-        allowed = volunteer is not None and may_decide(
-            session, coordinator_id=coordinator_id, volunteer_id=volunteer_id
-        )
-        pending = allowed and volunteer.status == VolunteerStatus.PENDING
-        chats = groups_for_volunteer(session, volunteer_id) if pending and approve else []
-    if not pending:
+    with context.unit_of_work() as uow:
+        pending = pending_volunteer(uow.session, volunteer_id=volunteer_id, coordinator_id=coordinator_id)
+    if pending.decision is not Decision.DECIDED:
         text = (
             _("Sorry, dat mag u niet. Dat doet de coördinator van deze gemeente.")
-            if not allowed
+            if pending.decision is Decision.NOT_ALLOWED
             else _("Dit is al beslist.")
         )
         await query.answer(text, show_alert=True)
         return
+    chats = pending.group_chat_ids if approve else ()
     # The coordinator's action: the links are made now, so the message with them is queued with the decision.
     links, failed = [], 0
     for chat_id in chats:
@@ -69,17 +66,17 @@ async def decide(update: Update, context: BotContext) -> None:
         except TelegramError as error:
             failed += 1
             log.warning("no invite link for chat %s: %s", chat_id, type(error).__name__)
-    with context.session() as session:
+    with context.unit_of_work() as uow:
         decided = decide_volunteer(
-            session,
+            uow.session,
             volunteer_id=volunteer_id,
             coordinator_id=coordinator_id,
             approve=approve,
             invite_links=links,
             now=runtime.clock.now(),
-            settings=runtime.settings,
         )
-    if not decided:
+        uow.commit()
+    if decided is not Decision.DECIDED:
         await query.answer(_("Dit is al beslist."), show_alert=True)
         return
     await query.answer()
@@ -95,23 +92,16 @@ async def decide(update: Update, context: BotContext) -> None:
 async def show_offer(update: Update, context: BotContext) -> None:
     """`/aanbod`: what the volunteer offers, with buttons to change, pause or stop."""
     _ = context._
-    with context.session() as session:
-        volunteer = session.get(Volunteer, update.effective_user.id)
-        if volunteer is None or volunteer.status in (VolunteerStatus.STOPPED, VolunteerStatus.REJECTED):
-            await update.effective_chat.send_message(
-                _("U bent nog geen vrijwilliger. Wilt u helpen? Typ dan /aanbieden.")
-            )
-            return
-        text = "\n".join(
-            [
-                "🤝 <b>" + _("Uw aanbod") + "</b> · " + _(STATUS_LABELS[volunteer.status]),
-                offer_text(session, volunteer, _),
-            ]
-        )
+    with context.unit_of_work() as uow:
+        offer = offer_of(uow.session, update.effective_user.id)
+    if offer is None or offer.status in (VolunteerStatus.STOPPED, VolunteerStatus.REJECTED):
+        await update.effective_chat.send_message(_("U bent nog geen vrijwilliger. Wilt u helpen? Typ dan /aanbieden."))
+        return
+    text = "\n".join(["🤝 <b>" + _("Uw aanbod") + "</b> · " + _(STATUS_LABELS[offer.status]), offer_text(offer, _)])
     options = [("✏️ " + _("Wijzigen"), "offer:edit")]
-    if volunteer.status == VolunteerStatus.APPROVED:
+    if offer.status == VolunteerStatus.APPROVED:
         options.append(("⏸️ " + _("Even pauzeren"), "offer:pause"))
-    if volunteer.status == VolunteerStatus.PAUSED:
+    if offer.status == VolunteerStatus.PAUSED:
         options.append(("▶️ " + _("Weer beschikbaar"), "offer:resume"))
     options.append(("🛑 " + _("Stoppen als vrijwilliger"), "offer:stop"))
     await update.effective_chat.send_message(text, reply_markup=button_rows(options))
@@ -131,17 +121,18 @@ async def change_offer(update: Update, context: BotContext) -> None:
             _("Weet u het zeker? U krijgt dan geen vragen meer."), reply_markup=button_rows(options)
         )
         return
-    with context.session() as session:
+    with context.unit_of_work() as uow:
         if action == "stopyes":
-            done = stop_volunteering(session, user_id=user_id, now=runtime.clock.now(), settings=runtime.settings)
+            done = stop_volunteering(uow.session, user_id=user_id, now=runtime.clock.now(), settings=runtime.settings)
             text = _("U bent gestopt als vrijwilliger. Dank u wel voor al uw hulp!")
         else:
-            done = set_paused(session, user_id=user_id, paused=action == "pause")
+            done = set_paused(uow.session, user_id=user_id, paused=action == "pause")
             text = (
                 _("Uw aanbod staat op pauze. U kunt nu geen vragen aannemen. Weer beginnen? Typ /aanbod.")
                 if action == "pause"
                 else _("Welkom terug! U kunt weer vragen aannemen.")
             )
+        uow.commit()
     if not done:
         await query.answer(_("Dat kan nu niet."), show_alert=True)
         return

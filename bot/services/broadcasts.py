@@ -1,4 +1,7 @@
-"""Sends to many chats: outbox rows grouped by a batch id, and a progress message kept up to date."""
+"""Sends to many chats: outbox rows grouped by a batch id, and a progress message kept up to date.
+
+The service starts a batch (and arms its progress timer); the renderer queues its messages with `send_in_batch`.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,9 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
 from bot.config import Settings
-from bot.services.outbox import enqueue, enqueue_message
-from bot.services.requests import locale_of
-from db.models import Broadcast, Outbox, OutboxStatus, Timer, User
+from bot.services.notices import BroadcastProgress, tell
+from bot.services.outbox import enqueue_message
+from db.models import Broadcast, Outbox, OutboxStatus, Timer, TimerKind
 
 PROGRESS_EVERY = timedelta(seconds=10)
 BLOCKED_MARK = "Forbidden%"  # the sender stores the error class first in last_error
@@ -44,27 +47,26 @@ def start_broadcast(
     now: datetime,
     chat_id: int | None = None,
     message_id: int | None = None,
-    text: str = "",
-    final_markup: dict[str, Any] | None = None,
 ) -> Broadcast:
     """A new batch; `chat_id`/`message_id` name the message that shows its progress (if any)."""
-    broadcast = Broadcast(
-        kind=kind,
-        ref_id=ref_id,
-        chat_id=chat_id,
-        message_id=message_id,
-        text=text,
-        final_markup=final_markup,
-        created_at=now,
-    )
+    broadcast = Broadcast(kind=kind, ref_id=ref_id, chat_id=chat_id, message_id=message_id, created_at=now)
     session.add(broadcast)
     session.flush()
     return broadcast
 
 
+def set_progress_heading(
+    session: Session, broadcast_id: int, *, text: str, final_markup: dict[str, Any] | None = None
+) -> None:
+    """What the progress message shows above the count, and its buttons once the send is done."""
+    broadcast = session.get(Broadcast, broadcast_id)
+    broadcast.text, broadcast.final_markup = text, final_markup
+    session.add(broadcast)
+
+
 def send_in_batch(
     session: Session,
-    broadcast: Broadcast,
+    broadcast_id: int,
     *,
     chat_id: int,
     text: str,
@@ -72,6 +74,7 @@ def send_in_batch(
     reply_markup: dict[str, Any] | None = None,
 ) -> Outbox:
     """Queue one message of the batch."""
+    broadcast = session.get(Broadcast, broadcast_id)
     row = enqueue_message(session, chat_id=chat_id, text=text, reply_markup=reply_markup, now=now)
     row.batch_id = broadcast.id
     broadcast.total += 1
@@ -82,7 +85,7 @@ def send_in_batch(
 def watch_progress(session: Session, broadcast: Broadcast, *, now: datetime) -> None:
     """Arm the timer that edits the progress message until the batch is done."""
     if broadcast.chat_id is not None and broadcast.message_id is not None:
-        session.add(Timer(kind="broadcast_progress", ref_id=broadcast.id, due_at=now))
+        session.add(Timer(kind=TimerKind.BROADCAST_PROGRESS, ref_id=broadcast.id, due_at=now))
 
 
 def progress_of(session: Session, batch_id: int) -> Progress:
@@ -100,37 +103,32 @@ def progress_of(session: Session, batch_id: int) -> Progress:
 
 
 def report_progress(session: Session, timer: Timer, now: datetime, settings: Settings) -> bool:
-    """Timer "broadcast_progress": edit the coordinator's message; re-arm until every row is decided."""
+    """Timer "broadcast_progress": the coordinator's message shows the count; re-armed until every row is decided."""
     broadcast = session.get(Broadcast, timer.ref_id)
     if broadcast is None or broadcast.chat_id is None or broadcast.message_id is None:
         return True
     progress = progress_of(session, broadcast.id)
-    _ = locale_of(session.get(User, broadcast.chat_id), settings)
     finished = progress.pending == 0
-    if finished:
-        line = "✅ " + _("Klaar. Bezorgd: {delivered}. Bot geblokkeerd: {blocked}. Mislukt: {failed}.").format(
-            delivered=_.number(progress.delivered),
-            blocked=_.number(progress.blocked),
-            failed=_.number(progress.failed),
-        )
-    else:
-        line = "📤 " + _("Verstuurd: {done} van {total}").format(
-            done=_.number(progress.done), total=_.number(progress.total)
-        )
     if finished or progress.done != broadcast.shown:
-        params: dict[str, Any] = {
-            "message_id": broadcast.message_id,
-            "text": "\n\n".join(part for part in (broadcast.text, line) if part),
-            "parse_mode": "HTML",
-        }
-        if finished and broadcast.final_markup:
-            params["reply_markup"] = broadcast.final_markup
-        enqueue(session, chat_id=broadcast.chat_id, method="editMessageText", params=params, now=now)
+        tell(
+            session,
+            BroadcastProgress(
+                chat_id=broadcast.chat_id,
+                message_id=broadcast.message_id,
+                heading=broadcast.text,
+                final_markup=broadcast.final_markup,
+                done=progress.done,
+                total=progress.total,
+                delivered=progress.delivered,
+                blocked=progress.blocked,
+                failed=progress.failed,
+                finished=finished,
+            ),
+        )
         broadcast.shown = progress.done
+    session.add(broadcast)
     if finished:
         broadcast.finished_at = now
-        session.add(broadcast)
         return True
-    session.add(broadcast)
     timer.due_at = now + PROGRESS_EVERY
     return False

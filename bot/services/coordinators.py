@@ -1,13 +1,15 @@
-"""Who coordinates where: checks for every coordinator command, and managing coordinators in chat."""
+"""Managing coordinators in chat: only a coordinator of all municipalities adds or removes one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from db.models import Coordinator, Municipality, Neighbourhood, User
+from bot.services.access import Scope, coordinates_all, scope_of
+from db.models import Coordinator, Municipality, User
 
 
 class RoleChange(StrEnum):
@@ -18,63 +20,43 @@ class RoleChange(StrEnum):
     NOT_FOUND = "not_found"
 
 
-def coordinator_of(session: Session, user_id: int) -> Coordinator | None:
-    """The coordinator record of a user, or None."""
-    return session.get(Coordinator, user_id)
+@dataclass(frozen=True)
+class CoordinatorEntry:
+    """A coordinator and where they may act."""
+
+    user_id: int
+    scope: Scope
 
 
-def coordinates(session: Session, user_id: int, municipality_slug: str | None) -> bool:
-    """Whether `user_id` may act for `municipality_slug`; an item without one is for all-coordinators only."""
-    coordinator = session.get(Coordinator, user_id)
-    if coordinator is None:
-        return False
-    return coordinator.municipality_slug is None or coordinator.municipality_slug == municipality_slug
-
-
-def is_coordinator_of_all(session: Session, user_id: int) -> bool:
-    """Whether `user_id` coordinates every municipality (and so may manage coordinators)."""
-    coordinator = session.get(Coordinator, user_id)
-    return coordinator is not None and coordinator.municipality_slug is None
-
-
-def municipality_of_user(session: Session, user: User | None) -> str | None:
-    """The municipality of a user's neighbourhood, if known."""
-    if user is None or user.neighbourhood_slug is None:
-        return None
-    place = session.get(Neighbourhood, user.neighbourhood_slug)
-    return place.municipality_slug if place else None
-
-
-def add_coordinator(
-    session: Session, *, by_user_id: int, user_id: int, municipality_slug: str | None, now: datetime
-) -> RoleChange:
+def add_coordinator(session: Session, *, by_user_id: int, user_id: int, scope: Scope, now: datetime) -> RoleChange:
     """An all-municipality coordinator makes `user_id` a coordinator (of one municipality or all)."""
-    if not is_coordinator_of_all(session, by_user_id):
+    if not coordinates_all(session, by_user_id):
         return RoleChange.NOT_ALLOWED
-    if municipality_slug is not None and session.get(Municipality, municipality_slug) is None:
+    if not scope.is_all and session.get(Municipality, scope.municipality_slug) is None:
         return RoleChange.UNKNOWN_MUNICIPALITY
     if session.get(User, user_id) is None:
         session.add(User(id=user_id, created_at=now))
         session.flush()
     coordinator = session.get(Coordinator, user_id) or Coordinator(user_id=user_id, added_at=now)
-    coordinator.municipality_slug = municipality_slug
+    coordinator.municipality_slug = scope.municipality_slug
     session.add(coordinator)
-    session.commit()
     return RoleChange.ADDED
 
 
 def remove_coordinator(session: Session, *, by_user_id: int, user_id: int) -> RoleChange:
     """An all-municipality coordinator removes a coordinator (never themselves)."""
-    if not is_coordinator_of_all(session, by_user_id) or user_id == by_user_id:
+    if not coordinates_all(session, by_user_id) or user_id == by_user_id:
         return RoleChange.NOT_ALLOWED
     coordinator = session.get(Coordinator, user_id)
     if coordinator is None:
         return RoleChange.NOT_FOUND
     session.delete(coordinator)
-    session.commit()
     return RoleChange.REMOVED
 
 
-def list_coordinators(session: Session) -> list[Coordinator]:
-    """Every coordinator, by user id."""
-    return list(session.exec(select(Coordinator).order_by(Coordinator.user_id)))
+def list_coordinators(session: Session, *, by_user_id: int) -> list[CoordinatorEntry] | None:
+    """Every coordinator, by user id, for a coordinator to see (None for anyone else)."""
+    if scope_of(session, by_user_id) is None:
+        return None
+    rows = session.exec(select(Coordinator.user_id).order_by(Coordinator.user_id)).all()
+    return [CoordinatorEntry(user_id, scope_of(session, user_id)) for user_id in rows]

@@ -15,16 +15,18 @@ from sqlmodel import Session, select
 
 from bot.config import Settings
 from bot.dates import local_now
-from bot.services.lifecycle import release_all_held, withdraw_request
 from bot.services.limits import forget_counts
 from bot.services.outbox import blank_done, purge_done
+from bot.services.request_states import release_all_held, withdraw_request
 from db.models import (
     HelpRequest,
     InboxItem,
+    InboxStatus,
     Outbox,
     ProcessedUpdate,
     RequestStatus,
     Timer,
+    TimerKind,
     User,
     Volunteer,
     VolunteerArea,
@@ -33,7 +35,7 @@ from db.models import (
 
 OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.CLAIMED, RequestStatus.ESCALATED)
 CLOSED_STATUSES = (RequestStatus.DONE, RequestStatus.CANCELLED, RequestStatus.REFERRED)
-RETENTION_KIND = "retention"
+RETENTION_KIND = TimerKind.RETENTION
 RETENTION_HOUR = 3  # local time: the quietest moment of the night
 RETENTION_BATCH = 500
 OUTBOX_DAYS = 30  # sent messages are kept this long (for questions about delivery), then deleted
@@ -59,9 +61,7 @@ def forget_user(session: Session, *, user_id: int, now: datetime, settings: Sett
         ),
     )
     for request_id in session.exec(mine.where(HelpRequest.status.in_(OPEN_STATUSES))).all():
-        cancelled += withdraw_request(
-            session, request_id=request_id, resident_id=user_id, now=now, settings=settings, forgotten=True
-        )
+        cancelled += withdraw_request(session, request_id=request_id, resident_id=user_id, now=now, forgotten=True)
     session.exec(
         update(HelpRequest)
         .where(HelpRequest.resident_id == user_id)
@@ -77,8 +77,8 @@ def forget_user(session: Session, *, user_id: int, now: datetime, settings: Sett
     )
     for item in session.exec(select(InboxItem).where(InboxItem.user_id == user_id)).all():
         item.details, item.note, item.user_id = {}, "", None
-        if item.status == "open":
-            item.status, item.closed_at = "closed", now
+        if item.status == InboxStatus.OPEN:
+            item.status, item.closed_at = InboxStatus.CLOSED, now
         session.add(item)
     volunteer = session.get(Volunteer, user_id)
     if volunteer is not None:
@@ -92,7 +92,6 @@ def forget_user(session: Session, *, user_id: int, now: datetime, settings: Sett
     user.neighbourhood_slug, user.activity_news = None, False
     user.forgotten_at = now
     session.add(user)
-    session.commit()
     return cancelled
 
 
@@ -144,7 +143,6 @@ def schedule_retention(session: Session, *, now: datetime, settings: Settings) -
             session.add(Timer(kind=RETENTION_KIND, ref_id=0, due_at=next_retention_run(now, settings)))
     except IntegrityError:  # another process armed it first
         return
-    session.commit()
 
 
 def retention(session: Session, timer: Timer, now: datetime, settings: Settings) -> bool:

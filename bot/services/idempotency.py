@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from db.models import ProcessedUpdate
 
 
 def callback_key(query_id: str) -> int:
@@ -14,3 +20,15 @@ def callback_key(query_id: str) -> int:
     """
     digest = hashlib.sha256(query_id.encode()).digest()
     return -(int.from_bytes(digest[:7], "big") + 1)
+
+
+def first_time(session: Session, *, update_id: int, callback_query_id: str | None, now: datetime) -> bool:
+    """Record an update (and its button press); False when it was handled before (in any process)."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
+            if callback_query_id is not None:  # the same press in another update counts once
+                session.add(ProcessedUpdate(update_id=callback_key(callback_query_id), processed_at=now))
+    except IntegrityError:
+        return False
+    return True

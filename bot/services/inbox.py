@@ -2,63 +2,54 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from html import escape
+from typing import Any
 
-from babel.dates import format_timedelta
 from sqlalchemy import case, update
 from sqlmodel import Session, select
 
 from bot.config import Settings
-from bot.i18n import N_, Translator, translator
-from bot.render import request_card, summary
-from bot.services.coordinators import coordinates, coordinator_of
-from bot.services.lifecycle import lifecycle_keyboard
-from bot.services.outbox import enqueue_card_edit, enqueue_message
-from bot.services.people import may_help_in
+from bot.i18n import translator
+from bot.services.access import coordinates, scope_of, volunteers_in
+from bot.services.notices import AssignedByCoordinator, CardTaken, RequestReferred, tell
 from bot.services.requests import (
     ClaimOutcome,
     cancel_timers,
-    contact_html,
-    locale_of,
-    resident_of,
+    helper_name_of,
     tell_resident_who_helps,
     try_claim,
 )
 from bot.services.timing import schedule_day_before_reminder
+from bot.services.views import ContactView, RequestView, contact_of, request_view
 from db.models import (
-    Category,
     HelpRequest,
     InboxItem,
+    InboxKind,
+    InboxStatus,
     Neighbourhood,
     RequestStatus,
+    TimerKind,
     User,
     Volunteer,
     VolunteerArea,
     VolunteerStatus,
 )
 
-OPEN, CLOSED, REFERRED = "open", "closed", "referred"
 LIST_LIMIT = 10
+VOLUNTEERS_SHOWN = 10
 # Lower comes first: a request nobody took, care, a resident waiting for a call, a message, a complaint.
-URGENCY = {"escalation": 0, "zorgvraag": 1, "no_group": 1, "callback": 2, "voice": 3, "photo": 3, "feedback": 4}
-KIND_LABELS = {
-    "escalation": ("⏰", N_("Geen vrijwilliger gevonden")),
-    "zorgvraag": ("🩺", N_("Zorgvraag")),
-    "no_group": ("📥", N_("Vraag zonder groep")),
-    "callback": ("📞", N_("Bel terug")),
-    "voice": ("🎤", N_("Spraakbericht")),
-    "photo": ("📷", N_("Foto")),
-    "feedback": ("👎", N_("Klacht of opmerking")),
+URGENCY = {
+    InboxKind.ESCALATION: 0,
+    InboxKind.ZORGVRAAG: 1,
+    InboxKind.NO_GROUP: 1,
+    InboxKind.CALLBACK: 2,
+    InboxKind.VOICE: 3,
+    InboxKind.PHOTO: 3,
+    InboxKind.FEEDBACK: 4,
 }
-REFERRAL_ROUTES = {
-    "wijkteam": N_("Wijkteam"),
-    "wmo": N_("Wmo-loket"),
-    "woonservice": N_("Woonservice"),
-    "particulier": N_("Particuliere hulp"),
-    "bedrijf": N_("Bedrijf"),
-}
+REFERRAL_ROUTES = ("wijkteam", "wmo", "woonservice", "particulier", "bedrijf")
 
 
 class InboxOutcome(StrEnum):
@@ -70,23 +61,57 @@ class InboxOutcome(StrEnum):
     NOT_VOLUNTEER = "not_volunteer"
 
 
-def open_items(session: Session, *, coordinator_id: int, limit: int = LIST_LIMIT) -> list[InboxItem]:
+@dataclass(frozen=True)
+class ItemView:
+    """One inbox item as the coordinator sees it: what, when, about which request and whom."""
+
+    id: int
+    kind: str
+    status: str
+    created_at: datetime
+    request: RequestView | None
+    person: ContactView | None
+    details: dict[str, Any]
+    note: str
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What an action on an item did, and the item afterwards."""
+
+    outcome: InboxOutcome
+    item: ItemView | None = None
+    volunteer_name: str = ""
+
+
+def _item_view(session: Session, item: InboxItem) -> ItemView:
+    request = session.get(HelpRequest, item.request_id) if item.request_id else None
+    return ItemView(
+        id=item.id,
+        kind=item.kind,
+        status=item.status,
+        created_at=item.created_at,
+        request=request_view(session, request) if request is not None else None,
+        person=contact_of(session, item.user_id),
+        details=dict(item.details or {}),
+        note=item.note,
+    )
+
+
+def open_items(session: Session, *, coordinator_id: int, limit: int = LIST_LIMIT) -> list[ItemView]:
     """Open items this coordinator may handle, most urgent first, then oldest first."""
-    coordinator = coordinator_of(session, coordinator_id)
-    if coordinator is None:
+    scope = scope_of(session, coordinator_id)
+    if scope is None:
         return []
     urgency = case(URGENCY, value=InboxItem.kind, else_=len(URGENCY))
-    query = select(InboxItem).where(InboxItem.status == OPEN)
-    if coordinator.municipality_slug is not None:
-        query = query.where(InboxItem.municipality_slug == coordinator.municipality_slug)
-    return list(session.exec(query.order_by(urgency, InboxItem.created_at, InboxItem.id).limit(limit)))
+    query = select(InboxItem).where(InboxItem.status == InboxStatus.OPEN)
+    if not scope.is_all:
+        query = query.where(InboxItem.municipality_slug == scope.municipality_slug)
+    items = session.exec(query.order_by(urgency, InboxItem.created_at, InboxItem.id).limit(limit))
+    return [_item_view(session, item) for item in items]
 
 
-def count_open(session: Session, *, coordinator_id: int) -> int:
-    return len(open_items(session, coordinator_id=coordinator_id, limit=1000))
-
-
-def item_for(session: Session, *, item_id: int, coordinator_id: int) -> InboxItem | None:
+def _item_for(session: Session, *, item_id: int, coordinator_id: int) -> InboxItem | None:
     """The item, if this coordinator may see it (checked on every button press)."""
     item = session.get(InboxItem, item_id)
     if item is None or not coordinates(session, coordinator_id, item.municipality_slug):
@@ -94,81 +119,55 @@ def item_for(session: Session, *, item_id: int, coordinator_id: int) -> InboxIte
     return item
 
 
-def age_text(created_at: datetime, now: datetime, _: Translator) -> str:
-    """How long ago, in words: "2 uur geleden"."""
-    age = now - created_at
-    if age < timedelta(minutes=1):
-        return _("zojuist")
-    return format_timedelta(-age, add_direction=True, locale=_.locale)
-
-
-def render_item(session: Session, item: InboxItem, now: datetime, _: Translator) -> str:
-    """One inbox item as the coordinator sees it: what, how old, who, and any note."""
-    emoji, label = KIND_LABELS.get(item.kind, ("📌", item.kind))
-    lines = [f"{emoji} <b>{escape(_(label))}</b> #{item.id} · {escape(age_text(item.created_at, now, _))}"]
-    request = session.get(HelpRequest, item.request_id) if item.request_id else None
-    if request is not None:
-        category = session.get(Category, request.category_slug)
-        place = session.get(Neighbourhood, request.neighbourhood_slug)
-        lines.append(summary(request, category, place, _))
-    user = session.get(User, item.user_id) if item.user_id else None
-    if user is not None:
-        lines.append(contact_html(user, _))
-    details = item.details or {}
-    if details.get("day"):
-        lines.append("📅 " + escape(str(details["day"])) + " " + escape(str(details.get("part", ""))))
-    for key in ("reason", "text", "caption", "comment", "transcript"):
-        if details.get(key):
-            lines.append("💬 " + escape(str(details[key])))
-    if item.note:
-        lines.append("📝 " + escape(item.note))
-    return "\n".join(lines)
+def item_for(session: Session, *, item_id: int, coordinator_id: int) -> ItemView | None:
+    """The item as this coordinator may see it, or None."""
+    item = _item_for(session, item_id=item_id, coordinator_id=coordinator_id)
+    return _item_view(session, item) if item is not None else None
 
 
 def add_note(session: Session, *, item_id: int, coordinator_id: int, text: str, now: datetime) -> InboxOutcome:
     """Add a note to an item (kept with a time stamp)."""
-    item = item_for(session, item_id=item_id, coordinator_id=coordinator_id)
+    item = _item_for(session, item_id=item_id, coordinator_id=coordinator_id)
     if item is None:
         return InboxOutcome.NOT_ALLOWED
     stamp = translator("nl").timestamp(now)
     item.note = "\n".join(part for part in (item.note, f"[{stamp}] {text.strip()[:1000]}") if part)
     session.add(item)
-    session.commit()
     return InboxOutcome.DONE
 
 
-def close_item(session: Session, *, item_id: int, coordinator_id: int, now: datetime) -> InboxOutcome:
+def close_item(session: Session, *, item_id: int, coordinator_id: int, now: datetime) -> Handled:
     """Close an open item once."""
-    if item_for(session, item_id=item_id, coordinator_id=coordinator_id) is None:
-        return InboxOutcome.NOT_ALLOWED
-    return _finish(session, item_id, CLOSED, now)
+    if _item_for(session, item_id=item_id, coordinator_id=coordinator_id) is None:
+        return Handled(InboxOutcome.NOT_ALLOWED)
+    return _finish(session, item_id, InboxStatus.CLOSED, now)
 
 
-def _finish(session: Session, item_id: int, status: str, now: datetime, **details: str) -> InboxOutcome:
+def _finish(session: Session, item_id: int, status: InboxStatus, now: datetime, **details: str) -> Handled:
     result = session.exec(
-        update(InboxItem).where(InboxItem.id == item_id, InboxItem.status == OPEN).values(status=status, closed_at=now)
+        update(InboxItem)
+        .where(InboxItem.id == item_id, InboxItem.status == InboxStatus.OPEN)
+        .values(status=status, closed_at=now)
     )
     if result.rowcount != 1:
-        session.rollback()
-        return InboxOutcome.CLOSED
+        return Handled(InboxOutcome.CLOSED)
+    item = session.get(InboxItem, item_id)
+    session.refresh(item)
     if details:
-        item = session.get(InboxItem, item_id)
-        session.refresh(item)
         item.details = {**(item.details or {}), **details}
         session.add(item)
-    session.commit()
-    return InboxOutcome.DONE
+    return Handled(InboxOutcome.DONE, _item_view(session, item))
 
 
-def refer_item(
-    session: Session, *, item_id: int, coordinator_id: int, route: str, now: datetime, settings: Settings
-) -> InboxOutcome:
+def refer_item(session: Session, *, item_id: int, coordinator_id: int, route: str, now: datetime) -> Handled:
     """Hand the item on (wijkteam, Wmo-loket, ...); its request is marked referred and the resident told."""
-    item = item_for(session, item_id=item_id, coordinator_id=coordinator_id)
+    item = _item_for(session, item_id=item_id, coordinator_id=coordinator_id)
     if item is None or route not in REFERRAL_ROUTES:
-        return InboxOutcome.NOT_ALLOWED
-    if item.status != OPEN:
-        return InboxOutcome.CLOSED
+        return Handled(InboxOutcome.NOT_ALLOWED)
+    if item.status != InboxStatus.OPEN:
+        return Handled(InboxOutcome.CLOSED)
+    # The request and the item change together, or neither does (the item may be closed meanwhile).
+    savepoint = session.begin_nested()
     if item.request_id is not None:
         result = session.exec(
             update(HelpRequest)
@@ -179,22 +178,24 @@ def refer_item(
             .values(status=RequestStatus.REFERRED, closed_at=now)
         )
         if result.rowcount != 1:  # a volunteer took it, or it was closed: the resident hears nothing from us
-            session.rollback()
+            savepoint.rollback()
             request = session.get(HelpRequest, item.request_id)
-            return InboxOutcome.TAKEN if request.status == RequestStatus.CLAIMED else InboxOutcome.CLOSED
-        cancel_timers(session, request_id=item.request_id, kinds=("bump", "escalate"), now=now)
+            session.refresh(request)
+            return Handled(InboxOutcome.TAKEN if request.status == RequestStatus.CLAIMED else InboxOutcome.CLOSED)
+        cancel_timers(session, request_id=item.request_id, kinds=(TimerKind.BUMP, TimerKind.ESCALATE), now=now)
+    handled = _finish(session, item_id, InboxStatus.REFERRED, now, route=route)
+    if handled.outcome is not InboxOutcome.DONE:
+        savepoint.rollback()
+        return handled
+    savepoint.commit()
     if item.user_id is not None:
-        _ = locale_of(session.get(User, item.user_id), settings)
-        text = _("Uw vraag is doorgegeven aan: {route}. Zij nemen contact met u op.").format(
-            route=escape(_(REFERRAL_ROUTES[route]))
-        )
-        enqueue_message(session, chat_id=item.user_id, text="📨 " + text, now=now)
-    return _finish(session, item_id, REFERRED, now, route=route)
+        tell(session, RequestReferred(resident_id=item.user_id, route=route))
+    return handled
 
 
-def volunteers_for(session: Session, *, item_id: int, coordinator_id: int) -> list[User]:
+def volunteers_for(session: Session, *, item_id: int, coordinator_id: int) -> list[ContactView]:
     """Approved volunteers who may take the item's request (its neighbourhood or kern/wijk)."""
-    item = item_for(session, item_id=item_id, coordinator_id=coordinator_id)
+    item = _item_for(session, item_id=item_id, coordinator_id=coordinator_id)
     request = session.get(HelpRequest, item.request_id) if item and item.request_id else None
     if request is None:
         return []
@@ -208,59 +209,49 @@ def volunteers_for(session: Session, *, item_id: int, coordinator_id: int) -> li
         .distinct()
         .order_by(User.first_name, User.id)
     )
-    return [user for user in session.exec(query) if may_help_in(session, user.id, request.neighbourhood_slug)]
+    return [
+        ContactView(user_id=user.id, first_name=user.first_name)
+        for user in session.exec(query)
+        if volunteers_in(session, user.id, request.neighbourhood_slug)
+    ][:VOLUNTEERS_SHOWN]
 
 
 def assign_item(
     session: Session, *, item_id: int, coordinator_id: int, volunteer_id: int, now: datetime, settings: Settings
-) -> InboxOutcome:
+) -> Handled:
     """Give the item's request to a volunteer by hand: the same conditional claim; both are told."""
-    item = item_for(session, item_id=item_id, coordinator_id=coordinator_id)
+    item = _item_for(session, item_id=item_id, coordinator_id=coordinator_id)
     if item is None:
-        return InboxOutcome.NOT_ALLOWED
+        return Handled(InboxOutcome.NOT_ALLOWED)
     if item.request_id is None:
-        return InboxOutcome.NO_REQUEST
-    if item.status != OPEN:
-        return InboxOutcome.CLOSED
-    # The claim and its notices are one transaction: if the item was closed meanwhile, nothing happens.
+        return Handled(InboxOutcome.NO_REQUEST)
+    if item.status != InboxStatus.OPEN:
+        return Handled(InboxOutcome.CLOSED)
+    # The claim and the item change together: if the item was closed meanwhile, nothing happens.
+    savepoint = session.begin_nested()
     outcome = try_claim(session, request_id=item.request_id, volunteer_id=volunteer_id, now=now)
     if outcome is not ClaimOutcome.CLAIMED:
-        session.rollback()
-        return {
-            ClaimOutcome.TAKEN: InboxOutcome.TAKEN,
-            ClaimOutcome.NOT_VOLUNTEER: InboxOutcome.NOT_VOLUNTEER,
-        }.get(outcome, InboxOutcome.CLOSED)
+        savepoint.rollback()
+        refused = {ClaimOutcome.TAKEN: InboxOutcome.TAKEN, ClaimOutcome.NOT_VOLUNTEER: InboxOutcome.NOT_VOLUNTEER}
+        return Handled(refused.get(outcome, InboxOutcome.CLOSED))
+    handled = _finish(session, item_id, InboxStatus.CLOSED, now, assigned_to=str(volunteer_id))
+    if handled.outcome is not InboxOutcome.DONE:
+        savepoint.rollback()
+        return handled
+    savepoint.commit()
     request = session.get(HelpRequest, item.request_id)
     session.refresh(request)
-    category = session.get(Category, request.category_slug)
-    place = session.get(Neighbourhood, request.neighbourhood_slug)
-    volunteer = session.get(User, volunteer_id)
-    resident = resident_of(session, request)
-    _ = locale_of(volunteer, settings)
-    lines = [
-        "🤝 <b>" + _("Een coördinator vraagt u te helpen met deze vraag:") + "</b>",
-        summary(request, category, place, _),
-        _("Neem contact op met:") + " " + (contact_html(resident, _) if resident else _("(onbekend)")),
-    ]
-    enqueue_message(
+    view = request_view(session, request)
+    helper_name = helper_name_of(session, volunteer_id)
+    tell(
         session,
-        chat_id=volunteer_id,
-        text="\n\n".join(lines),
-        reply_markup=lifecycle_keyboard(request.id, _).to_dict(),
-        now=now,
+        AssignedByCoordinator(
+            volunteer_id=volunteer_id, request=view, resident=contact_of(session, request.resident_id)
+        ),
     )
-    tell_resident_who_helps(session, request=request, volunteer=volunteer, now=now, settings=settings)
+    tell_resident_who_helps(session, request=request, helper_name=helper_name)
     if request.card_chat_id is not None:
-        group_ = translator(settings.default_locale, settings.time_zone)
-        text, markup = request_card(request, category, place, group_, helper_name=volunteer.first_name)
-        enqueue_card_edit(
-            session,
-            request_id=request.id,
-            chat_id=request.card_chat_id,
-            text=text,
-            reply_markup=markup.to_dict(),
-            now=now,
-        )
-    cancel_timers(session, request_id=request.id, kinds=("bump", "escalate"), now=now)
+        tell(session, CardTaken(chat_id=request.card_chat_id, request=view, helper_name=helper_name))
+    cancel_timers(session, request_id=request.id, kinds=(TimerKind.BUMP, TimerKind.ESCALATE), now=now)
     schedule_day_before_reminder(session, request_id=request.id, day=request.when_date, now=now, settings=settings)
-    return _finish(session, item_id, CLOSED, now, assigned_to=str(volunteer_id))
+    return Handled(handled.outcome, handled.item, volunteer_name=helper_name)

@@ -17,5 +17,4 @@ def first_introduction(session: Session, *, chat_id: int, now: datetime) -> bool
             session.add(GroupIntroduction(chat_id=chat_id, said_at=now))
     except IntegrityError:
         return False
-    session.commit()
     return True

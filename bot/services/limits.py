@@ -42,7 +42,6 @@ def count_message(session: Session, *, user_id: int, now: datetime) -> int:
             break
         except IntegrityError:
             continue
-    session.commit()
     row = session.get(MessageWindow, user_id, populate_existing=True)
     return row.count if row is not None else 1
 
@@ -54,7 +53,7 @@ def requests_today(session: Session, *, resident_id: int, now: datetime) -> int:
 
 
 def may_ask_another(session: Session, *, resident_id: int, now: datetime, per_day: int) -> bool:
-    """Whether `resident_id` may send one more request today."""
+    """Whether `resident_id` may send one more request today (the daily limit against spam)."""
     return requests_today(session, resident_id=resident_id, now=now) < per_day
 
 

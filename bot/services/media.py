@@ -6,19 +6,18 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.config import Settings
-from bot.services.outbox import enqueue, enqueue_message
-from bot.services.people import coordinators_for
-from bot.services.requests import contact_html, locale_of, open_inbox_item
-from db.models import InboxItem, Neighbourhood, User
-
-KIND_LABELS = {"voice": "🎤", "photo": "📷", "video": "🎬", "document": "📄", "audio": "🎧"}
+from bot.services.access import coordinators_of
+from bot.services.notices import MediaReceived, tell
+from bot.services.requests import open_inbox_item
+from bot.services.views import contact_view
+from db.models import InboxKind, Neighbourhood, User
 
 
 def forward_to_inbox(
-    session: Session, *, user: User, kind: str, chat_id: int, message_id: int, now: datetime, settings: Settings
-) -> InboxItem:
-    """Store an inbox item and copy the message to the coordinators, in one transaction."""
+    session: Session, *, user_id: int, kind: InboxKind, chat_id: int, message_id: int, now: datetime
+) -> int:
+    """Store an inbox item and copy the message to the coordinators; the item's id."""
+    user = session.get(User, user_id)
     place = session.get(Neighbourhood, user.neighbourhood_slug) if user.neighbourhood_slug else None
     municipality = place.municipality_slug if place else None
     item = open_inbox_item(
@@ -29,17 +28,15 @@ def forward_to_inbox(
         details={"chat_id": chat_id, "message_id": message_id},
         now=now,
     )
-    for coordinator_id in coordinators_for(session, municipality):
-        _ = locale_of(session.get(User, coordinator_id), settings)
-        heading = KIND_LABELS.get(kind, "📎") + " <b>" + _("Bericht van een bewoner") + f"</b> #{item.id}"
-        text = "\n".join([heading, contact_html(user, _), _("Bel of schrijf deze bewoner terug.")])
-        enqueue_message(session, chat_id=coordinator_id, text=text, now=now, ref_kind="inbox", ref_id=item.id)
-        enqueue(
-            session,
-            chat_id=coordinator_id,
-            method="copyMessage",
-            params={"from_chat_id": chat_id, "message_id": message_id},
-            now=now,
-        )
-    session.commit()
-    return item
+    tell(
+        session,
+        MediaReceived(
+            coordinator_ids=coordinators_of(session, municipality),
+            item_id=item.id,
+            media=kind,
+            resident=contact_view(user),
+            chat_id=chat_id,
+            message_id=message_id,
+        ),
+    )
+    return item.id

@@ -1,16 +1,15 @@
-"""Monitoring for the municipality: figures per period, counted in the database, and a chart."""
+"""Monitoring for the municipality: figures per period, counted in the database."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape
-from io import BytesIO
 
 from sqlalchemy import ColumnElement, case, func, literal
 from sqlmodel import Session, select
 
-from bot.i18n import Translator
+from bot.services.access import Scope, scope_of
+from bot.services.places import municipality_name
 from db.models import Category, HelpRequest, InboxItem, Neighbourhood, RequestStatus
 
 
@@ -149,61 +148,21 @@ def _names(session: Session, table, slugs) -> dict[str, str]:
     return {row.slug: row.name for row in rows}
 
 
-def duration_text(minutes: float | None, _: Translator) -> str:
-    """A median as "45 minuten" or "3,5 uur"."""
-    if minutes is None:
-        return "–"
-    if minutes < 90:
-        count = round(minutes)
-        return _.plural("{count} minuut", "{count} minuten", count).format(count=_.number(count))
-    hours = round(minutes / 60, 1)
-    return _.plural("{count} uur", "{count} uur", 1 if hours == 1 else 2).format(count=_.number(hours))
+@dataclass(frozen=True)
+class ReportScope:
+    """Where a coordinator's figures are for, and its name (None: all of Parkstad)."""
+
+    scope: Scope
+    name: str | None
 
 
-def overview_text(result: Overview, place: str, _: Translator) -> str:
-    """The figures as a short message."""
-    percent = "{:.0%}"
-    lines = [
-        "📊 <b>" + _("Overzicht {place}").format(place=escape(place)) + "</b>",
-        _("{start} tot {end}").format(start=_.day(result.start.date()), end=_.day(result.end.date())),
-        "",
-        _("Vragen: {count}").format(count=_.number(result.total)),
-        _("Opgepakt: {share}").format(share=percent.format(result.share(result.claimed))),
-        _("Klaar: {share}").format(share=percent.format(result.share(result.done))),
-        _("Tijd tot een helper (mediaan): {time}").format(time=duration_text(result.median_minutes_to_claim, _)),
-        _("Naar de coördinator: {count}").format(count=_.number(result.escalated)),
-        _("Actieve vrijwilligers: {count}").format(count=_.number(result.active_volunteers)),
-        _("Uren vrijwilligerswerk: {count}").format(count=_.number(round(result.volunteer_minutes / 60, 1))),
-    ]
-    if result.per_category:
-        lines += ["", "<b>" + _("Per soort hulp") + "</b>"]
-        lines += [f"{escape(name)}: {_.number(count)}" for name, count, _claimed in result.per_category[:8]]
-    if result.per_neighbourhood:
-        lines += ["", "<b>" + _("Per wijk of kern") + "</b>"]
-        lines += [f"{escape(name)}: {_.number(count)}" for name, count in result.per_neighbourhood[:8]]
-    return "\n".join(lines)
-
-
-def overview_chart(result: Overview, _: Translator) -> bytes:
-    """Requests and claims per category, and requests per neighbourhood, as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(8, 6), dpi=100)
-    top, bottom = figure.subplots(2, 1)
-    categories = result.per_category[:8][::-1]
-    names = [name.split(" ", 1)[-1] for name, _n, _c in categories]
-    top.barh(names, [n for _name, n, _c in categories], color="#9ecae1", label=_("Vragen"))
-    top.barh(names, [c for _name, _n, c in categories], color="#3182bd", label=_("Opgepakt"))
-    top.set_title(_("Vragen per soort hulp"))
-    if categories:
-        top.legend(loc="lower right")
-    places = result.per_neighbourhood[:8][::-1]
-    bottom.barh([name for name, _n in places], [n for _name, n in places], color="#31a354")
-    bottom.set_title(_("Vragen per wijk of kern"))
-    figure.tight_layout()
-    buffer = BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+def report_scope(session: Session, *, coordinator_id: int, municipality_slug: str | None) -> ReportScope | None:
+    """The scope of `/overzicht` or `/export`: the asked municipality (else the coordinator's own), if allowed."""
+    own = scope_of(session, coordinator_id)
+    if own is None:
+        return None
+    wanted = Scope.of(municipality_slug) if municipality_slug else own
+    name = None if wanted.is_all else municipality_name(session, wanted.municipality_slug)
+    if (not wanted.is_all and name is None) or not (own.is_all or own == wanted):
+        return None
+    return ReportScope(wanted, name)

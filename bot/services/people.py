@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session
 
-from bot.services.places import family
+from bot.i18n import resolve_locale
 from db.models import Coordinator, Neighbourhood, User, Volunteer, VolunteerArea, VolunteerStatus
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the bot knows of a user that decides what it asks or offers next."""
+
+    user_id: int
+    first_name: str
+    neighbourhood_slug: str | None
+    locale: str
+    activity_news: bool
 
 
 def upsert_user(
@@ -36,27 +48,33 @@ def upsert_user(
     return user
 
 
+def profile_of(session: Session, user_id: int, *, default_locale: str) -> Profile | None:
+    """A user's place, language and news choice; None for someone the bot never met."""
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    return Profile(
+        user_id=user.id,
+        first_name=user.first_name,
+        neighbourhood_slug=user.neighbourhood_slug,
+        locale=resolve_locale(user.chosen_locale, user.telegram_locale, default_locale),
+        activity_news=user.activity_news,
+    )
+
+
+def locale_of(session: Session, user_id: int, *, default_locale: str) -> str:
+    """The language to write to a user in: their choice, else Telegram's, else the default."""
+    user = session.get(User, user_id)
+    if user is None:
+        return default_locale
+    return resolve_locale(user.chosen_locale, user.telegram_locale, default_locale)
+
+
 def ensure_coordinators(session: Session, user_ids: Iterable[int], *, now: datetime) -> None:
     """Make the bootstrap coordinators (from `COORDINATOR_IDS`) coordinators of every municipality."""
     for user_id in user_ids:
         if session.get(Coordinator, user_id) is None:
             session.add(Coordinator(user_id=user_id, municipality_slug=None, added_at=now))
-
-
-def is_coordinator(session: Session, user_id: int, municipality_slug: str | None = None) -> bool:
-    """Whether `user_id` coordinates `municipality_slug` (any municipality when it is None)."""
-    coordinator = session.get(Coordinator, user_id)
-    if coordinator is None:
-        return False
-    return coordinator.municipality_slug is None or municipality_slug in (None, coordinator.municipality_slug)
-
-
-def coordinators_for(session: Session, municipality_slug: str | None) -> list[int]:
-    """Coordinators who handle `municipality_slug`: its own, and those of all municipalities."""
-    query = select(Coordinator.user_id).where(
-        or_(Coordinator.municipality_slug.is_(None), Coordinator.municipality_slug == municipality_slug)
-    )
-    return list(session.exec(query.order_by(Coordinator.user_id)))
 
 
 def add_volunteer(
@@ -80,28 +98,12 @@ def add_volunteer(
     return volunteer
 
 
-def volunteer_areas(session: Session, user_id: int) -> set[str]:
-    """Neighbourhood slugs a volunteer signed up for."""
-    query = select(VolunteerArea.neighbourhood_slug).where(VolunteerArea.volunteer_id == user_id)
-    return set(session.exec(query))
-
-
-def may_help_in(session: Session, user_id: int, neighbourhood_slug: str) -> bool:
-    """Whether `user_id` is an approved volunteer here: this place, its kern/wijk or a buurt of it."""
-    volunteer = session.get(Volunteer, user_id)
-    if volunteer is None or volunteer.status != VolunteerStatus.APPROVED:
-        return False
-    wanted = family(session, neighbourhood_slug)
-    return any(wanted & family(session, area) for area in volunteer_areas(session, user_id))
-
-
 def set_locale(session: Session, user_id: int, locale: str) -> None:
     """Remember the language a user chose."""
     user = session.get(User, user_id)
     if user is not None:
         user.chosen_locale = locale
         session.add(user)
-        session.commit()
 
 
 def set_activity_news(session: Session, user_id: int, wanted: bool) -> None:
@@ -110,7 +112,6 @@ def set_activity_news(session: Session, user_id: int, wanted: bool) -> None:
     if user is not None:
         user.activity_news = wanted
         session.add(user)
-        session.commit()
 
 
 def set_neighbourhood(session: Session, user_id: int, slug: str) -> str | None:
@@ -121,5 +122,4 @@ def set_neighbourhood(session: Session, user_id: int, slug: str) -> str | None:
         return None
     user.neighbourhood_slug = place.slug
     session.add(user)
-    session.commit()
     return place.name

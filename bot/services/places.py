@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from math import cos, hypot, radians
 
 from sqlmodel import Session, select
 
 from db.models import GroupLink, Municipality, Neighbourhood
+
+
+@dataclass(frozen=True)
+class Place:
+    """A municipality, kern, wijk or buurt: what a button or a sentence needs of it."""
+
+    slug: str
+    name: str
+    municipality_slug: str
 
 
 def family(session: Session, slug: str) -> set[str]:
@@ -18,16 +28,33 @@ def family(session: Session, slug: str) -> set[str]:
     return {place.slug, place.parent_slug} - {None}
 
 
-def municipalities(session: Session) -> list[Municipality]:
-    return list(session.exec(select(Municipality).order_by(Municipality.name)))
+def _place(neighbourhood: Neighbourhood) -> Place:
+    return Place(neighbourhood.slug, neighbourhood.name, neighbourhood.municipality_slug)
 
 
-def areas_of(session: Session, municipality_slug: str) -> list[Neighbourhood]:
+def municipalities(session: Session) -> list[Place]:
+    """Every municipality, by name."""
+    return [Place(m.slug, m.name, m.slug) for m in session.exec(select(Municipality).order_by(Municipality.name))]
+
+
+def municipality_name(session: Session, municipality_slug: str) -> str | None:
+    """The name of a municipality, or None for an unknown slug."""
+    municipality = session.get(Municipality, municipality_slug)
+    return municipality.name if municipality else None
+
+
+def place_of(session: Session, slug: str) -> Place | None:
+    """A neighbourhood by its slug, or None."""
+    neighbourhood = session.get(Neighbourhood, slug)
+    return _place(neighbourhood) if neighbourhood else None
+
+
+def areas_of(session: Session, municipality_slug: str) -> list[Place]:
     """The kernen and wijken of a municipality (not the buurten), by name."""
     query = select(Neighbourhood).where(
         Neighbourhood.municipality_slug == municipality_slug, Neighbourhood.parent_slug.is_(None)
     )
-    return list(session.exec(query.order_by(Neighbourhood.name)))
+    return [_place(n) for n in session.exec(query.order_by(Neighbourhood.name))]
 
 
 def groups_serving(session: Session, neighbourhood_slug: str) -> list[GroupLink]:
@@ -74,17 +101,21 @@ def link_group_to(
     link_group(
         session, chat_id=chat_id, title=title, neighbourhood_slug=neighbourhood_slug, linked_by=linked_by, now=now
     )
-    session.commit()
     return place.name
 
 
-def linked_neighbourhoods(session: Session, chat_id: int) -> list[Neighbourhood]:
+def linked_neighbourhoods(session: Session, chat_id: int) -> list[Place]:
     """The neighbourhoods a group is linked to."""
     query = select(Neighbourhood).join(GroupLink, GroupLink.neighbourhood_slug == Neighbourhood.slug)
-    return list(session.exec(query.where(GroupLink.chat_id == chat_id)))
+    return [_place(n) for n in session.exec(query.where(GroupLink.chat_id == chat_id))]
 
 
-def nearest_neighbourhood(session: Session, latitude: float, longitude: float) -> Neighbourhood | None:
+def is_linked(session: Session, chat_id: int) -> bool:
+    """Whether a group chat serves at least one neighbourhood."""
+    return session.exec(select(GroupLink.id).where(GroupLink.chat_id == chat_id)).first() is not None
+
+
+def nearest_neighbourhood(session: Session, latitude: float, longitude: float) -> Place | None:
     """The neighbourhood whose centre is closest to a shared location (within about 15 km)."""
     scale = cos(radians(latitude))
     candidates = session.exec(select(Neighbourhood).where(Neighbourhood.latitude.is_not(None)))
@@ -96,4 +127,4 @@ def nearest_neighbourhood(session: Session, latitude: float, longitude: float) -
     if best is None:
         return None
     distance_km = 111 * hypot(best.latitude - latitude, (best.longitude - longitude) * scale)
-    return best if distance_km <= 15 else None
+    return _place(best) if distance_km <= 15 else None

@@ -1,36 +1,45 @@
-"""The life of a help request: asked, posted, claimed. Plain functions, no Telegram."""
+"""The life of a help request: asked, posted, claimed. Channel-free: notices say who hears what."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from html import escape
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, or_, select
-from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
-from bot.i18n import Translator, resolve_locale, translator
-from bot.render import request_card, summary
-from bot.services.outbox import enqueue_message
-from bot.services.people import coordinators_for, may_help_in
+from bot.services.access import coordinators_of, volunteers_in
+from bot.services.notices import CardPosted, CardTaken, HelperFound, RequestForCoordinators, tell
 from bot.services.places import groups_serving
 from bot.services.timing import arm_timer, hours_for, schedule_day_before_reminder
-from db.models import Category, HelpRequest, InboxItem, Neighbourhood, RequestStatus, Timer, User
+from bot.services.views import ContactView, RequestView, contact_of, contact_view, request_view
+from db.models import (
+    Category,
+    HelpRequest,
+    InboxItem,
+    InboxKind,
+    InboxStatus,
+    Neighbourhood,
+    Outbox,
+    RequestStatus,
+    Timer,
+    TimerKind,
+    User,
+)
 
 CLAIMABLE = (RequestStatus.OPEN, RequestStatus.ESCALATED)
-NAME_LIMIT = 64  # Telegram's own limit for names; stored values could be longer only if forged
+ACTIVE = (RequestStatus.OPEN, RequestStatus.CLAIMED, RequestStatus.ESCALATED)
+MAX_DETAILS = 1000
 
 
 @dataclass(frozen=True)
 class Placement:
     """Where a new request went: the volunteers' group(s) of a place, or the coordinators."""
 
-    request: HelpRequest
+    request_id: int
     to_group: bool
     place_name: str
 
@@ -43,30 +52,20 @@ class ClaimOutcome(StrEnum):
     NOT_FOUND = "not_found"
 
 
-def locale_of(user: User | None, settings: Settings) -> Translator:
-    """The translator for a user we write to outside of an update."""
-    if user is None:
-        return translator(settings.default_locale, settings.time_zone)
-    return translator(
-        resolve_locale(user.chosen_locale, user.telegram_locale, settings.default_locale), settings.time_zone
-    )
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of "Ik help"; with the request and whom to contact when it was claimed."""
 
-
-def contact_html(user: User, _: Translator) -> str:
-    """How to reach a user: a mention link, @username and phone where known."""
-    name = (user.first_name or _("Bewoner"))[:NAME_LIMIT]
-    parts = [f'<a href="tg://user?id={user.id}">{escape(name)}</a>']
-    if user.username:
-        parts.append("@" + escape(user.username[:NAME_LIMIT]))
-    if user.phone:
-        parts.append("📞 " + escape(user.phone[:NAME_LIMIT]))
-    return " · ".join(parts)
+    outcome: ClaimOutcome
+    request: RequestView | None = None
+    resident: ContactView | None = None
+    helper_name: str = ""
 
 
 def create_request(
     session: Session,
     *,
-    resident: User,
+    resident_id: int,
     category_slug: str,
     neighbourhood_slug: str,
     when_kind: str,
@@ -76,18 +75,18 @@ def create_request(
     settings: Settings,
     on_behalf_name: str | None = None,
 ) -> Placement:
-    """Store a request and, in the same transaction, queue its card (or the coordinators' message)."""
+    """Store a request and tell its group (or the coordinators), in the caller's transaction."""
     category = session.get(Category, category_slug)
     place = session.get(Neighbourhood, neighbourhood_slug)
     if category is None or place is None:
         raise ValueError("unknown category or neighbourhood")
     request = HelpRequest(
-        resident_id=resident.id,
+        resident_id=resident_id,
         category_slug=category.slug,
         neighbourhood_slug=place.slug,
         when_kind=when_kind,
         when_date=when_date,
-        details=details.strip()[:1000],
+        details=details.strip()[:MAX_DETAILS],
         created_at=now,
         # Only asked with the person's consent (the flow asks it before the name is kept).
         on_behalf_name=on_behalf_name.strip()[:100] if on_behalf_name else None,
@@ -95,78 +94,86 @@ def create_request(
     )
     session.add(request)
     session.flush()
-    to_group = place_request(session, request=request, resident=resident, now=now, settings=settings)
-    session.commit()
-    session.refresh(request)
-    return Placement(request=request, to_group=to_group, place_name=place.name)
+    to_group = place_request(session, request=request, now=now, settings=settings)
+    return Placement(request_id=request.id, to_group=to_group, place_name=place.name)
 
 
-def place_request(
-    session: Session, *, request: HelpRequest, resident: User | None, now: datetime, settings: Settings
-) -> bool:
-    """Queue a first card in the group of the request's place and arm its timers; else tell the coordinators."""
-    category = session.get(Category, request.category_slug)
-    place = session.get(Neighbourhood, request.neighbourhood_slug)
-    groups = groups_serving(session, place.slug) if category.for_volunteers else []
-    if not groups:
-        if resident is not None:
-            notify_coordinators(session, request=request, resident=resident, now=now, settings=settings)
-        return False
-    text, markup = request_card(request, category, place, translator(settings.default_locale, settings.time_zone))
-    enqueue_message(
-        session,
-        chat_id=groups[0].chat_id,
-        text=text,
-        reply_markup=markup.to_dict(),
-        now=now,
-        ref_kind="card",
-        ref_id=request.id,
+def preview_request(
+    session: Session,
+    *,
+    category_slug: str,
+    neighbourhood_slug: str,
+    when_kind: str,
+    when_date: date | None,
+    details: str,
+) -> RequestView:
+    """What a request would look like before it is sent (nothing is stored)."""
+    draft = HelpRequest(
+        category_slug=category_slug,
+        neighbourhood_slug=neighbourhood_slug,
+        when_kind=when_kind,
+        when_date=when_date,
+        details=details,
+        created_at=datetime.min,
     )
+    return request_view(session, draft)
+
+
+def place_request(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> bool:
+    """Post a first card in the group of the request's place and arm its timers; else tell the coordinators."""
+    category = session.get(Category, request.category_slug)
+    groups = groups_serving(session, request.neighbourhood_slug) if category.for_volunteers else []
+    if not groups:
+        resident = session.get(User, request.resident_id) if request.resident_id else None
+        if resident is not None:
+            notify_coordinators(session, request=request, resident=resident, now=now)
+        return False
+    tell(session, CardPosted(chat_id=groups[0].chat_id, request=request_view(session, request)))
     schedule_reminders(session, request=request, now=now, settings=settings)
     return True
+
+
+def card_chat(session: Session, request_id: int) -> int | None:
+    """The group chat the request's card went to, or None when it never had one."""
+    query = select(Outbox.chat_id).where(
+        Outbox.ref_kind == "card", Outbox.ref_id == request_id, Outbox.method == "sendMessage"
+    )
+    return session.exec(query.order_by(Outbox.id)).first()
 
 
 def schedule_reminders(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> None:
     """Timers for an unclaimed request: a bump in its group, later the coordinators (hours per category)."""
     hours = hours_for(request.category_slug, request.when_kind, settings)
-    arm_timer(session, kind="bump", ref_id=request.id, due_at=now + timedelta(hours=hours.bump))
-    arm_timer(session, kind="escalate", ref_id=request.id, due_at=now + timedelta(hours=hours.escalate))
+    arm_timer(session, kind=TimerKind.BUMP, ref_id=request.id, due_at=now + timedelta(hours=hours.bump))
+    arm_timer(session, kind=TimerKind.ESCALATE, ref_id=request.id, due_at=now + timedelta(hours=hours.escalate))
 
 
-def notify_coordinators(
-    session: Session, *, request: HelpRequest, resident: User, now: datetime, settings: Settings
-) -> None:
-    """Queue a message about a request (a zorgvraag, or one without a group) to its coordinators."""
-    category = session.get(Category, request.category_slug)
-    place = session.get(Neighbourhood, request.neighbourhood_slug)
+def notify_coordinators(session: Session, *, request: HelpRequest, resident: User, now: datetime) -> None:
+    """A zorgvraag, or a request without a group, goes to its coordinators' inbox and chats."""
+    view = request_view(session, request)
     item = open_inbox_item(
         session,
-        kind="zorgvraag" if not category.for_volunteers else "no_group",
-        municipality_slug=place.municipality_slug,
+        kind=InboxKind.NO_GROUP if view.category.for_volunteers else InboxKind.ZORGVRAAG,
+        municipality_slug=view.municipality_slug,
         user_id=resident.id,
         request_id=request.id,
         now=now,
     )
-
-    def compose(_: Translator) -> str:
-        heading = (
-            _("Een vraag voor het wijkteam:")
-            if not category.for_volunteers
-            else _("Een vraag zonder groep van vrijwilligers:")
-        )
-        return "\n".join(
-            [f"📥 <b>{heading}</b> #{request.id}", summary(request, category, place, _), contact_html(resident, _)]
-        )
-
-    message_coordinators(
-        session, municipality_slug=place.municipality_slug, compose=compose, item=item, now=now, settings=settings
+    tell(
+        session,
+        RequestForCoordinators(
+            coordinator_ids=coordinators_of(session, view.municipality_slug),
+            item_id=item.id,
+            request=view,
+            resident=contact_view(resident),
+        ),
     )
 
 
 def open_inbox_item(
     session: Session,
     *,
-    kind: str,
+    kind: InboxKind,
     municipality_slug: str | None,
     user_id: int | None,
     now: datetime,
@@ -187,43 +194,28 @@ def open_inbox_item(
     return item
 
 
-def message_coordinators(
-    session: Session,
-    *,
-    municipality_slug: str | None,
-    compose: Callable[[Translator], str],
-    now: datetime,
-    settings: Settings,
-    item: InboxItem | None = None,
-    reply_markup: Callable[[Translator], InlineKeyboardMarkup] | None = None,
-) -> None:
-    """Queue a text to every coordinator of a municipality, each in their own language."""
-    for coordinator_id in coordinators_for(session, municipality_slug):
-        _ = locale_of(session.get(User, coordinator_id), settings)
-        enqueue_message(
-            session,
-            chat_id=coordinator_id,
-            text=compose(_),
-            reply_markup=reply_markup(_).to_dict() if reply_markup else None,
-            now=now,
-            ref_kind="inbox" if item else None,
-            ref_id=item.id if item else None,
-        )
-
-
-def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
-    """Give the request to this volunteer if nobody has it yet; the database decides races."""
+def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> Claim:
+    """ "Ik help": give the request to this volunteer if nobody has it yet; the database decides races."""
     outcome = try_claim(session, request_id=request_id, volunteer_id=volunteer_id, now=now)
-    session.commit()
-    return outcome
+    if outcome is not ClaimOutcome.CLAIMED:
+        return Claim(outcome)
+    request = session.get(HelpRequest, request_id)
+    session.refresh(request)
+    helper = session.get(User, volunteer_id)
+    return Claim(
+        outcome,
+        request=request_view(session, request),
+        resident=contact_of(session, request.resident_id),
+        helper_name=helper.first_name if helper else "",
+    )
 
 
 def try_claim(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
-    """The conditional claim UPDATE, in the caller's transaction (the caller commits or rolls back)."""
+    """The conditional claim UPDATE, in the caller's transaction."""
     request = session.get(HelpRequest, request_id)
     if request is None:
         return ClaimOutcome.NOT_FOUND
-    if not may_help_in(session, volunteer_id, request.neighbourhood_slug):
+    if not volunteers_in(session, volunteer_id, request.neighbourhood_slug):
         return ClaimOutcome.NOT_VOLUNTEER
     result = session.exec(
         update(HelpRequest)
@@ -249,67 +241,80 @@ def undo_claim(session: Session, *, request_id: int, volunteer_id: int) -> bool:
         )
         .values(status=RequestStatus.OPEN, claimed_by=None, claimed_at=None)
     )
-    session.commit()
     return result.rowcount == 1
 
 
 def confirm_claim(
-    session: Session, *, request: HelpRequest, volunteer: User, now: datetime, settings: Settings
+    session: Session,
+    *,
+    request_id: int,
+    volunteer_id: int,
+    pressed_in: tuple[int, int] | None,
+    now: datetime,
+    settings: Settings,
 ) -> bool:
     """After a claim reached the volunteer: tell the resident who helps, stop the reminders.
 
-    Only while the volunteer still holds the request (a cancel may have come in between); the
-    no-op UPDATE locks the row until commit, so a cancel waits for this and then tells the helper.
+    Only while the volunteer still holds the request (a cancel may have come in between); the no-op UPDATE
+    locks the row until commit, so a cancel waits for this and then tells the helper. `pressed_in` is the
+    (chat, message) of the pressed button: pressed anywhere but on the card, the card shows the helper too.
     """
     held = session.exec(
         update(HelpRequest)
         .where(
-            HelpRequest.id == request.id,
-            HelpRequest.claimed_by == volunteer.id,
+            HelpRequest.id == request_id,
+            HelpRequest.claimed_by == volunteer_id,
             HelpRequest.status == RequestStatus.CLAIMED,
         )
-        .values(claimed_by=volunteer.id)
+        .values(claimed_by=volunteer_id)
     )
     if held.rowcount != 1:
-        session.rollback()
         return False
-    tell_resident_who_helps(session, request=request, volunteer=volunteer, now=now, settings=settings)
-    cancel_timers(session, request_id=request.id, kinds=("bump", "escalate"), now=now)
-    schedule_day_before_reminder(session, request_id=request.id, day=request.when_date, now=now, settings=settings)
-    close_escalations(session, request_id=request.id, now=now)
-    session.commit()
+    request = session.get(HelpRequest, request_id)
+    session.refresh(request)
+    helper_name = helper_name_of(session, volunteer_id)
+    tell_resident_who_helps(session, request=request, helper_name=helper_name)
+    cancel_timers(session, request_id=request_id, kinds=(TimerKind.BUMP, TimerKind.ESCALATE), now=now)
+    schedule_day_before_reminder(session, request_id=request_id, day=request.when_date, now=now, settings=settings)
+    close_escalations(session, request_id=request_id, now=now)
+    if pressed_in != (request.card_chat_id, request.card_message_id):
+        show_helper_on_card(session, request=request, helper_name=helper_name)
     return True
+
+
+def helper_name_of(session: Session, volunteer_id: int) -> str:
+    """A helper's first name as the resident and the card show it ("" when unknown)."""
+    helper = session.get(User, volunteer_id)
+    return helper.first_name if helper else ""
+
+
+def show_helper_on_card(session: Session, *, request: HelpRequest, helper_name: str) -> None:
+    """The request's card (if it has one) shows who helps."""
+    chat_id = card_chat(session, request.id)
+    if chat_id is not None:
+        tell(session, CardTaken(chat_id=chat_id, request=request_view(session, request), helper_name=helper_name))
 
 
 def close_escalations(session: Session, *, request_id: int, now: datetime) -> None:
     """A volunteer took the request: the coordinators' "no volunteer found" items are done."""
     session.exec(
         update(InboxItem)
-        .where(InboxItem.request_id == request_id, InboxItem.kind == "escalation", InboxItem.status == "open")
-        .values(status="closed", closed_at=now)
+        .where(
+            InboxItem.request_id == request_id,
+            InboxItem.kind == InboxKind.ESCALATION,
+            InboxItem.status == InboxStatus.OPEN,
+        )
+        .values(status=InboxStatus.CLOSED, closed_at=now)
     )
 
 
-def resident_of(session: Session, request: HelpRequest) -> User | None:
-    """The resident who asked, or None when the request has none (any more)."""
-    return session.get(User, request.resident_id) if request.resident_id else None
+def tell_resident_who_helps(session: Session, *, request: HelpRequest, helper_name: str) -> None:
+    """The resident (if there still is one) hears that this volunteer helps and will get in touch."""
+    if request.resident_id is not None and session.get(User, request.resident_id) is not None:
+        tell(session, HelperFound(resident_id=request.resident_id, helper_name=helper_name))
 
 
-def tell_resident_who_helps(
-    session: Session, *, request: HelpRequest, volunteer: User, now: datetime, settings: Settings
-) -> None:
-    """Queue the good news to the resident: this volunteer helps and will get in touch."""
-    resident = resident_of(session, request)
-    if resident is None:
-        return
-    _ = locale_of(resident, settings)
-    text = _("Goed nieuws! {name} helpt u met uw vraag. {name} neemt contact met u op.").format(
-        name=escape(volunteer.first_name or _("Een vrijwilliger"))
-    )
-    enqueue_message(session, chat_id=resident.id, text="🤝 " + text, now=now)
-
-
-def cancel_timers(session: Session, *, request_id: int, kinds: tuple[str, ...], now: datetime) -> None:
+def cancel_timers(session: Session, *, request_id: int, kinds: tuple[TimerKind, ...], now: datetime) -> None:
     """Mark pending timers of a request as done so they never fire."""
     session.exec(
         update(Timer)
@@ -318,10 +323,16 @@ def cancel_timers(session: Session, *, request_id: int, kinds: tuple[str, ...], 
     )
 
 
-def open_requests_of(session: Session, resident_id: int) -> list[HelpRequest]:
-    """A resident's requests that are not finished yet, newest first."""
-    query = select(HelpRequest).where(
-        HelpRequest.resident_id == resident_id,
-        HelpRequest.status.in_((RequestStatus.OPEN, RequestStatus.CLAIMED, RequestStatus.ESCALATED)),
-    )
-    return list(session.exec(query.order_by(HelpRequest.id.desc())))
+def change_request(session: Session, request_id: int, *conditions: Any, **values: Any) -> HelpRequest | None:
+    """One conditional UPDATE of a request; the fresh row when it matched, else None."""
+    result = session.exec(update(HelpRequest).where(HelpRequest.id == request_id, *conditions).values(**values))
+    if result.rowcount != 1:
+        return None
+    request = session.get(HelpRequest, request_id)
+    session.refresh(request)
+    return request
+
+
+def finished_for(resident_id: int) -> tuple[Any, ...]:
+    """The conditions of a finished request this resident asked."""
+    return HelpRequest.resident_id == resident_id, HelpRequest.status == RequestStatus.DONE

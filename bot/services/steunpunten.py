@@ -5,12 +5,10 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.i18n import Translator
 from bot.services.places import family
 from db.models import Neighbourhood
 
@@ -57,19 +55,3 @@ def steunpunten_for(session: Session, neighbourhood_slug: str, data_dir: Path) -
     nearby = family(session, place.slug)
     found = [s for s in load_steunpunten(data_dir / "steunpunten.toml") if s.municipality == place.municipality_slug]
     return sorted(found, key=lambda s: (not (set(s.neighbourhoods) & nearby), s.name))
-
-
-def render_steunpunt(steunpunt: Steunpunt, _: Translator) -> str:
-    """One steunpunt: name, what it is, and only the facts that are filled in."""
-    lines = ["🏠 <b>" + escape(steunpunt.name) + "</b>"]
-    description = steunpunt.description.get(_.locale) or steunpunt.description.get("nl")
-    if description:
-        lines.append(escape(description))
-    if steunpunt.address:
-        lines.append("📍 " + escape(steunpunt.address))
-    if steunpunt.opening_hours:
-        lines.append("🕘 " + escape(steunpunt.opening_hours))
-    if steunpunt.phone:
-        lines.append("📞 " + escape(steunpunt.phone))
-    lines.append("🛎️ " + (_("Er is een loket voor vragen.") if steunpunt.loket else _("Er is geen loket.")))
-    return "\n".join(lines)

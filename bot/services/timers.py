@@ -5,36 +5,36 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
-from html import escape
 
 from sqlalchemy import update
 from sqlmodel import Session, select
-from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
 from bot.dates import local_now
-from bot.flows.keyboards import button_rows
-from bot.i18n import N_, Translator, translator
-from bot.render import category_label, summary, when_text
-from bot.services.activities import remind_attendees
+from bot.services.access import coordinators_of
+from bot.services.activities.reminders import remind_attendees
 from bot.services.broadcasts import report_progress
-from bot.services.erasure import RETENTION_KIND, retention
-from bot.services.lifecycle import offer_expired, remind_volunteer
-from bot.services.outbox import enqueue_message
+from bot.services.erasure import retention
+from bot.services.notices import (
+    NoVolunteerFound,
+    NoVolunteerYet,
+    RequestBumped,
+    forget_notices_since,
+    pending_notices,
+    tell,
+)
 from bot.services.places import groups_serving
-from bot.services.requests import contact_html, locale_of, message_coordinators, open_inbox_item, resident_of
-from db.models import Category, HelpRequest, Neighbourhood, RequestStatus, Timer
+from bot.services.request_states import remind_volunteer
+from bot.services.requests import open_inbox_item
+from bot.services.views import contact_of, request_view
+from bot.services.weekly import offer_expired
+from db.models import HelpRequest, InboxKind, RequestStatus, Timer, TimerKind
 
 BATCH = 100
 RETRY_AFTER = timedelta(minutes=10)
 log = logging.getLogger(__name__)
 # PuntExtra's order when no volunteer comes: a woonservice project, a private provider, last a company.
-PUNTEXTRA_ROUTES = {
-    "woonservice": N_("Woonservice"),
-    "particulier": N_("Particuliere hulp"),
-    "bedrijf": N_("Bedrijf"),
-    "bellen": N_("Bewoner bellen"),
-}
+PUNTEXTRA_ROUTES = ("woonservice", "particulier", "bedrijf", "bellen")
 
 
 def in_quiet_hours(now_utc: datetime, settings: Settings) -> bool:
@@ -53,7 +53,7 @@ def end_of_quiet_hours(now_utc: datetime, settings: Settings) -> datetime:
 
 
 def fire_due_timers(session: Session, *, now: datetime, settings: Settings) -> int:
-    """Fire every timer that is due; each effect and its 'fired' mark commit together."""
+    """Fire every timer that is due, in the caller's transaction: each effect and its 'fired' mark go together."""
     query = (
         select(Timer)
         .where(Timer.fired_at.is_(None), Timer.due_at <= now)
@@ -64,6 +64,7 @@ def fire_due_timers(session: Session, *, now: datetime, settings: Settings) -> i
     fired = 0
     for timer in session.exec(query).all():
         handler = TIMER_KINDS.get(timer.kind)
+        told = len(pending_notices(session))
         try:
             # Each timer in its own savepoint: one that fails is undone and retried later; the others go on.
             with session.begin_nested():
@@ -74,10 +75,10 @@ def fire_due_timers(session: Session, *, now: datetime, settings: Settings) -> i
             fired += done
         except Exception as error:
             log.warning("timer %s (%s) failed: %s; retried later", timer.id, timer.kind, type(error).__name__)
+            forget_notices_since(session, told)
             session.refresh(timer)
             timer.due_at = now + RETRY_AFTER
             session.add(timer)
-    session.commit()
     return fired
 
 
@@ -89,17 +90,8 @@ def bump(session: Session, timer: Timer, now: datetime, settings: Settings) -> b
     if in_quiet_hours(now, settings):
         timer.due_at = end_of_quiet_hours(now, settings)
         return False
-    category = session.get(Category, request.category_slug)
-    place = session.get(Neighbourhood, request.neighbourhood_slug)
-    _ = translator(settings.default_locale, settings.time_zone)
-    for group in groups_serving(session, place.slug)[:1]:
-        text = "🔔 " + _("Deze vraag zoekt nog een helper: {category} in {place}, {when}.").format(
-            category=escape(category_label(category, _)),
-            place=escape(place.name),
-            when=escape(when_text(request, _)),
-        )
-        markup = button_rows([("🙋 " + _("Ik help"), f"claim:{request.id}")])
-        enqueue_message(session, chat_id=group.chat_id, text=text, reply_markup=markup.to_dict(), now=now)
+    for group in groups_serving(session, request.neighbourhood_slug)[:1]:
+        tell(session, RequestBumped(chat_id=group.chat_id, request=request_view(session, request)))
     return True
 
 
@@ -113,56 +105,33 @@ def escalate(session: Session, timer: Timer, now: datetime, settings: Settings) 
     if result.rowcount != 1:
         return True
     request = session.get(HelpRequest, timer.ref_id)
-    category = session.get(Category, request.category_slug)
-    place = session.get(Neighbourhood, request.neighbourhood_slug)
-    resident = resident_of(session, request)
+    view = request_view(session, request)
+    resident = contact_of(session, request.resident_id)
     open_inbox_item(
         session,
-        kind="escalation",
-        municipality_slug=place.municipality_slug,
+        kind=InboxKind.ESCALATION,
+        municipality_slug=view.municipality_slug,
         user_id=request.resident_id,
         request_id=request.id,
         now=now,
     )
-
-    def compose(_: Translator) -> str:
-        lines = [
-            "⏰ <b>" + _("Geen vrijwilliger gevonden") + f"</b> #{request.id}",
-            summary(request, category, place, _),
-        ]
-        if resident is not None:
-            lines.append(contact_html(resident, _))
-        lines.append(_("Wat is de volgende stap?"))
-        return "\n".join(lines)
-
-    def routes(_: Translator) -> InlineKeyboardMarkup:
-        return button_rows([(_(label), f"px:{request.id}:{route}") for route, label in PUNTEXTRA_ROUTES.items()])
-
-    message_coordinators(
+    tell(
         session,
-        municipality_slug=place.municipality_slug,
-        compose=compose,
-        reply_markup=routes,
-        now=now,
-        settings=settings,
+        NoVolunteerFound(
+            coordinator_ids=coordinators_of(session, view.municipality_slug), request=view, resident=resident
+        ),
     )
     if resident is not None:
-        _ = locale_of(resident, settings)
-        text = _(
-            "Er heeft zich nog geen vrijwilliger gemeld voor uw vraag. Een coördinator zoekt nu een andere oplossing."
-        )
-        enqueue_message(
-            session, chat_id=resident.id, text="⏳ " + text + " " + _("Wij houden u op de hoogte."), now=now
-        )
+        tell(session, NoVolunteerYet(resident_id=resident.user_id))
     return True
 
 
 TIMER_KINDS: dict[str, Callable[[Session, Timer, datetime, Settings], bool]] = {
-    "bump": bump,
-    "escalate": escalate,
-    "reminder": remind_volunteer,
-    "offer": offer_expired,
-    RETENTION_KIND: retention,
-    "activity_reminder": remind_attendees,
-    "broadcast_progress": report_progress,
+    TimerKind.BUMP: bump,
+    TimerKind.ESCALATE: escalate,
+    TimerKind.REMINDER: remind_volunteer,
+    TimerKind.OFFER: offer_expired,
+    TimerKind.RETENTION: retention,
+    TimerKind.ACTIVITY_REMINDER: remind_attendees,
+    TimerKind.BROADCAST_PROGRESS: report_progress,
 }

@@ -1,36 +1,25 @@
-"""Volunteers: sign up, approval by a coordinator, group access, pause and stop. Plain functions, no Telegram."""
+"""Volunteers: sign up, approval by a coordinator, group access, pause and stop. Channel-free."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape
+from enum import StrEnum
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from bot.config import Settings
-from bot.flows.keyboards import button_rows
-from bot.i18n import N_, Translator
-from bot.render import category_label
-from bot.services.lifecycle import release_all_held
-from bot.services.outbox import enqueue_message
-from bot.services.people import coordinators_for, is_coordinator, may_help_in, volunteer_areas
+from bot.services.access import coordinates, coordinators_of, volunteer_areas, volunteers_in
+from bot.services.notices import NewVolunteer, VolunteerDecided, VolunteerStopped, tell
 from bot.services.places import family, linked_neighbourhoods
-from bot.services.requests import contact_html, locale_of
+from bot.services.request_states import release_all_held
+from bot.services.views import OfferView, category_view, contact_of
 from db.models import Category, GroupLink, Neighbourhood, User, Volunteer, VolunteerArea, VolunteerStatus
 
-DAYS = {
-    "ma": N_("maandag"),
-    "di": N_("dinsdag"),
-    "wo": N_("woensdag"),
-    "do": N_("donderdag"),
-    "vr": N_("vrijdag"),
-    "za": N_("zaterdag"),
-    "zo": N_("zondag"),
-}
-PARTS = {"ochtend": N_("ochtend"), "middag": N_("middag"), "avond": N_("avond")}
+DAY_KEYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+PART_KEYS = ("ochtend", "middag", "avond")
 
 
 @dataclass
@@ -44,26 +33,20 @@ class SignUp:
     reintegration: bool = False
 
 
-def availability_text(keys: Iterable[str], _: Translator) -> str:
-    """E.g. "maandag, woensdag · ochtend"; "altijd" when nothing was chosen."""
-    chosen = list(keys)
-    days = [_(DAYS[key]) for key in DAYS if key in chosen]
-    parts = [_(PARTS[key]) for key in PARTS if key in chosen]
-    return " · ".join(part for part in (", ".join(days), ", ".join(parts)) if part) or _("wanneer het uitkomt")
+class Decision(StrEnum):
+    """A coordinator's yes or no, or why it could not be given."""
+
+    DECIDED = "decided"
+    NOT_ALLOWED = "not_allowed"
+    ALREADY_DECIDED = "already_decided"
 
 
-def offer_text(session: Session, volunteer: Volunteer, _: Translator) -> str:
-    """A volunteer's offer in a few lines: what, where, when."""
-    categories = [category_label(c, _) for c in _categories(session, volunteer.categories)]
-    places = [place.name for place in _places(session, volunteer_areas(session, volunteer.user_id))]
-    lines = [
-        "🧰 " + escape(", ".join(categories) or _("alles")),
-        "📍 " + escape(", ".join(places)),
-        "🗓️ " + escape(availability_text(volunteer.availability, _)),
-    ]
-    if volunteer.reintegration:
-        lines.append("📋 " + _("Via re-integratie (Kompas/UWV)"))
-    return "\n".join(lines)
+@dataclass(frozen=True)
+class PendingVolunteer:
+    """A sign-up a coordinator may decide on, with the groups an approval would open."""
+
+    decision: Decision
+    group_chat_ids: tuple[int, ...] = ()
 
 
 def _categories(session: Session, slugs: Iterable[str]) -> list[Category]:
@@ -83,8 +66,26 @@ def municipalities_of(session: Session, areas: Iterable[str]) -> set[str]:
     return {place.municipality_slug for place in _places(session, areas)}
 
 
-def submit_sign_up(session: Session, *, user_id: int, offer: SignUp, now: datetime, settings: Settings) -> Volunteer:
-    """Store the offer; new volunteers and new neighbourhoods wait for a coordinator, who is told."""
+def offer_of(session: Session, user_id: int) -> OfferView | None:
+    """What a volunteer offers (in any status), or None for someone who never signed up."""
+    volunteer = session.get(Volunteer, user_id)
+    if volunteer is None:
+        return None
+    areas = volunteer_areas(session, user_id)
+    return OfferView(
+        volunteer_id=user_id,
+        status=volunteer.status,
+        categories=tuple(category_view(c) for c in _categories(session, volunteer.categories)),
+        category_slugs=tuple(volunteer.categories),
+        place_names=tuple(place.name for place in _places(session, areas)),
+        area_slugs=tuple(sorted(areas)),
+        availability=tuple(volunteer.availability),
+        reintegration=volunteer.reintegration,
+    )
+
+
+def submit_sign_up(session: Session, *, user_id: int, offer: SignUp, now: datetime) -> str:
+    """Store the offer; new volunteers and new neighbourhoods wait for a coordinator, who is told. The status."""
     if not offer.areas:
         raise ValueError("a volunteer needs at least one neighbourhood")
     volunteer = session.get(Volunteer, user_id) or Volunteer(user_id=user_id, created_at=now)
@@ -108,44 +109,38 @@ def submit_sign_up(session: Session, *, user_id: int, offer: SignUp, now: dateti
         session.add(user)
     session.flush()
     if volunteer.status == VolunteerStatus.PENDING:
-        _ask_coordinators(session, volunteer=volunteer, user=user, now=now, settings=settings)
-    session.commit()
-    return volunteer
-
-
-def _ask_coordinators(
-    session: Session, *, volunteer: Volunteer, user: User | None, now: datetime, settings: Settings
-) -> None:
-    coordinator_ids: set[int] = set()
-    for municipality in municipalities_of(session, volunteer_areas(session, volunteer.user_id)):
-        coordinator_ids.update(coordinators_for(session, municipality))
-    for coordinator_id in sorted(coordinator_ids):
-        _ = locale_of(session.get(User, coordinator_id), settings)
-        lines = [
-            "🆕 <b>" + _("Nieuwe vrijwilliger") + "</b>",
-            contact_html(user, _) if user else str(volunteer.user_id),
-            offer_text(session, volunteer, _),
-            _("Goedkeuren?"),
-        ]
-        buttons = [
-            ("✅ " + _("Goedkeuren"), f"vol:{volunteer.user_id}:ok"),
-            ("❌ " + _("Afwijzen"), f"vol:{volunteer.user_id}:no"),
-        ]
-        enqueue_message(
+        tell(
             session,
-            chat_id=coordinator_id,
-            text="\n".join(lines),
-            reply_markup=button_rows(buttons, per_row=2).to_dict(),
-            now=now,
-            ref_kind="volunteer",
-            ref_id=volunteer.user_id,
+            NewVolunteer(
+                coordinator_ids=_coordinators_of_volunteer(session, user_id),
+                volunteer=contact_of(session, user_id),
+                offer=offer_of(session, user_id),
+            ),
         )
+    return volunteer.status
+
+
+def _coordinators_of_volunteer(session: Session, volunteer_id: int) -> tuple[int, ...]:
+    coordinator_ids: set[int] = set()
+    for municipality in municipalities_of(session, volunteer_areas(session, volunteer_id)):
+        coordinator_ids.update(coordinators_of(session, municipality))
+    return tuple(sorted(coordinator_ids))
 
 
 def may_decide(session: Session, *, coordinator_id: int, volunteer_id: int) -> bool:
     """A coordinator of one of the volunteer's municipalities (or of all) may approve or reject."""
     municipalities = municipalities_of(session, volunteer_areas(session, volunteer_id))
-    return any(is_coordinator(session, coordinator_id, municipality) for municipality in municipalities)
+    return any(coordinates(session, coordinator_id, municipality) for municipality in municipalities)
+
+
+def pending_volunteer(session: Session, *, volunteer_id: int, coordinator_id: int) -> PendingVolunteer:
+    """Whether this coordinator may decide on this volunteer now, and the groups an approval opens."""
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None or not may_decide(session, coordinator_id=coordinator_id, volunteer_id=volunteer_id):
+        return PendingVolunteer(Decision.NOT_ALLOWED)
+    if volunteer.status != VolunteerStatus.PENDING:
+        return PendingVolunteer(Decision.ALREADY_DECIDED)
+    return PendingVolunteer(Decision.DECIDED, tuple(groups_for_volunteer(session, volunteer_id)))
 
 
 def groups_for_volunteer(session: Session, volunteer_id: int) -> list[int]:
@@ -166,11 +161,10 @@ def decide_volunteer(
     approve: bool,
     invite_links: list[str],
     now: datetime,
-    settings: Settings,
-) -> bool:
+) -> Decision:
     """Approve or reject a pending volunteer, once; the volunteer hears it (with the group links)."""
     if not may_decide(session, coordinator_id=coordinator_id, volunteer_id=volunteer_id):
-        return False
+        return Decision.NOT_ALLOWED
     result = session.exec(
         update(Volunteer)
         .where(Volunteer.user_id == volunteer_id, Volunteer.status == VolunteerStatus.PENDING)
@@ -181,26 +175,14 @@ def decide_volunteer(
         )
     )
     if result.rowcount != 1:
-        return False
-    _ = locale_of(session.get(User, volunteer_id), settings)
-    if approve:
-        lines = ["🎉 " + _("U bent goedgekeurd als vrijwilliger. Dank u wel!")]
-        if invite_links:
-            lines.append(_("Word lid van de groep van uw buurt. Druk op de link:"))
-            lines.extend(invite_links)
-            lines.append(_("Daar ziet u de vragen van bewoners."))
-        else:
-            lines.append(_("Een coördinator voegt u toe aan de groep van uw buurt."))
-    else:
-        lines = [_("Helaas kunnen wij u nu niet als vrijwilliger inzetten. Vragen? Neem contact op met uw steunpunt.")]
-    enqueue_message(session, chat_id=volunteer_id, text="\n".join(lines), now=now)
-    session.commit()
-    return True
+        return Decision.ALREADY_DECIDED
+    tell(session, VolunteerDecided(volunteer_id=volunteer_id, approved=approve, invite_links=tuple(invite_links)))
+    return Decision.DECIDED
 
 
 def may_join_group(session: Session, *, user_id: int, chat_id: int) -> bool:
     """Only approved volunteers of a neighbourhood the group serves may join it."""
-    return any(may_help_in(session, user_id, place.slug) for place in linked_neighbourhoods(session, chat_id))
+    return any(volunteers_in(session, user_id, place.slug) for place in linked_neighbourhoods(session, chat_id))
 
 
 def set_paused(session: Session, *, user_id: int, paused: bool) -> bool:
@@ -213,7 +195,6 @@ def set_paused(session: Session, *, user_id: int, paused: bool) -> bool:
     result = session.exec(
         update(Volunteer).where(Volunteer.user_id == user_id, Volunteer.status == before).values(status=after)
     )
-    session.commit()
     return result.rowcount == 1
 
 
@@ -228,13 +209,12 @@ def stop_volunteering(session: Session, *, user_id: int, now: datetime, settings
         return False
     # What they still hold goes back to the group, the normal way.
     release_all_held(session, volunteer_id=user_id, now=now, settings=settings)
-    user = session.get(User, user_id)
-    coordinator_ids: set[int] = set()
-    for municipality in municipalities_of(session, volunteer_areas(session, user_id)):
-        coordinator_ids.update(coordinators_for(session, municipality))
-    for coordinator_id in sorted(coordinator_ids):
-        _ = locale_of(session.get(User, coordinator_id), settings)
-        text = "👋 " + _("Deze vrijwilliger stopt:") + " " + (contact_html(user, _) if user else str(user_id))
-        enqueue_message(session, chat_id=coordinator_id, text=text, now=now)
-    session.commit()
+    tell(
+        session,
+        VolunteerStopped(
+            coordinator_ids=_coordinators_of_volunteer(session, user_id),
+            volunteer_id=user_id,
+            volunteer=contact_of(session, user_id),
+        ),
+    )
     return True

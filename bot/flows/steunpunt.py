@@ -6,9 +6,10 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.flows.keyboards import button_rows
-from bot.services.steunpunten import render_steunpunt, steunpunten_for
-from db.models import User
+from bot.render.keyboards import button_rows
+from bot.render.steunpunten import render_steunpunt
+from bot.services.people import profile_of
+from bot.services.steunpunten import steunpunten_for
 
 SHOWN = 4
 
@@ -16,10 +17,11 @@ SHOWN = 4
 async def show_steunpunten(update: Update, context: BotContext) -> int:
     """The steunpunten of the resident's neighbourhood first, then the rest of the municipality."""
     _ = context._
-    with context.session() as session:
-        user = session.get(User, update.effective_user.id)
-        slug = user.neighbourhood_slug if user else None
-        found = steunpunten_for(session, slug, context.runtime.settings.data_dir) if slug else []
+    settings = context.runtime.settings
+    with context.unit_of_work() as uow:
+        profile = profile_of(uow.session, update.effective_user.id, default_locale=settings.default_locale)
+        slug = profile.neighbourhood_slug if profile else None
+        found = steunpunten_for(uow.session, slug, settings.data_dir) if slug else []
     if slug is None:
         await update.effective_chat.send_message(_("Ik weet nog niet waar u woont. Typ /start en kies uw woonplaats."))
         return ConversationHandler.END

@@ -1,0 +1,1 @@
+"""The Telegram side's words and buttons: cards, summaries, labels, keyboards, and notices as outbox rows."""

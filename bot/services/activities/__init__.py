@@ -1,0 +1,1 @@
+"""Neighbourhood activities: parsing the coordinator's answers, the draft, publishing, RSVPs and reminders."""
