@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import BotContext
 from bot.render.requests import helper_details, helper_name, lifecycle_keyboard, request_card
-from bot.services.requests import ClaimOutcome, claim_request, confirm_claim, undo_claim
+from bot.services.requests import ClaimOutcome, claim_request, claimed_request, confirm_claim, undo_claim
 
 log = logging.getLogger(__name__)
 # "take:" is the same claim from a private offer (a weekly request offered to its usual helper).
@@ -27,10 +27,11 @@ async def claim(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     _ = context._
     with context.unit_of_work() as uow:
-        claimed = claim_request(uow.session, request_id=request_id, volunteer_id=volunteer_id, now=runtime.clock.now())
+        outcome = claim_request(uow.session, request_id=request_id, volunteer_id=volunteer_id, now=runtime.clock.now())
+        claimed = claimed_request(uow.session, request_id=request_id, volunteer_id=volunteer_id)
         uow.commit()
-    if claimed.outcome is not ClaimOutcome.CLAIMED:
-        await query.answer(_refusal(claimed.outcome, context), show_alert=True)
+    if outcome is not ClaimOutcome.CLAIMED:
+        await query.answer(_refusal(outcome, context), show_alert=True)
         return
     details = helper_details(claimed.request, claimed.resident, _)
     try:

@@ -27,6 +27,7 @@ from bot.services.inbox import (
     refer_item,
     volunteers_for,
 )
+from bot.services.views import contact_of
 
 INBOX_ACTION = re.compile(r"^ibx:(\d{1,12}):(assign|refer|close|back|to|ref)(?::([a-z0-9]{1,20}))?$")
 INBOX_NOTE_BUTTON = r"^ibx:\d{1,12}:note$"
@@ -64,9 +65,10 @@ async def inbox_action(update: Update, context: BotContext) -> None:
     with context.unit_of_work() as uow:
         item = item_for(uow.session, item_id=item_id, coordinator_id=user_id)
         volunteers = volunteers_for(uow.session, item_id=item_id, coordinator_id=user_id) if action == "assign" else []
-        handled = None
+        outcome, volunteer = None, None
         if item is not None and action == "to" and value and value.isdigit():
-            handled = assign_item(
+            volunteer = contact_of(uow.session, int(value))
+            outcome = assign_item(
                 uow.session,
                 item_id=item_id,
                 coordinator_id=user_id,
@@ -75,9 +77,10 @@ async def inbox_action(update: Update, context: BotContext) -> None:
                 settings=runtime.settings,
             )
         elif item is not None and action == "ref" and value in REFERRAL_ROUTES:
-            handled = refer_item(uow.session, item_id=item_id, coordinator_id=user_id, route=value, now=now)
+            outcome = refer_item(uow.session, item_id=item_id, coordinator_id=user_id, route=value, now=now)
         elif item is not None and action == "close":
-            handled = close_item(uow.session, item_id=item_id, coordinator_id=user_id, now=now)
+            outcome = close_item(uow.session, item_id=item_id, coordinator_id=user_id, now=now)
+        after = item_for(uow.session, item_id=item_id, coordinator_id=user_id) if outcome else None
         uow.commit()
     if item is None:
         await refuse(update, context)
@@ -90,22 +93,22 @@ async def inbox_action(update: Update, context: BotContext) -> None:
         await query.answer()
         await _edit_markup(query, markup)
         return
-    if handled is None:
+    if outcome is None:
         await query.answer()
         return
-    if handled.outcome is not InboxOutcome.DONE:
-        await query.answer(_outcome_text(handled.outcome, _), show_alert=True)
+    if outcome is not InboxOutcome.DONE:
+        await query.answer(_outcome_text(outcome, _), show_alert=True)
         return
     if action == "to":
         done = "🙋 " + _("{name} krijgt de vraag. Zij krijgen nu allebei een bericht.").format(
-            name=escape(handled.volunteer_name or value)
+            name=escape(volunteer.first_name if volunteer else value)
         )
     elif action == "ref":
         done = "📨 " + _("Doorverwezen naar: {route}").format(route=escape(_(REFERRAL_LABELS[value])))
     else:
         done = "✅ " + _("Gesloten.")
     await query.answer()
-    await query.edit_message_text(render_item(handled.item, now, _) + "\n\n" + done, reply_markup=None)
+    await query.edit_message_text(render_item(after, now, _) + "\n\n" + done, reply_markup=None)
 
 
 def _choices(item: ItemView, action: str, volunteers: list, _: Translator) -> InlineKeyboardMarkup | None:

@@ -75,15 +75,6 @@ class ItemView:
     note: str
 
 
-@dataclass(frozen=True)
-class Handled:
-    """What an action on an item did, and the item afterwards."""
-
-    outcome: InboxOutcome
-    item: ItemView | None = None
-    volunteer_name: str = ""
-
-
 def _item_view(session: Session, item: InboxItem) -> ItemView:
     request = session.get(HelpRequest, item.request_id) if item.request_id else None
     return ItemView(
@@ -136,36 +127,36 @@ def add_note(session: Session, *, item_id: int, coordinator_id: int, text: str, 
     return InboxOutcome.DONE
 
 
-def close_item(session: Session, *, item_id: int, coordinator_id: int, now: datetime) -> Handled:
+def close_item(session: Session, *, item_id: int, coordinator_id: int, now: datetime) -> InboxOutcome:
     """Close an open item once."""
     if _item_for(session, item_id=item_id, coordinator_id=coordinator_id) is None:
-        return Handled(InboxOutcome.NOT_ALLOWED)
+        return InboxOutcome.NOT_ALLOWED
     return _finish(session, item_id, InboxStatus.CLOSED, now)
 
 
-def _finish(session: Session, item_id: int, status: InboxStatus, now: datetime, **details: str) -> Handled:
+def _finish(session: Session, item_id: int, status: InboxStatus, now: datetime, **details: str) -> InboxOutcome:
     result = session.exec(
         update(InboxItem)
         .where(InboxItem.id == item_id, InboxItem.status == InboxStatus.OPEN)
         .values(status=status, closed_at=now)
     )
     if result.rowcount != 1:
-        return Handled(InboxOutcome.CLOSED)
-    item = session.get(InboxItem, item_id)
-    session.refresh(item)
+        return InboxOutcome.CLOSED
     if details:
+        item = session.get(InboxItem, item_id)
+        session.refresh(item)
         item.details = {**(item.details or {}), **details}
         session.add(item)
-    return Handled(InboxOutcome.DONE, _item_view(session, item))
+    return InboxOutcome.DONE
 
 
-def refer_item(session: Session, *, item_id: int, coordinator_id: int, route: str, now: datetime) -> Handled:
+def refer_item(session: Session, *, item_id: int, coordinator_id: int, route: str, now: datetime) -> InboxOutcome:
     """Hand the item on (wijkteam, Wmo-loket, ...); its request is marked referred and the resident told."""
     item = _item_for(session, item_id=item_id, coordinator_id=coordinator_id)
     if item is None or route not in REFERRAL_ROUTES:
-        return Handled(InboxOutcome.NOT_ALLOWED)
+        return InboxOutcome.NOT_ALLOWED
     if item.status != InboxStatus.OPEN:
-        return Handled(InboxOutcome.CLOSED)
+        return InboxOutcome.CLOSED
     # The request and the item change together, or neither does (the item may be closed meanwhile).
     savepoint = session.begin_nested()
     if item.request_id is not None:
@@ -181,16 +172,16 @@ def refer_item(session: Session, *, item_id: int, coordinator_id: int, route: st
             savepoint.rollback()
             request = session.get(HelpRequest, item.request_id)
             session.refresh(request)
-            return Handled(InboxOutcome.TAKEN if request.status == RequestStatus.CLAIMED else InboxOutcome.CLOSED)
+            return InboxOutcome.TAKEN if request.status == RequestStatus.CLAIMED else InboxOutcome.CLOSED
         cancel_timers(session, request_id=item.request_id, kinds=(TimerKind.BUMP, TimerKind.ESCALATE), now=now)
-    handled = _finish(session, item_id, InboxStatus.REFERRED, now, route=route)
-    if handled.outcome is not InboxOutcome.DONE:
+    finished = _finish(session, item_id, InboxStatus.REFERRED, now, route=route)
+    if finished is not InboxOutcome.DONE:
         savepoint.rollback()
-        return handled
+        return finished
     savepoint.commit()
     if item.user_id is not None:
         tell(session, RequestReferred(resident_id=item.user_id, route=route))
-    return handled
+    return finished
 
 
 def volunteers_for(session: Session, *, item_id: int, coordinator_id: int) -> list[ContactView]:
@@ -218,26 +209,26 @@ def volunteers_for(session: Session, *, item_id: int, coordinator_id: int) -> li
 
 def assign_item(
     session: Session, *, item_id: int, coordinator_id: int, volunteer_id: int, now: datetime, settings: Settings
-) -> Handled:
+) -> InboxOutcome:
     """Give the item's request to a volunteer by hand: the same conditional claim; both are told."""
     item = _item_for(session, item_id=item_id, coordinator_id=coordinator_id)
     if item is None:
-        return Handled(InboxOutcome.NOT_ALLOWED)
+        return InboxOutcome.NOT_ALLOWED
     if item.request_id is None:
-        return Handled(InboxOutcome.NO_REQUEST)
+        return InboxOutcome.NO_REQUEST
     if item.status != InboxStatus.OPEN:
-        return Handled(InboxOutcome.CLOSED)
+        return InboxOutcome.CLOSED
     # The claim and the item change together: if the item was closed meanwhile, nothing happens.
     savepoint = session.begin_nested()
     outcome = try_claim(session, request_id=item.request_id, volunteer_id=volunteer_id, now=now)
     if outcome is not ClaimOutcome.CLAIMED:
         savepoint.rollback()
         refused = {ClaimOutcome.TAKEN: InboxOutcome.TAKEN, ClaimOutcome.NOT_VOLUNTEER: InboxOutcome.NOT_VOLUNTEER}
-        return Handled(refused.get(outcome, InboxOutcome.CLOSED))
-    handled = _finish(session, item_id, InboxStatus.CLOSED, now, assigned_to=str(volunteer_id))
-    if handled.outcome is not InboxOutcome.DONE:
+        return refused.get(outcome, InboxOutcome.CLOSED)
+    finished = _finish(session, item_id, InboxStatus.CLOSED, now, assigned_to=str(volunteer_id))
+    if finished is not InboxOutcome.DONE:
         savepoint.rollback()
-        return handled
+        return finished
     savepoint.commit()
     request = session.get(HelpRequest, item.request_id)
     session.refresh(request)
@@ -254,4 +245,4 @@ def assign_item(
         tell(session, CardTaken(chat_id=request.card_chat_id, request=view, helper_name=helper_name))
     cancel_timers(session, request_id=request.id, kinds=(TimerKind.BUMP, TimerKind.ESCALATE), now=now)
     schedule_day_before_reminder(session, request_id=request.id, day=request.when_date, now=now, settings=settings)
-    return Handled(handled.outcome, handled.item, volunteer_name=helper_name)
+    return finished

@@ -54,12 +54,11 @@ class ClaimOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class Claim:
-    """The outcome of "Ik help"; with the request and whom to contact when it was claimed."""
+    """A claimed request, whom to contact, and the helper's name."""
 
-    outcome: ClaimOutcome
-    request: RequestView | None = None
-    resident: ContactView | None = None
-    helper_name: str = ""
+    request: RequestView
+    resident: ContactView | None
+    helper_name: str
 
 
 def create_request(
