@@ -193,19 +193,20 @@ def open_inbox_item(
     return item
 
 
-def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> Claim:
+def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
     """ "Ik help": give the request to this volunteer if nobody has it yet; the database decides races."""
-    outcome = try_claim(session, request_id=request_id, volunteer_id=volunteer_id, now=now)
-    if outcome is not ClaimOutcome.CLAIMED:
-        return Claim(outcome)
+    return try_claim(session, request_id=request_id, volunteer_id=volunteer_id, now=now)
+
+
+def claimed_request(session: Session, *, request_id: int, volunteer_id: int) -> Claim | None:
+    """A request this volunteer holds, with whom to contact; None when they do not hold it."""
     request = session.get(HelpRequest, request_id)
-    session.refresh(request)
-    helper = session.get(User, volunteer_id)
+    if request is None or request.claimed_by != volunteer_id or request.status != RequestStatus.CLAIMED:
+        return None
     return Claim(
-        outcome,
         request=request_view(session, request),
         resident=contact_of(session, request.resident_id),
-        helper_name=helper.first_name if helper else "",
+        helper_name=helper_name_of(session, volunteer_id),
     )
 
 
