@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from bot.services.activities import parse_amount, parse_moment, parse_time
+from bot.services.activities.parsing import parse_amount, parse_moment, parse_time
 from db.models import Activity, ActivityRsvp, Coordinator, Outbox, User
 from tests.support.app import World
 from tests.support.updates import callback, make_user

@@ -76,10 +76,11 @@ async def world(engine, clock, settings):
 def new_request(world: World, *, status: RequestStatus = RequestStatus.OPEN, claimed: bool = False) -> int:
     """A request of the resident in Klimmen, its card in the group."""
     runtime = world.harness.app.bot_data["runtime"]
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         placement = create_request(
             session,
-            resident=session.get(User, world.resident.id),
+            resident_id=world.resident.id,
             category_slug="boodschappen",
             neighbourhood_slug="klimmen",
             when_kind="any",
@@ -88,14 +89,14 @@ def new_request(world: World, *, status: RequestStatus = RequestStatus.OPEN, cla
             now=world.clock.now(),
             settings=runtime.settings,
         )
-        request_id = placement.request.id
+        request_id = placement.request_id
         if claimed:
             claim_request(session, request_id=request_id, volunteer_id=world.volunteer.id, now=world.clock.now())
         if status != RequestStatus.OPEN:
             request = session.get(HelpRequest, request_id)
             request.status = status
             session.add(request)
-            session.commit()
+        uow.commit()
     return request_id
 
 

@@ -33,7 +33,9 @@ def test_twenty_concurrent_claims_have_one_winner(engine) -> None:
     def press(volunteer_id: int) -> ClaimOutcome:
         with Session(engine) as session:
             start.wait()
-            return claim_request(session, request_id=request_id, volunteer_id=volunteer_id, now=clock.now())
+            outcome = claim_request(session, request_id=request_id, volunteer_id=volunteer_id, now=clock.now())
+            session.commit()
+            return outcome
 
     with ThreadPoolExecutor(CLAIMERS) as pool:
         outcomes = list(pool.map(press, range(100, 100 + CLAIMERS)))

@@ -35,7 +35,8 @@ async def fill_inbox(world: World) -> dict[str, int]:
     """An escalated request, a call-back and a complaint in Voerendaal; a call-back in Heerlen."""
     runtime = world.harness.app.bot_data["runtime"]
     now = world.clock.now()
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         for user, place, municipality in ((VERA, None, "voerendaal"), (HANNA, None, "heerlen")):
             session.add(User(id=user.id, first_name=user.first_name, created_at=now, neighbourhood_slug=place))
             session.add(Coordinator(user_id=user.id, municipality_slug=municipality, added_at=now))
@@ -43,10 +44,10 @@ async def fill_inbox(world: World) -> dict[str, int]:
         heerlen_resident = User(id=555, first_name="Henk", created_at=now, neighbourhood_slug="heerlen-centrum")
         session.add_all([anna, heerlen_resident])
         session.get(User, world.volunteer.id).first_name = "Piet"
-        session.commit()
+        uow.commit()
         create_request(
             session,
-            resident=anna,
+            resident_id=anna.id,
             category_slug="boodschappen",
             neighbourhood_slug="klimmen",
             when_kind="any",
@@ -55,17 +56,23 @@ async def fill_inbox(world: World) -> dict[str, int]:
             now=now,
             settings=runtime.settings,
         )
+        uow.commit()
     await world.deliver()
     world.clock.advance(timedelta(hours=30))
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         fire_due_timers(session, now=world.clock.now(), settings=runtime.settings)
         anna = session.get(User, world.resident.id)
         request_call_back(
-            session, user=anna, phone="0612345678", part="morning", now=world.clock.now(), settings=runtime.settings
+            session,
+            user_id=anna.id,
+            phone="0612345678",
+            part="morning",
+            now=world.clock.now(),
+            settings=runtime.settings,
         )
-        henk = session.get(User, 555)
         request_call_back(
-            session, user=henk, phone="0698765432", part="any", now=world.clock.now(), settings=runtime.settings
+            session, user_id=555, phone="0698765432", part="any", now=world.clock.now(), settings=runtime.settings
         )
         session.add(
             InboxItem(
@@ -76,7 +83,7 @@ async def fill_inbox(world: World) -> dict[str, int]:
                 created_at=world.clock.now() - timedelta(hours=50),
             )
         )
-        session.commit()
+        uow.commit()
         world.clock.advance(timedelta(hours=2))
         return {item.kind + ":" + (item.municipality_slug or ""): item.id for item in session.exec(select(InboxItem))}
 

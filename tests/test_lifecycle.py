@@ -15,17 +15,18 @@ from tests.test_sign_up import JOEP, approve, sign_up
 
 def new_request(world: World, *, details: str = "Boodschappen bij de Jumbo", when_kind: str = "any") -> int:
     """A request by Anna in Klimmen, straight through the service."""
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         anna = session.get(User, world.resident.id) or User(
             id=world.resident.id, first_name="Anna", created_at=world.clock.now()
         )
         anna.neighbourhood_slug = "klimmen"
         anna.has_private_chat = True
         session.add(anna)
-        session.commit()
+        uow.commit()
         placement = create_request(
             session,
-            resident=anna,
+            resident_id=anna.id,
             category_slug="boodschappen",
             neighbourhood_slug="klimmen",
             when_kind=when_kind,
@@ -34,7 +35,8 @@ def new_request(world: World, *, details: str = "Boodschappen bij de Jumbo", whe
             now=world.clock.now(),
             settings=world.harness.app.bot_data["runtime"].settings,
         )
-        return placement.request.id
+        uow.commit()
+        return placement.request_id
 
 
 def request(world: World, request_id: int) -> HelpRequest:

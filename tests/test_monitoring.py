@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot.i18n import translator
-from bot.services.monitoring import overview, overview_chart, overview_text
+from bot.render.monitoring import overview_chart, overview_text
+from bot.services.monitoring import overview
 from db.models import Coordinator, HelpRequest, RequestStatus, User
 from tests.support.app import World
 from tests.support.updates import make_user

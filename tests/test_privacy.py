@@ -130,11 +130,13 @@ async def test_retention_anonymises_closed_requests_after_the_period(world: Worl
         session.commit()
         schedule_retention(session, now=now, settings=settings)
         schedule_retention(session, now=now, settings=settings)  # every process calls it at start-up
+        session.commit()
         assert len(session.exec(select(Timer).where(Timer.kind == RETENTION_KIND)).all()) == 1
 
     world.clock.advance(timedelta(days=settings.retention_days, hours=1))
-    with world.session() as session:
-        fire_due_timers(session, now=world.clock.now(), settings=settings)
+    with world.unit_of_work() as uow:
+        fire_due_timers(uow.session, now=world.clock.now(), settings=settings)
+        uow.commit()
     with world.session() as session:
         by_details = {r.id: r for r in session.exec(select(HelpRequest))}
         old_row, fresh_row, open_row = (by_details[i] for i in sorted(by_details))

@@ -185,7 +185,7 @@ async def test_text_at_a_coordinator_button_step_is_not_a_help_request(world: Wo
 async def test_no_steunpunt_nearby_offers_a_call_back_button(world: World, monkeypatch) -> None:
     h, anna = world.harness, world.resident
     await at_the_menu(world)
-    monkeypatch.setattr("bot.handlers.steunpunt.steunpunten_for", lambda *args: [])
+    monkeypatch.setattr("bot.flows.steunpunt.steunpunten_for", lambda *args: [])
     await h.command(anna, "/steunpunt")
     assert "Ik ken nog geen steunpunt" in h.last_text(anna)
     await h.press(anna, "Bel mij terug")
@@ -200,6 +200,7 @@ def test_people_services_store_news_and_neighbourhood(engine: Engine, clock: Man
         assert set_neighbourhood(session, 7, "klimmen") == "Klimmen"
         assert set_neighbourhood(session, 7, "nergens") is None
         assert set_neighbourhood(session, 8, "klimmen") is None
+        session.commit()
     with Session(engine) as session:
         anna = session.get(User, 7)
         assert anna.activity_news is True and anna.neighbourhood_slug == "klimmen"
@@ -217,6 +218,7 @@ def test_link_group_to_saves_the_link(engine: Engine, clock: ManualClock) -> Non
             link_group_to(session, chat_id=-5, title="x", neighbourhood_slug="nergens", linked_by=1, now=clock.now())
             is None
         )
+        session.commit()
     with Session(engine) as session:
         assert [place.slug for place in linked_neighbourhoods(session, -5)] == ["klimmen"]
 

@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 from bot.services import timers as timer_service
 from bot.services.erasure import anonymise_expired, forget_user
 from bot.services.inbox import InboxOutcome, assign_item, refer_item
-from bot.services.lifecycle import cancel_request
 from bot.services.outbox import enqueue_message
 from bot.services.referrals import refer_request
+from bot.services.request_states import withdraw_request
 from bot.services.requests import claim_request, confirm_claim, open_inbox_item
 from bot.services.timers import fire_due_timers
 from bot.services.volunteers import stop_volunteering
@@ -63,17 +63,19 @@ def escalate_with_item(world: World, request_id: int) -> int:
 
 
 def claim_and_confirm(world: World, request_id: int) -> None:
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         assert claim_request(session, request_id=request_id, volunteer_id=world.volunteer.id, now=world.clock.now())
         session.merge(User(id=world.volunteer.id, first_name="Piet", created_at=world.clock.now()))
-        session.commit()
+        uow.commit()
         confirm_claim(
             session,
-            request=session.get(HelpRequest, request_id),
-            volunteer=session.get(User, world.volunteer.id),
+            request_id=request_id,
+            volunteer_id=world.volunteer.id,
             now=world.clock.now(),
             settings=settings_of(world),
         )
+        uow.commit()
 
 
 # 1. A volunteer assigned by a coordinator ----------------------------------------------------------------------
@@ -89,7 +91,8 @@ async def test_an_assigned_volunteer_gets_the_buttons_and_the_reminder(world: Wo
         )
         session.commit()
     item_id = escalate_with_item(world, request_id)
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         outcome = assign_item(
             session,
             item_id=item_id,
@@ -98,6 +101,7 @@ async def test_an_assigned_volunteer_gets_the_buttons_and_the_reminder(world: Wo
             now=world.clock.now(),
             settings=settings_of(world),
         )
+        uow.commit()
         assert outcome is InboxOutcome.DONE
         assert session.exec(select(Timer).where(Timer.kind == "reminder", Timer.ref_id == request_id)).one()
     message = rows_to(world, world.volunteer.id)[-1]
@@ -108,7 +112,8 @@ async def test_an_assigned_volunteer_gets_the_buttons_and_the_reminder(world: Wo
 async def test_an_assignment_to_an_item_closed_meanwhile_leaves_the_request_unclaimed(world: World) -> None:
     request_id = new_request(world)
     item_id = escalate_with_item(world, request_id)
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         seen = session.get(InboxItem, item_id)  # this session still sees it open (kept in its identity map)
         assert seen.status == "open"
         with Session(world.engine) as other:
@@ -122,6 +127,7 @@ async def test_an_assignment_to_an_item_closed_meanwhile_leaves_the_request_uncl
             now=world.clock.now(),
             settings=settings_of(world),
         )
+        uow.commit()
     assert outcome is InboxOutcome.CLOSED
     with world.session() as session:
         request = session.get(HelpRequest, request_id)
@@ -147,18 +153,22 @@ def assert_released(world: World, request_id: int) -> None:
 async def test_a_volunteer_who_stops_releases_what_they_hold(world: World) -> None:
     request_id = new_request(world)
     claim_and_confirm(world, request_id)
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         assert stop_volunteering(
             session, user_id=world.volunteer.id, now=world.clock.now(), settings=settings_of(world)
         )
+        uow.commit()
     assert_released(world, request_id)
 
 
 async def test_a_helper_who_is_forgotten_releases_what_they_hold(world: World) -> None:
     request_id = new_request(world)
     claim_and_confirm(world, request_id)
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         forget_user(session, user_id=world.volunteer.id, now=world.clock.now(), settings=settings_of(world))
+        uow.commit()
     assert_released(world, request_id)
 
 
@@ -168,16 +178,13 @@ async def test_a_helper_who_is_forgotten_releases_what_they_hold(world: World) -
 async def test_referring_a_request_a_volunteer_took_tells_the_resident_nothing(world: World) -> None:
     request_id = new_request(world)
     item_id = escalate_with_item(world, request_id)
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         assert claim_request(session, request_id=request_id, volunteer_id=world.volunteer.id, now=world.clock.now())
         outcome = refer_item(
-            session,
-            item_id=item_id,
-            coordinator_id=world.coordinator.id,
-            route="wmo",
-            now=world.clock.now(),
-            settings=settings_of(world),
+            session, item_id=item_id, coordinator_id=world.coordinator.id, route="wmo", now=world.clock.now()
         )
+        uow.commit()
     assert outcome is InboxOutcome.TAKEN
     assert not any("doorgegeven" in text for text in texts_to(world, world.resident.id))
     with world.session() as session:
@@ -200,17 +207,17 @@ async def test_the_resident_hears_about_the_call_once(world: World) -> None:
     escalate_with_item(world, request_id)
     results = []
     for _ in range(2):
-        with world.session() as session:
+        with world.unit_of_work() as uow:
             results.append(
                 refer_request(
-                    session,
+                    uow.session,
                     request_id=request_id,
                     coordinator_id=world.coordinator.id,
                     route="bellen",
                     now=world.clock.now(),
-                    settings=settings_of(world),
                 )
             )
+            uow.commit()
     assert results == [True, False]
     assert sum("belt u" in text for text in texts_to(world, world.resident.id)) == 1
 
@@ -237,8 +244,10 @@ async def test_forget_me_blanks_the_sent_messages_about_the_user(world: World) -
         enqueue_message(session, chat_id=901, text="iets anders", now=world.clock.now())
         session.commit()
     mark_sent(world, world.clock.now())
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         forget_user(session, user_id=world.resident.id, now=world.clock.now(), settings=settings_of(world))
+        uow.commit()
     with world.session() as session:
         sent = session.exec(select(Outbox).where(Outbox.status == OutboxStatus.SENT)).all()
         blanked = [row for row in sent if row.params == {}]
@@ -258,15 +267,11 @@ async def test_retention_deletes_old_sent_rows_but_keeps_a_closed_cards_chat(wor
         enqueue_message(session, chat_id=900, text="Anna 0612345678", now=world.clock.now())
         session.commit()
     mark_sent(world, world.clock.now())
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         enqueue_message(session, chat_id=900, text="nog niet verstuurd", now=world.clock.now())
-        assert cancel_request(
-            session,
-            request_id=request_id,
-            resident_id=world.resident.id,
-            now=world.clock.now(),
-            settings=settings_of(world),
-        )
+        assert withdraw_request(session, request_id=request_id, resident_id=world.resident.id, now=world.clock.now())
+        uow.commit()
     world.clock.advance(timedelta(days=31))
     with world.session() as session:
         anonymise_expired(session, now=world.clock.now(), settings=settings_of(world))
@@ -296,8 +301,9 @@ async def test_a_failing_timer_is_retried_later_and_the_others_fire(
         session.add(Timer(kind="boom", ref_id=1, due_at=now - timedelta(hours=2)))
         session.add(Timer(kind="unknown-kind", ref_id=2, due_at=now - timedelta(hours=1)))
         session.commit()
-    with caplog.at_level(logging.WARNING), world.session() as session:
-        fired = fire_due_timers(session, now=now, settings=settings_of(world))
+    with caplog.at_level(logging.WARNING), world.unit_of_work() as uow:
+        fired = fire_due_timers(uow.session, now=now, settings=settings_of(world))
+        uow.commit()
     assert fired == 1
     with world.session() as session:
         failed = session.exec(select(Timer).where(Timer.kind == "boom")).one()
@@ -312,41 +318,34 @@ async def test_a_failing_timer_is_retried_later_and_the_others_fire(
 
 async def test_a_cancel_decides_in_the_database_and_tells_a_helper_who_just_claimed(world: World) -> None:
     request_id = new_request(world)
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         stale = session.get(HelpRequest, request_id)  # a view from before the claim, kept in the identity map
         assert stale.status == RequestStatus.OPEN
         with world.session() as other:
             assert claim_request(other, request_id=request_id, volunteer_id=world.volunteer.id, now=world.clock.now())
-        assert cancel_request(
-            session,
-            request_id=request_id,
-            resident_id=world.resident.id,
-            now=world.clock.now(),
-            settings=settings_of(world),
-        )
+            other.commit()
+        assert withdraw_request(session, request_id=request_id, resident_id=world.resident.id, now=world.clock.now())
+        uow.commit()
     assert any("hoeft niet meer te helpen" in text for text in texts_to(world, world.volunteer.id))
 
 
 async def test_a_claim_confirmed_after_a_cancel_tells_the_resident_nothing(world: World) -> None:
     request_id = new_request(world)
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         assert claim_request(session, request_id=request_id, volunteer_id=world.volunteer.id, now=world.clock.now())
-        assert cancel_request(
-            session,
-            request_id=request_id,
-            resident_id=world.resident.id,
-            now=world.clock.now(),
-            settings=settings_of(world),
-        )
+        assert withdraw_request(session, request_id=request_id, resident_id=world.resident.id, now=world.clock.now())
         session.merge(User(id=world.volunteer.id, first_name="Piet", created_at=world.clock.now()))
-        session.commit()
+        uow.commit()
         assert not confirm_claim(
             session,
-            request=session.get(HelpRequest, request_id),
-            volunteer=session.get(User, world.volunteer.id),
+            request_id=request_id,
+            volunteer_id=world.volunteer.id,
             now=world.clock.now(),
             settings=settings_of(world),
         )
+        uow.commit()
     assert not any("helpt u" in text for text in texts_to(world, world.resident.id))
 
 
@@ -370,8 +369,10 @@ async def test_retention_prunes_processed_updates_older_than_two_days(world: Wor
 async def test_forget_me_tells_the_coordinators_of_an_escalated_request(world: World) -> None:
     request_id = new_request(world)
     escalate_with_item(world, request_id)
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         forget_user(session, user_id=world.resident.id, now=world.clock.now(), settings=settings_of(world))
+        uow.commit()
     assert any(f"gestopt met vraag #{request_id}" in text for text in texts_to(world, world.coordinator.id))
 
 
@@ -385,7 +386,9 @@ async def test_forget_me_tells_the_usual_helper_offered_the_request_and_stops_th
         )
         session.add(Timer(kind="offer", ref_id=request_id, due_at=world.clock.now() + timedelta(hours=5)))
         session.commit()
-        forget_user(session, user_id=world.resident.id, now=world.clock.now(), settings=settings_of(world))
+    with world.unit_of_work() as uow:
+        forget_user(uow.session, user_id=world.resident.id, now=world.clock.now(), settings=settings_of(world))
+        uow.commit()
     texts = texts_to(world, world.volunteer.id)
     assert any("ingetrokken" in text and "Wis de gegevens" in text for text in texts)
     with world.session() as session:

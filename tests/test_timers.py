@@ -75,13 +75,14 @@ async def test_a_claim_stops_the_bump_and_a_release_rearms_it(world: World) -> N
 
 async def test_the_volunteer_is_reminded_the_day_before(world: World) -> None:
     h = world.harness
-    with world.session() as session:
+    with world.unit_of_work() as uow:
+        session = uow.session
         anna = User(id=world.resident.id, first_name="Anna", neighbourhood_slug="klimmen", created_at=world.clock.now())
         session.add(anna)
-        session.commit()
+        uow.commit()
         create_request(
             session,
-            resident=anna,
+            resident_id=anna.id,
             category_slug="boodschappen",
             neighbourhood_slug="klimmen",
             when_kind="date",
@@ -90,6 +91,7 @@ async def test_the_volunteer_is_reminded_the_day_before(world: World) -> None:
             now=world.clock.now(),
             settings=world.harness.app.bot_data["runtime"].settings,
         )
+        uow.commit()
     await world.deliver()
     await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
     with world.session() as session:
@@ -181,7 +183,7 @@ def test_the_category_timing_is_used_for_new_requests(tmp_path: Path, sqlite_eng
         session.commit()
         placement = create_request(
             session,
-            resident=anna,
+            resident_id=anna.id,
             category_slug="boodschappen",
             neighbourhood_slug="klimmen",
             when_kind="any",
@@ -190,7 +192,7 @@ def test_the_category_timing_is_used_for_new_requests(tmp_path: Path, sqlite_eng
             now=clock.now(),
             settings=settings,
         )
-        due = {t.kind: t.due_at - clock.now() for t in session.exec(select(Timer)) if t.ref_id == placement.request.id}
+        due = {t.kind: t.due_at - clock.now() for t in session.exec(select(Timer)) if t.ref_id == placement.request_id}
     assert due == {"bump": timedelta(hours=1), "escalate": timedelta(hours=2)}
 
 

@@ -84,6 +84,7 @@ def test_two_workers_send_each_row_once_and_fire_each_timer_once(pg_engine: Engi
             for _ in range(200):
                 with Session(pg_engine) as session:
                     timers.fire_due_timers(session, now=clock.now(), settings=Settings())
+                    session.commit()
                 await sender.deliver_due()
                 with Session(pg_engine) as session:
                     left = session.exec(select(Outbox.id).where(Outbox.status == OutboxStatus.PENDING)).first()

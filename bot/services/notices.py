@@ -434,7 +434,7 @@ def forget_notices_since(session: Session, count: int) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _refuse_dropped_notices(session: Session) -> None:
-    if session.info.get(NOTICES):
+    if session.info.get(NOTICES) and not session.in_nested_transaction():  # a savepoint keeps them
         kinds = sorted({notice.kind for notice in session.info[NOTICES]})
         raise DroppedNotices(f"commit with unrendered notices: {', '.join(kinds)}")
 

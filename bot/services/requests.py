@@ -200,7 +200,7 @@ def claim_request(session: Session, *, request_id: int, volunteer_id: int, now: 
 
 def claimed_request(session: Session, *, request_id: int, volunteer_id: int) -> Claim | None:
     """A request this volunteer holds, with whom to contact; None when they do not hold it."""
-    request = session.get(HelpRequest, request_id)
+    request = session.get(HelpRequest, request_id, populate_existing=True)
     if request is None or request.claimed_by != volunteer_id or request.status != RequestStatus.CLAIMED:
         return None
     return Claim(
@@ -249,15 +249,16 @@ def confirm_claim(
     *,
     request_id: int,
     volunteer_id: int,
-    pressed_in: tuple[int, int] | None,
     now: datetime,
     settings: Settings,
+    pressed_in: tuple[int, int] | None = None,
 ) -> bool:
     """After a claim reached the volunteer: tell the resident who helps, stop the reminders.
 
     Only while the volunteer still holds the request (a cancel may have come in between); the no-op UPDATE
     locks the row until commit, so a cancel waits for this and then tells the helper. `pressed_in` is the
     (chat, message) of the pressed button: pressed anywhere but on the card, the card shows the helper too.
+    None: no button (nothing to show).
     """
     held = session.exec(
         update(HelpRequest)
@@ -277,7 +278,7 @@ def confirm_claim(
     cancel_timers(session, request_id=request_id, kinds=(TimerKind.BUMP, TimerKind.ESCALATE), now=now)
     schedule_day_before_reminder(session, request_id=request_id, day=request.when_date, now=now, settings=settings)
     close_escalations(session, request_id=request_id, now=now)
-    if pressed_in != (request.card_chat_id, request.card_message_id):
+    if pressed_in is not None and pressed_in != (request.card_chat_id, request.card_message_id):
         show_helper_on_card(session, request=request, helper_name=helper_name)
     return True
 

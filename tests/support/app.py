@@ -15,6 +15,7 @@ from bot.delivery import OutboxSender
 from bot.services.people import add_volunteer, ensure_coordinators
 from bot.services.places import link_group
 from bot.services.timers import fire_due_timers
+from bot.services.unit_of_work import UnitOfWork
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import BotHarness
 from tests.support.updates import make_group, make_user
@@ -50,16 +51,22 @@ class World:
         """A session on the test database whose rows stay readable after a commit."""
         return Session(self.engine, expire_on_commit=False)
 
+    def unit_of_work(self) -> UnitOfWork:
+        """A unit of work as the bot's front doors use it: services, then one commit with the notices rendered."""
+        return self.harness.app.bot_data["runtime"].unit_of_work()
+
     def alert(self) -> str:
         """The text of the last answer to a button press ("" when it was silent)."""
         return self.api.calls_to("answerCallbackQuery")[-1].params.get("text", "")
 
     def fire_timers(self) -> int:
         """Fire the timers that are due now, as the worker would; how many fired."""
-        with self.session() as session:
-            return fire_due_timers(
-                session, now=self.clock.now(), settings=self.harness.app.bot_data["runtime"].settings
+        with self.unit_of_work() as uow:
+            fired = fire_due_timers(
+                uow.session, now=self.clock.now(), settings=self.harness.app.bot_data["runtime"].settings
             )
+            uow.commit()
+        return fired
 
 
 def make_world(engine: Engine, clock: ManualClock, settings: Settings, place: str = "klimmen") -> World:
