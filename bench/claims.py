@@ -65,6 +65,7 @@ def race(engine, request_ids: list[int], claimers: int) -> dict[str, float]:
                     start.wait()
                     began = time.perf_counter()
                     outcome = claim_request(session, request_id=request_id, volunteer_id=volunteer, now=clock.now())
+                    session.commit()  # services never commit; the front door's unit of work does
                     latencies.append(time.perf_counter() - began)
                     return outcome
 

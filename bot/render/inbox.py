@@ -12,15 +12,16 @@ from bot.i18n import N_, Translator
 from bot.render.keyboards import button_rows
 from bot.render.requests import contact_html, summary
 from bot.services.inbox import ItemView
+from db.models import InboxKind
 
 KIND_LABELS = {
-    "escalation": ("⏰", N_("Geen vrijwilliger gevonden")),
-    "zorgvraag": ("🩺", N_("Zorgvraag")),
-    "no_group": ("📥", N_("Vraag zonder groep")),
-    "callback": ("📞", N_("Bel terug")),
-    "voice": ("🎤", N_("Spraakbericht")),
-    "photo": ("📷", N_("Foto")),
-    "feedback": ("👎", N_("Klacht of opmerking")),
+    InboxKind.ESCALATION: ("⏰", N_("Geen vrijwilliger gevonden")),
+    InboxKind.ZORGVRAAG: ("🩺", N_("Zorgvraag")),
+    InboxKind.NO_GROUP: ("📥", N_("Vraag zonder groep")),
+    InboxKind.CALLBACK: ("📞", N_("Bel terug")),
+    InboxKind.VOICE: ("🎤", N_("Spraakbericht")),
+    InboxKind.PHOTO: ("📷", N_("Foto")),
+    InboxKind.FEEDBACK: ("👎", N_("Klacht of opmerking")),
 }
 
 

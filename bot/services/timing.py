@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from bot.config import Settings
-from db.models import Timer
+from db.models import Timer, TimerKind
 
 TIMING_FILE = "timing.toml"
 
@@ -88,7 +88,7 @@ def reminder_moment(day: date, settings: Settings, rules: TimingRules | None = N
     return local.astimezone(UTC)
 
 
-def arm_timer(session: Session, *, kind: str, ref_id: int, due_at: datetime) -> Timer:
+def arm_timer(session: Session, *, kind: TimerKind, ref_id: int, due_at: datetime) -> Timer:
     """Set the one timer of this kind for `ref_id` to fire at `due_at`, re-using its row if it has one."""
     timer = session.exec(select(Timer).where(Timer.kind == kind, Timer.ref_id == ref_id).order_by(Timer.id)).first()
     if timer is None:
@@ -106,4 +106,4 @@ def schedule_day_before_reminder(
         return
     due = reminder_moment(day, settings)
     if due > now:
-        arm_timer(session, kind="reminder", ref_id=request_id, due_at=due)
+        arm_timer(session, kind=TimerKind.REMINDER, ref_id=request_id, due_at=due)
