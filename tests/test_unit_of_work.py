@@ -3,6 +3,7 @@ in each reader's language, and the services import nothing of Telegram or the fr
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -139,3 +140,22 @@ def test_every_notice_kind_has_one_class_and_one_renderer() -> None:
     kinds = [cls.kind for cls in classes if isinstance(cls.kind, NoticeKind)]
     assert sorted(kinds) == sorted(NoticeKind) and len(set(kinds)) == len(kinds)
     assert set(RENDERERS) == set(NoticeKind)
+
+
+def test_no_front_door_awaits_telegram_with_a_unit_of_work_open() -> None:
+    """Decide in one unit of work, commit, then await Telegram: no `await` inside `with ...unit_of_work()`."""
+    offenders = []
+    for path in sorted((REPO_ROOT / "bot").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.With | ast.AsyncWith):
+                continue
+            opens_unit = any(
+                isinstance(item.context_expr, ast.Call)
+                and isinstance(item.context_expr.func, ast.Attribute)
+                and item.context_expr.func.attr == "unit_of_work"
+                for item in node.items
+            )
+            if opens_unit and any(isinstance(inner, ast.Await) for inner in ast.walk(node)):
+                offenders.append(f"{path.relative_to(REPO_ROOT)}:{node.lineno}")
+    assert offenders == []
