@@ -1,4 +1,4 @@
-"""One scope model: a coordinator of one municipality never passes for one of all, and nothing means "any"."""
+"""One scope model and one set of keys: coordinators of one municipality or all; every service choice has words."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.clock import ManualClock
+from bot.render.call_backs import PART_LABELS
+from bot.render.referrals import PUNTEXTRA_LABELS, REFERRAL_LABELS, RESIDENT_NEWS
+from bot.render.volunteers import DAYS, PARTS
 from bot.services.access import Scope, coordinates, coordinates_all, coordinates_any, coordinators_of, scope_of
+from bot.services.call_backs import PARTS_OF_DAY
+from bot.services.inbox import REFERRAL_ROUTES
+from bot.services.referrals import ROUTES
+from bot.services.volunteers import DAY_KEYS, PART_KEYS
 from db.models import Coordinator
 
 
@@ -30,3 +37,11 @@ def test_the_role_predicates_agree(engine: Engine, clock: ManualClock) -> None:
         assert not coordinates_any(session, 3) and not coordinates(session, 3, "heerlen")
         assert coordinators_of(session, "heerlen") == (1, 2)
         assert coordinators_of(session, None) == (2,)
+
+
+def test_every_choice_a_service_knows_has_a_label() -> None:
+    """The services keep the keys, bot/render the words: neither may miss one of the other's."""
+    assert set(REFERRAL_ROUTES) == set(REFERRAL_LABELS)
+    assert set(ROUTES) == set(PUNTEXTRA_LABELS) == set(RESIDENT_NEWS)
+    assert set(PARTS_OF_DAY) == set(PART_LABELS)
+    assert tuple(DAYS) == DAY_KEYS and tuple(PARTS) == PART_KEYS

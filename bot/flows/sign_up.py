@@ -29,7 +29,7 @@ from bot.render.requests import category_label
 from bot.render.volunteers import DAYS, PARTS, availability_text
 from bot.services.catalogue import all_categories
 from bot.services.places import place_of
-from bot.services.volunteers import SignUp, offer_of, submit_sign_up
+from bot.services.volunteers import DAY_KEYS, PART_KEYS, SignUp, offer_of, submit_sign_up
 from bot.understanding import PHONE_NUMBER
 from db.models import VolunteerStatus
 
@@ -201,7 +201,7 @@ async def toggle_availability(update: Update, context: BotContext) -> str:
     if choice == "done":
         await query.edit_message_text("🗓️ " + availability_text(offer.availability, context._))
         return await ask_phone(update, context)
-    if choice not in DAYS and choice not in PARTS:
+    if choice not in DAY_KEYS and choice not in PART_KEYS:
         return SIGN_UP_AVAILABILITY
     offer.availability = [key for key in offer.availability if key != choice] + (
         [] if choice in offer.availability else [choice]

@@ -44,6 +44,7 @@ from bot.services import notices as n
 from bot.services.broadcasts import send_in_batch, set_progress_heading
 from bot.services.outbox import enqueue, enqueue_card_edit, enqueue_message
 from bot.services.people import locale_of
+from bot.services.referrals import ROUTES as PUNTEXTRA_ROUTES
 from bot.services.unit_of_work import NoticeRenderer
 from bot.services.views import RequestView
 
@@ -265,7 +266,7 @@ def _no_volunteer_found(w: _Writer, notice: n.NoVolunteerFound) -> None:
         return "\n".join(lines)
 
     def routes(_: Translator) -> Any:
-        return button_rows([(_(label), f"px:{request.id}:{route}") for route, label in PUNTEXTRA_LABELS.items()])
+        return button_rows([(_(PUNTEXTRA_LABELS[route]), f"px:{request.id}:{route}") for route in PUNTEXTRA_ROUTES])
 
     w.to_coordinators(notice.coordinator_ids, compose, markup=routes)
 

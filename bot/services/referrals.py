@@ -12,6 +12,7 @@ from bot.services.notices import RouteChosen, tell
 from db.models import HelpRequest, InboxItem, InboxStatus, Neighbourhood, RequestStatus, User
 
 CALL_MARK = "📞 bellen ("  # in the open item's note once a coordinator chose to call
+# PuntExtra's order when no volunteer comes: a woonservice project, a private provider, a company; or a call.
 ROUTES = ("woonservice", "particulier", "bedrijf", "bellen")
 
 

@@ -33,8 +33,6 @@ from db.models import HelpRequest, InboxKind, RequestStatus, Timer, TimerKind
 BATCH = 100
 RETRY_AFTER = timedelta(minutes=10)
 log = logging.getLogger(__name__)
-# PuntExtra's order when no volunteer comes: a woonservice project, a private provider, last a company.
-PUNTEXTRA_ROUTES = ("woonservice", "particulier", "bedrijf", "bellen")
 
 
 def in_quiet_hours(now_utc: datetime, settings: Settings) -> bool:

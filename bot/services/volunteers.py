@@ -18,6 +18,7 @@ from bot.services.request_states import release_all_held
 from bot.services.views import OfferView, category_view, contact_of
 from db.models import Category, GroupLink, Neighbourhood, User, Volunteer, VolunteerArea, VolunteerStatus
 
+# What a volunteer can choose as times: days of the week and parts of the day.
 DAY_KEYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 PART_KEYS = ("ochtend", "middag", "avond")
 
