@@ -6,16 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from bot.config import REPO_ROOT, Settings
 from bot.services.places import link_group
 from bot.services.requests import create_request
 from bot.services.timing import TIMING_FILE, Hours, TimingRules, hours_for, parse_timing, reminder_moment
 from db.models import Category, HelpRequest, InboxItem, Outbox, RequestStatus, Timer, User
-from db.seed import load_data_files
-from tests.conftest import sqlite_engine_at
 from tests.support.app import World, make_world
+from tests.support.databases import sqlite_engine_at
 from tests.test_lifecycle import new_request
 
 
@@ -126,12 +125,10 @@ async def test_a_weekly_offer_goes_to_the_group_when_unanswered(world: World) ->
         assert following.preferred_volunteer_id is None
 
 
-async def test_timers_due_while_down_fire_exactly_once_after_a_restart(tmp_path: Path, clock, settings) -> None:
-    path = tmp_path / "restart.sqlite3"
-    engine = sqlite_engine_at(path)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        load_data_files(session, REPO_ROOT / "data")
+async def test_timers_due_while_down_fire_exactly_once_after_a_restart(
+    seeded_sqlite_file: Path, clock, settings
+) -> None:
+    engine = sqlite_engine_at(seeded_sqlite_file)
     world = make_world(engine, clock, settings)
     async with world.harness:
         new_request(world)
@@ -139,7 +136,7 @@ async def test_timers_due_while_down_fire_exactly_once_after_a_restart(tmp_path:
     engine.dispose()  # the bot goes down; a day passes
 
     clock.advance(timedelta(days=1, hours=1))
-    engine = sqlite_engine_at(path)
+    engine = sqlite_engine_at(seeded_sqlite_file)
     world = make_world(engine, clock, settings)
     async with world.harness:
         assert world.fire_timers() == 2
