@@ -336,6 +336,7 @@ async def world(fast_engine, clock, settings):
         yield world
 
 
+@pytest.mark.slow
 async def test_ten_thousand_malformed_updates_then_a_normal_request(world: World) -> None:
     fuzzer = Fuzzer(world, SEED)
     h = world.harness

@@ -33,6 +33,7 @@ from tests.support import updates as upd
 from tests.support.http_bot_api import HttpBotAPI
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning"),
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
 ]
