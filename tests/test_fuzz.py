@@ -24,8 +24,10 @@ from db.models import Outbox, OutboxStatus
 from db.session import make_engine
 from tests.support.app import World, make_world
 from tests.support.fake_bot_api import BOT_ID, BOT_USERNAME
+from tests.support.scenarios import (
+    ask_for_groceries,
+)
 from tests.support.updates import build_update
-from tests.test_help_loop import ask_for_groceries
 
 UPDATES = 10_000
 SEED = 20241124
