@@ -23,6 +23,13 @@ from tests.support.databases import (
     require_postgres,
     sqlite_engine_at,
 )
+from tests.support.updates import reset_counters
+
+
+@pytest.fixture(autouse=True)
+def fresh_update_ids() -> None:
+    """Update, message and callback ids start again in every test, so that no test depends on which ran before."""
+    reset_counters()
 
 
 @pytest.fixture(scope="session")
