@@ -1,77 +1,85 @@
-"""Shared fixtures: databases (SQLite always, PostgreSQL when reachable), the app on a fake Bot API."""
+"""Shared fixtures: databases (SQLite always, PostgreSQL when reachable), the app on a fake Bot API.
+
+The schema and the data files are loaded once per session into a template (see tests/support/databases.py);
+every test that asks for a database gets its own copy of it.
+"""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
 
 from bot.clock import ManualClock
-from bot.config import REPO_ROOT, Settings
-from db.seed import load_data_files
-from db.session import make_engine
+from bot.config import Settings
 from tests.support.app import World, make_world
-
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def sqlite_engine_at(path: Path) -> Engine:
-    return make_engine(f"sqlite:///{path}")
-
-
-def postgres_engine() -> Iterator[Engine]:
-    """An engine on a fresh schema of the test PostgreSQL; skipped locally (not in CI) if unreachable."""
-    admin = make_engine(POSTGRES_URL)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:
-        admin.dispose()
-        if IN_CI:
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(error).__name__}")
-    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+from tests.support.databases import (
+    PostgresTemplate,
+    build_sqlite_template,
+    copy_sqlite_template,
+    empty_postgres_engine,
+    require_postgres,
+    sqlite_engine_at,
+)
+from tests.support.updates import reset_counters
 
 
-def _seeded(engine: Engine) -> Engine:
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        load_data_files(session, REPO_ROOT / "data")
-    return engine
+@pytest.fixture(autouse=True)
+def fresh_update_ids() -> None:
+    """Update, message and callback ids start again in every test, so that no test depends on which ran before."""
+    reset_counters()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every table and the data files loaded, built once per session."""
+    return build_sqlite_template(tmp_path_factory.mktemp("template") / "seeded.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[PostgresTemplate]:
+    """A PostgreSQL schema with every table and the data files loaded, built once per session."""
+    require_postgres()
+    template = PostgresTemplate()
+    yield template
+    template.drop()
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = _seeded(sqlite_engine_at(tmp_path / "test.sqlite3"))
+def seeded_sqlite_file(sqlite_template: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the seeded SQLite file."""
+    return copy_sqlite_template(sqlite_template, tmp_path / "test.sqlite3")
+
+
+@pytest.fixture
+def sqlite_engine(seeded_sqlite_file: Path) -> Iterator[Engine]:
+    """An engine on this test's own seeded SQLite file."""
+    engine = sqlite_engine_at(seeded_sqlite_file)
     yield engine
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """The same test on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        engine = _seeded(sqlite_engine_at(tmp_path / "test.sqlite3"))
+@pytest.fixture
+def postgresql_engine(postgres_template: PostgresTemplate) -> Iterator[Engine]:
+    """An engine on this test's own seeded PostgreSQL schema."""
+    with postgres_template.copy() as engine:
         yield engine
-        engine.dispose()
-    else:
-        for engine in postgres_engine():
-            yield _seeded(engine)
+
+
+@pytest.fixture
+def empty_postgresql_engine() -> Iterator[Engine]:
+    """An engine on this test's own empty PostgreSQL schema (no tables)."""
+    require_postgres()
+    with empty_postgres_engine() as engine:
+        yield engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """The same test on SQLite and on PostgreSQL, each on its own seeded database."""
+    return request.getfixturevalue(f"{request.param}_engine")
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from sqlmodel import Session, select
 from bot.cli import main
 from db.models import Category, Coordinator, Neighbourhood, Volunteer, VolunteerArea, VolunteerStatus
 from db.session import make_engine
-from tests.conftest import postgres_engine
 
 
 def samenbot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -49,9 +48,9 @@ def database_url(request, tmp_path: Path, monkeypatch):
         monkeypatch.setenv("DATABASE_URL", url)
         yield url
         return
-    for engine in postgres_engine():
-        monkeypatch.setattr("bot.cli.make_engine", lambda _url, _engine=engine, **_kwargs: _engine)
-        yield engine.url.render_as_string(hide_password=False)
+    engine = request.getfixturevalue("empty_postgresql_engine")
+    monkeypatch.setattr("bot.cli.make_engine", lambda _url, **_kwargs: engine)
+    yield engine.url.render_as_string(hide_password=False)
 
 
 def test_db_upgrade_volunteer_and_coordinator_commands(database_url: str, monkeypatch, capsys) -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import threading
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -15,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 from sqlmodel import Session, SQLModel
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -33,11 +31,11 @@ from db.models import (
     User,
 )
 from db.session import make_engine
+from tests.support.databases import empty_postgres_schema, postgres_engine_on, require_postgres
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 GROUP = -100
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _base_rows(engine) -> None:
@@ -436,27 +434,14 @@ async def test_run_sleeps_until_the_next_row_and_stops(db, vclock):
 
 @pytest.fixture
 def pg_schema_url():
-    admin = make_engine(PG_URL)
-    schema = f"delivery_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:
-        admin.dispose()
-        if os.environ.get("CI", "").lower() == "true":
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {type(error).__name__}")
-    try:
+    require_postgres()
+    with empty_postgres_schema("delivery") as schema:
         yield schema
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_two_senders_on_postgresql_deliver_each_row_exactly_once(pg_schema_url):
     def engine():
-        return make_engine(PG_URL, connect_args={"options": f"-csearch_path={pg_schema_url}"})
+        return postgres_engine_on(pg_schema_url)
 
     setup = engine()
     _base_rows(setup)
@@ -515,7 +500,7 @@ def test_two_senders_on_postgresql_deliver_each_row_exactly_once(pg_schema_url):
 
 async def test_postgresql_a_row_being_leased_elsewhere_holds_back_its_chat(pg_schema_url):
     """SKIP LOCKED hides a row another sender is leasing right now; the rows after it must wait."""
-    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={pg_schema_url}"})
+    engine = postgres_engine_on(pg_schema_url)
     _base_rows(engine)
     first = add(engine, 1, "first")
     add(engine, 1, "second")

@@ -17,9 +17,19 @@ from telegram.error import RetryAfter
 
 from bot.services.outbox import enqueue_message
 from bot.services.people import upsert_user
-from db.models import GroupLink, HelpRequest, Outbox, OutboxStatus, RequestStatus, User
+from db.models import (
+    GroupLink,
+    HelpRequest,
+    Outbox,
+    OutboxStatus,
+    RequestStatus,
+    User,
+)
 from tests.support.app import World
 from tests.support.fake_bot_api import ApiCall
+from tests.support.scenarios import (
+    ask_for_groceries,
+)
 from tests.support.updates import make_user
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -232,3 +242,18 @@ async def test_the_outbox_handles_its_own_retry_after(world: World) -> None:
     assert row.not_before == start + timedelta(seconds=30)
     await world.deliver()
     assert sent_counts(world)[(4242, "Hallo", ())] == 1
+
+
+async def test_claim_kept_when_sending_the_details_times_out(world: World) -> None:
+    h = world.harness
+    await ask_for_groceries(world)
+    await world.deliver()
+    world.api.fail("sendMessage", "timeout", chat_id=world.volunteer.id, deliver=True)
+    await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
+    assert "Dank u wel" in world.alert()
+    assert "Piet helpt al" in h.last_text(world.group_id)
+    await world.deliver()
+    assert "Piet helpt u" in h.last_text(world.resident)
+    with world.session() as session:
+        request = session.exec(select(HelpRequest)).one()
+        assert request.status == RequestStatus.CLAIMED and request.claimed_by == world.volunteer.id

@@ -17,17 +17,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import select
 from telegram.error import BadRequest
 
-from bot.config import REPO_ROOT
 from db.models import Outbox, OutboxStatus
-from db.seed import load_data_files
 from db.session import make_engine
 from tests.support.app import World, make_world
 from tests.support.fake_bot_api import BOT_ID, BOT_USERNAME
+from tests.support.scenarios import (
+    ask_for_groceries,
+)
 from tests.support.updates import build_update
-from tests.test_help_loop import ask_for_groceries
 
 UPDATES = 10_000
 SEED = 20241124
@@ -321,13 +321,10 @@ def harmless(error: BaseException, failed_calls: list) -> bool:
 
 
 @pytest.fixture
-def fast_engine(tmp_path):
+def fast_engine(seeded_sqlite_file):
     """SQLite without waiting for the disk: ten thousand commits, and nothing to survive a crash."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'fuzz.sqlite3'}")
+    engine = make_engine(f"sqlite:///{seeded_sqlite_file}")
     event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA synchronous=OFF"))
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        load_data_files(session, REPO_ROOT / "data")
     yield engine
     engine.dispose()
 
@@ -341,6 +338,7 @@ async def world(fast_engine, clock, settings):
         yield world
 
 
+@pytest.mark.slow
 async def test_ten_thousand_malformed_updates_then_a_normal_request(world: World) -> None:
     fuzzer = Fuzzer(world, SEED)
     h = world.harness

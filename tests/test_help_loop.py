@@ -5,27 +5,13 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.services.people import add_volunteer
-from db.models import HelpRequest, RequestStatus, User
+from db.models import HelpRequest, RequestStatus
 from tests.support.app import World
+from tests.support.scenarios import (
+    ask_for_groceries,
+    ask_for_groceries_like,
+)
 from tests.support.updates import callback, make_user
-
-
-async def ask_for_groceries(world: World, text: str = "kan iemand morgen mijn boodschappen doen?") -> None:
-    """Anna picks her neighbourhood, asks for help and confirms."""
-    h, anna = world.harness, world.resident
-    await h.command(anna, "/start")
-    assert "gemeente" in h.last_text(anna)
-    await h.press(anna, "Voerendaal")
-    await h.press(anna, "Klimmen")
-    assert "Klimmen" in h.texts(anna)[-2]
-    await h.send(anna, text)
-    assert "Boodschappen" in h.last_text(anna)
-    await h.press(anna, "Ja")
-    assert "Wilt u nog iets vertellen" in h.last_text(anna)
-    await h.press(anna, "Nee, verder")
-    assert "Klopt dit?" in h.last_text(anna)
-    await h.press(anna, "Ja, versturen")
-    assert "vrijwilligers in Klimmen" in h.last_text(anna)
 
 
 async def test_request_reaches_the_group_and_one_volunteer_claims_it(world: World) -> None:
@@ -101,20 +87,6 @@ async def test_zorgvraag_goes_to_the_coordinators_not_the_group(world: World) ->
     await world.deliver()
     assert h.api.sent_messages(chat_id=world.group_id) == []
     assert "Anna" in h.last_text(world.coordinator)
-
-
-async def ask_for_groceries_like(world: World, text: str) -> None:
-    h, anna = world.harness, world.resident
-    with world.session() as session:
-        user = session.get(User, anna.id) or User(id=anna.id, first_name="Anna", created_at=world.clock.now())
-        user.neighbourhood_slug = "klimmen"
-        session.add(user)
-        session.commit()
-    await h.send(anna, text)
-    await h.press(anna, "Ja")
-    await h.press(anna, "Maakt niet uit")
-    await h.press(anna, "Nee, verder")
-    await h.press(anna, "Ja, versturen")
 
 
 async def test_stop_leaves_the_conversation(world: World) -> None:

@@ -7,13 +7,18 @@ or db/, run `scripts/i18n.sh` and translate what it reports.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.catalog import Catalog, Message
+from sqlalchemy.engine import Engine
 
-from bot.i18n import LOCALES, SOURCE_LOCALE, Translator, resolve_locale
+from bot.clock import ManualClock
+from bot.i18n import LOCALES, SOURCE_LOCALE, Translator, resolve_locale, translator
+from tests.support.app import make_world
 from tests.support.catalog import (
     LOCALE_DIR,
     extract_template,
@@ -195,3 +200,20 @@ def test_plural_forms(locale: str, one: str, many: str) -> None:
     _ = Translator(locale)
     assert _.plural("{count} persoon", "{count} personen", 1).format(count=1) == one
     assert _.plural("{count} persoon", "{count} personen", 3).format(count=3) == many
+
+
+def test_the_translator_shows_times_in_the_given_zone() -> None:
+    moment = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    assert translator("nl").moment(moment) == "dinsdag 24 november om 10:00"
+    tokyo = translator("nl", ZoneInfo("Asia/Tokyo"))
+    assert tokyo.moment(moment) == "dinsdag 24 november om 18:00"
+    assert tokyo is translator("nl", ZoneInfo("Asia/Tokyo")) and tokyo is not translator("nl")
+
+
+async def test_context_translators_use_the_settings_zone(sqlite_engine: Engine, clock: ManualClock, settings) -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    world = make_world(sqlite_engine, clock, replace(settings, time_zone=tokyo))
+    context = world.harness.app.context_types.context.from_update(None, world.harness.app)
+    assert context._.time_zone == tokyo and context.group_translator().time_zone == tokyo
+    context.use_locale("en")
+    assert context._.time_zone == tokyo

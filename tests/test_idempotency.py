@@ -1,14 +1,20 @@
-"""The same update, or the same button press, handled twice changes nothing twice."""
+"""The same update, or the same button press, handled twice changes nothing twice; old update ids are pruned."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 from telegram import Update
 
+from bot.services.erasure import anonymise_expired
 from bot.services.idempotency import callback_key
 from db.models import HelpRequest, ProcessedUpdate, RequestStatus
 from tests.support.app import World
+from tests.support.scenarios import (
+    settings_of,
+)
 from tests.support.updates import callback, next_update_id, private_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -118,3 +124,14 @@ async def test_a_repeated_text_message_is_answered_once(world: World) -> None:
     message = private_text(anna, "/start", bot=h.bot)
     assert await h.process(message) != []
     assert await h.process(message) == []
+
+
+async def test_retention_prunes_processed_updates_older_than_two_days(world: World) -> None:
+    now = world.clock.now()
+    with world.session() as session:
+        session.add(ProcessedUpdate(update_id=1, processed_at=now - timedelta(days=3)))
+        session.add(ProcessedUpdate(update_id=2, processed_at=now - timedelta(hours=1)))
+        session.commit()
+        anonymise_expired(session, now=now, settings=settings_of(world))
+        session.commit()
+        assert [row.update_id for row in session.exec(select(ProcessedUpdate))] == [2]

@@ -5,13 +5,31 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlalchemy import update
+from sqlmodel import Session, select
 
 from bot.services.call_backs import request_call_back
-from bot.services.requests import create_request
+from bot.services.inbox import InboxOutcome, assign_item, refer_item
+from bot.services.referrals import refer_request
+from bot.services.requests import claim_request, create_request
 from bot.services.timers import fire_due_timers
-from db.models import Coordinator, HelpRequest, InboxItem, RequestStatus, User
+from db.models import (
+    Coordinator,
+    HelpRequest,
+    InboxItem,
+    RequestStatus,
+    Timer,
+    User,
+)
 from tests.support.app import World
+from tests.support.scenarios import (
+    claim_and_confirm,
+    escalate_with_item,
+    new_request,
+    rows_to,
+    settings_of,
+    texts_to,
+)
 from tests.support.updates import callback, make_user
 
 VERA = make_user(902, "Vera")  # coordinator of Voerendaal
@@ -174,3 +192,102 @@ async def test_coordinators_managed_in_chat_by_a_coordinator_of_all(world: World
     assert "777 is nu geen coördinator meer" in h.last_text(carla)
     with world.session() as session:
         assert session.get(Coordinator, 777) is None
+
+
+async def test_an_assigned_volunteer_gets_the_buttons_and_the_reminder(world: World) -> None:
+    request_id = new_request(world)
+    with world.session() as session:
+        session.exec(
+            update(HelpRequest)
+            .where(HelpRequest.id == request_id)
+            .values(when_kind="date", when_date=world.clock.now().date() + timedelta(days=3))
+        )
+        session.commit()
+    item_id = escalate_with_item(world, request_id)
+    with world.unit_of_work() as uow:
+        session = uow.session
+        outcome = assign_item(
+            session,
+            item_id=item_id,
+            coordinator_id=world.coordinator.id,
+            volunteer_id=world.volunteer.id,
+            now=world.clock.now(),
+            settings=settings_of(world),
+        )
+        uow.commit()
+        assert outcome is InboxOutcome.DONE
+        assert session.exec(select(Timer).where(Timer.kind == "reminder", Timer.ref_id == request_id)).one()
+    message = rows_to(world, world.volunteer.id)[-1]
+    buttons = [b["callback_data"] for row in message.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == [f"done:{request_id}", f"release:{request_id}"]
+
+
+async def test_an_assignment_to_an_item_closed_meanwhile_leaves_the_request_unclaimed(world: World) -> None:
+    request_id = new_request(world)
+    item_id = escalate_with_item(world, request_id)
+    with world.unit_of_work() as uow:
+        session = uow.session
+        seen = session.get(InboxItem, item_id)  # this session still sees it open (kept in its identity map)
+        assert seen.status == "open"
+        with Session(world.engine) as other:
+            other.exec(update(InboxItem).where(InboxItem.id == item_id).values(status="closed"))
+            other.commit()
+        outcome = assign_item(
+            session,
+            item_id=item_id,
+            coordinator_id=world.coordinator.id,
+            volunteer_id=world.volunteer.id,
+            now=world.clock.now(),
+            settings=settings_of(world),
+        )
+        uow.commit()
+    assert outcome is InboxOutcome.CLOSED
+    with world.session() as session:
+        request = session.get(HelpRequest, request_id)
+        assert request.status == RequestStatus.ESCALATED and request.claimed_by is None
+    assert rows_to(world, world.volunteer.id) == []
+    assert not any("helpt u" in text for text in texts_to(world, world.resident.id))
+
+
+async def test_referring_a_request_a_volunteer_took_tells_the_resident_nothing(world: World) -> None:
+    request_id = new_request(world)
+    item_id = escalate_with_item(world, request_id)
+    with world.unit_of_work() as uow:
+        session = uow.session
+        assert claim_request(session, request_id=request_id, volunteer_id=world.volunteer.id, now=world.clock.now())
+        outcome = refer_item(
+            session, item_id=item_id, coordinator_id=world.coordinator.id, route="wmo", now=world.clock.now()
+        )
+        uow.commit()
+    assert outcome is InboxOutcome.TAKEN
+    assert not any("doorgegeven" in text for text in texts_to(world, world.resident.id))
+    with world.session() as session:
+        assert session.get(HelpRequest, request_id).status == RequestStatus.CLAIMED
+
+
+async def test_a_confirmed_claim_closes_the_escalation_item(world: World) -> None:
+    request_id = new_request(world)
+    item_id = escalate_with_item(world, request_id)
+    claim_and_confirm(world, request_id)
+    with world.session() as session:
+        assert session.get(InboxItem, item_id).status == "closed"
+
+
+async def test_the_resident_hears_about_the_call_once(world: World) -> None:
+    request_id = new_request(world)
+    escalate_with_item(world, request_id)
+    results = []
+    for _ in range(2):
+        with world.unit_of_work() as uow:
+            results.append(
+                refer_request(
+                    uow.session,
+                    request_id=request_id,
+                    coordinator_id=world.coordinator.id,
+                    route="bellen",
+                    now=world.clock.now(),
+                )
+            )
+            uow.commit()
+    assert results == [True, False]
+    assert sum("belt u" in text for text in texts_to(world, world.resident.id)) == 1

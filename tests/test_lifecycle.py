@@ -1,42 +1,26 @@
-"""The life of a request after its card: claim, release, re-claim, done, feedback, cancel, weekly; and refusals."""
+"""The life of a request after its card: claim, release, re-claim, done, feedback, cancel, weekly; and refusals.
+A helper who stops or is forgotten releases what they hold; a helper's name is escaped wherever it is shown."""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.services.erasure import forget_user
 from bot.services.people import add_volunteer
-from bot.services.requests import create_request
-from db.models import HelpRequest, InboxItem, RequestStatus, Timer, User
+from bot.services.volunteers import stop_volunteering
+from db.models import HelpRequest, InboxItem, Outbox, RequestStatus, Timer, User
 from tests.support.app import World
+from tests.support.scenarios import (
+    JOEP,
+    approve,
+    ask_for_groceries,
+    claim_and_confirm,
+    new_request,
+    settings_of,
+    sign_up,
+    texts_to,
+)
 from tests.support.updates import callback, chat_join_request, make_group, make_user
-from tests.test_help_loop import ask_for_groceries
-from tests.test_sign_up import JOEP, approve, sign_up
-
-
-def new_request(world: World, *, details: str = "Boodschappen bij de Jumbo", when_kind: str = "any") -> int:
-    """A request by Anna in Klimmen, straight through the service."""
-    with world.unit_of_work() as uow:
-        session = uow.session
-        anna = session.get(User, world.resident.id) or User(
-            id=world.resident.id, first_name="Anna", created_at=world.clock.now()
-        )
-        anna.neighbourhood_slug = "klimmen"
-        anna.has_private_chat = True
-        session.add(anna)
-        uow.commit()
-        placement = create_request(
-            session,
-            resident_id=anna.id,
-            category_slug="boodschappen",
-            neighbourhood_slug="klimmen",
-            when_kind=when_kind,
-            when_date=None,
-            details=details,
-            now=world.clock.now(),
-            settings=world.harness.app.bot_data["runtime"].settings,
-        )
-        uow.commit()
-        return placement.request_id
 
 
 def request(world: World, request_id: int) -> HelpRequest:
@@ -285,3 +269,66 @@ async def test_without_consent_the_name_is_not_kept(world: World) -> None:
     with world.session() as session:
         saved = session.exec(select(HelpRequest)).one()
         assert saved.on_behalf_name is None and not saved.on_behalf_consent
+
+
+async def test_the_volunteers_name_is_escaped_for_the_resident(world: World) -> None:
+    h, piet, anna = world.harness, world.volunteer, world.resident
+    new_request(world)
+    await world.deliver()
+    await h.press(piet, "Ik help", chat_id=world.group_id)
+    await h.press(piet, "Gedaan")
+    _rename(world, piet.id, "Piet <3")
+    await world.deliver()
+    await h.press(anna, "Ja, gelukt")
+    assert "weer Piet &lt;3." in h.last_text(anna)
+
+
+async def test_my_requests_escapes_the_helpers_name(world: World) -> None:
+    h, piet, anna = world.harness, world.volunteer, world.resident
+    new_request(world)
+    await world.deliver()
+    await h.press(piet, "Ik help", chat_id=world.group_id)
+    _rename(world, piet.id, "Piet <3")
+    await h.command(anna, "/mijnvragen")
+    assert "Piet &lt;3 helpt u" in "\n".join(h.texts(anna))
+
+
+def _rename(world: World, user_id: int, name: str) -> None:
+    with world.session() as session:
+        user = session.get(User, user_id)
+        user.first_name = name
+        session.add(user)
+        session.commit()
+
+
+def assert_released(world: World, request_id: int) -> None:
+    with world.session() as session:
+        request = session.get(HelpRequest, request_id)
+        assert request.status == RequestStatus.OPEN and request.claimed_by is None
+        pending = session.exec(select(Timer).where(Timer.ref_id == request_id, Timer.fired_at.is_(None))).all()
+        assert {timer.kind for timer in pending} >= {"bump", "escalate"}
+        edits = session.exec(select(Outbox).where(Outbox.ref_kind == "card", Outbox.method == "editMessageText")).all()
+        assert edits and "Ik help" in str(edits[-1].params["reply_markup"])
+    assert any("kan toch niet helpen" in text for text in texts_to(world, world.resident.id))
+
+
+async def test_a_volunteer_who_stops_releases_what_they_hold(world: World) -> None:
+    request_id = new_request(world)
+    claim_and_confirm(world, request_id)
+    with world.unit_of_work() as uow:
+        session = uow.session
+        assert stop_volunteering(
+            session, user_id=world.volunteer.id, now=world.clock.now(), settings=settings_of(world)
+        )
+        uow.commit()
+    assert_released(world, request_id)
+
+
+async def test_a_helper_who_is_forgotten_releases_what_they_hold(world: World) -> None:
+    request_id = new_request(world)
+    claim_and_confirm(world, request_id)
+    with world.unit_of_work() as uow:
+        session = uow.session
+        forget_user(session, user_id=world.volunteer.id, now=world.clock.now(), settings=settings_of(world))
+        uow.commit()
+    assert_released(world, request_id)

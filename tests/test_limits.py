@@ -12,7 +12,9 @@ from bot.config import Settings
 from bot.services.limits import count_message
 from db.models import HelpRequest
 from tests.support.app import World, make_world
-from tests.test_help_loop import ask_for_groceries_like
+from tests.support.scenarios import (
+    ask_for_groceries_like,
+)
 
 
 @pytest.fixture

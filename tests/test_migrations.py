@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from db.migrate import upgrade_schema
-from tests.conftest import postgres_engine, sqlite_engine_at
+from tests.support.databases import sqlite_engine_at
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -20,7 +20,7 @@ def empty_engine(request, tmp_path: Path):
         yield engine
         engine.dispose()
     else:
-        yield from postgres_engine()
+        yield request.getfixturevalue("empty_postgresql_engine")
 
 
 def test_migrations_match_the_models(empty_engine) -> None:

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import select
 
-from bot.services.erasure import RETENTION_KIND, anonymise_expired, schedule_retention
+from bot.services.erasure import RETENTION_KIND, anonymise_expired, forget_user, schedule_retention
+from bot.services.outbox import enqueue_message
 from bot.services.people import add_volunteer
+from bot.services.request_states import withdraw_request
+from bot.services.requests import open_inbox_item
 from bot.services.timers import fire_due_timers
-from db.models import HelpRequest, InboxItem, RequestStatus, Timer, User
+from db.models import HelpRequest, InboxItem, Outbox, OutboxStatus, RequestStatus, Timer, User
 from tests.support.app import World
+from tests.support.scenarios import (
+    ask_for_groceries,
+    escalate_with_item,
+    new_request,
+    settings_of,
+    texts_to,
+)
 from tests.support.updates import make_user
-from tests.test_help_loop import ask_for_groceries
 
 
 async def test_privacy_explains_what_why_and_how_long(world: World) -> None:
@@ -174,3 +184,91 @@ async def test_a_whole_conversation_leaves_no_personal_data_in_the_logs(
     ).lower()
     for personal in ("gertrudis", "janssen", "98765432", "boodschappen doen", "anna", "hubertus", "piet"):
         assert personal not in logged, f"{personal!r} was logged"
+
+
+def mark_sent(world: World, when) -> None:
+    with world.session() as session:
+        session.exec(update(Outbox).values(status=OutboxStatus.SENT, sent_at=when))
+        session.commit()
+
+
+async def test_forget_me_blanks_the_sent_messages_about_the_user(world: World) -> None:
+    request_id = new_request(world, details="Bel mij op 0612345678")
+    with world.session() as session:
+        item = open_inbox_item(
+            session, kind="callback", municipality_slug="voerendaal", user_id=world.resident.id, now=world.clock.now()
+        )
+        enqueue_message(
+            session, chat_id=900, text="Anna 0612345678", now=world.clock.now(), ref_kind="inbox", ref_id=item.id
+        )
+        enqueue_message(session, chat_id=world.resident.id, text="Dag Anna", now=world.clock.now())
+        enqueue_message(session, chat_id=901, text="iets anders", now=world.clock.now())
+        session.commit()
+    mark_sent(world, world.clock.now())
+    with world.unit_of_work() as uow:
+        session = uow.session
+        forget_user(session, user_id=world.resident.id, now=world.clock.now(), settings=settings_of(world))
+        uow.commit()
+    with world.session() as session:
+        sent = session.exec(select(Outbox).where(Outbox.status == OutboxStatus.SENT)).all()
+        blanked = [row for row in sent if row.params == {}]
+        kept = [row for row in sent if row.params]
+        assert {(row.ref_kind, row.chat_id) for row in blanked} == {
+            ("card", world.group_id),
+            ("inbox", 900),
+            (None, world.resident.id),
+        }
+        assert [row.params["text"] for row in kept] == ["iets anders"]
+        assert request_id
+
+
+async def test_retention_deletes_old_sent_rows_but_keeps_a_closed_cards_chat(world: World) -> None:
+    request_id = new_request(world, details="Bel mij op 0612345678")
+    with world.session() as session:
+        enqueue_message(session, chat_id=900, text="Anna 0612345678", now=world.clock.now())
+        session.commit()
+    mark_sent(world, world.clock.now())
+    with world.unit_of_work() as uow:
+        session = uow.session
+        enqueue_message(session, chat_id=900, text="nog niet verstuurd", now=world.clock.now())
+        assert withdraw_request(session, request_id=request_id, resident_id=world.resident.id, now=world.clock.now())
+        uow.commit()
+    world.clock.advance(timedelta(days=31))
+    with world.session() as session:
+        anonymise_expired(session, now=world.clock.now(), settings=settings_of(world))
+        session.commit()
+    with world.session() as session:
+        rows = session.exec(select(Outbox).order_by(Outbox.id)).all()
+        card = [row for row in rows if row.ref_kind == "card" and row.method == "sendMessage"]
+        assert len(card) == 1 and card[0].params == {} and card[0].chat_id == world.group_id
+        assert not any("0612345678" in str(row.params) for row in rows)
+        assert any(row.params.get("text") == "nog niet verstuurd" for row in rows)  # pending stays
+
+
+async def test_forget_me_tells_the_coordinators_of_an_escalated_request(world: World) -> None:
+    request_id = new_request(world)
+    escalate_with_item(world, request_id)
+    with world.unit_of_work() as uow:
+        session = uow.session
+        forget_user(session, user_id=world.resident.id, now=world.clock.now(), settings=settings_of(world))
+        uow.commit()
+    assert any(f"gestopt met vraag #{request_id}" in text for text in texts_to(world, world.coordinator.id))
+
+
+async def test_forget_me_tells_the_usual_helper_offered_the_request_and_stops_the_offer(world: World) -> None:
+    request_id = new_request(world)
+    with world.session() as session:
+        session.exec(
+            update(HelpRequest)
+            .where(HelpRequest.id == request_id)
+            .values(preferred_volunteer_id=world.volunteer.id, when_date=date(2030, 1, 1))
+        )
+        session.add(Timer(kind="offer", ref_id=request_id, due_at=world.clock.now() + timedelta(hours=5)))
+        session.commit()
+    with world.unit_of_work() as uow:
+        forget_user(uow.session, user_id=world.resident.id, now=world.clock.now(), settings=settings_of(world))
+        uow.commit()
+    texts = texts_to(world, world.volunteer.id)
+    assert any("ingetrokken" in text and "Wis de gegevens" in text for text in texts)
+    with world.session() as session:
+        assert session.exec(select(Timer).where(Timer.ref_id == request_id, Timer.fired_at.is_(None))).all() == []

@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-from telegram import User as TgUser
-
 from bot.services.people import add_volunteer
-from db.models import Coordinator, User, Volunteer, VolunteerArea, VolunteerStatus
+from db.models import (
+    Coordinator,
+    User,
+    Volunteer,
+    VolunteerArea,
+    VolunteerStatus,
+)
 from tests.support.app import World
+from tests.support.scenarios import (
+    JOEP,
+    approve,
+    sign_up,
+)
 from tests.support.updates import callback, chat_join_request, make_group, make_user
-
-JOEP = make_user(303, "Joep", language_code="nl")
-
-
-async def sign_up(world: World, user: TgUser = JOEP, *, start: str = "/aanbieden") -> None:
-    """`user` offers help with groceries in Klimmen, on Monday mornings, shares a phone and agrees."""
-    h = world.harness
-    await h.command(user, start)
-    assert "Waarmee wilt u helpen" in h.last_text(user)
-    await h.press(user, "Boodschappen")
-    assert any(label.startswith("✅") and "Boodschappen" in label for label in h.buttons(user))
-    await h.press(user, "Klaar")
-    assert "In welke buurt" in h.last_text(user)
-    await h.press(user, "Voerendaal")
-    await h.press(user, "Klimmen")
-    assert "Gekozen: Klimmen" in h.last_text(user)
-    await h.press(user, "Klaar")
-    assert "Wanneer kunt u" in h.last_text(user)
-    await h.press(user, "maandag")
-    await h.press(user, "ochtend")
-    await h.press(user, "Klaar")
-    assert "Deel mijn nummer" in h.buttons(user)[0]
-    await h.share_contact(user, "+31612345678")
-    assert "re-integratie" in h.last_text(user)
-    await h.press(user, "Nee")
-    assert "Onze afspraken" in h.last_text(user) and "Uw gegevens" in h.last_text(user)
-    await h.press(user, "Ik ga akkoord")
-    assert "coördinator bekijkt uw aanmelding" in h.last_text(user)
-
-
-async def approve(world: World, coordinator: TgUser | None = None, label: str = "Goedkeuren") -> None:
-    await world.deliver()
-    await world.harness.press(coordinator or world.coordinator, label)
 
 
 async def test_sign_up_is_pending_and_the_coordinator_is_asked(world: World) -> None:

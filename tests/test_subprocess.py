@@ -22,19 +22,18 @@ from pathlib import Path
 import httpx
 import pytest
 from alembic import command
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from bot.config import REPO_ROOT
 from bot.services.outbox import enqueue_message
 from bot.services.places import link_group
 from db.migrate import alembic_config
 from db.models import HelpRequest, Neighbourhood, Outbox, OutboxStatus, User
-from db.seed import load_data_files
 from db.session import make_engine
 from tests.support import updates as upd
 from tests.support.http_bot_api import HttpBotAPI
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning"),
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
 ]
@@ -58,15 +57,14 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str, bot:
 
 
 def prepare_database(path: Path, setup: Callable[[Session], None] | None = None) -> str:
+    """Stamp the seeded SQLite file at `path` at the newest migration, run `setup` on it; its URL."""
     url = f"sqlite:///{path}"
     engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.stamp(config, "head")
     with Session(engine) as session:
-        load_data_files(session, REPO_ROOT / "data")
         if setup is not None:
             setup(session)
         session.commit()
@@ -167,8 +165,10 @@ def test_the_http_fake_answers_like_the_bot_api(server: HttpBotAPI) -> None:
         assert time.monotonic() - started < 5
 
 
-def test_samenbot_run_serves_the_whole_loop_over_http(server: HttpBotAPI, tmp_path: Path) -> None:
-    url = prepare_database(tmp_path / "bot.sqlite3")
+def test_samenbot_run_serves_the_whole_loop_over_http(
+    server: HttpBotAPI, tmp_path: Path, seeded_sqlite_file: Path
+) -> None:
+    url = prepare_database(seeded_sqlite_file)
     env = bot_env(server, url)
     added = subprocess.run(
         [*samenbot(), "volunteer", "add", "202", "klimmen"], env=env, cwd=tmp_path, capture_output=True, text=True
@@ -295,7 +295,9 @@ def row_key(row: Outbox, card_chat: int | None) -> tuple:
     return (card_chat if row.ref_kind == "card" else row.chat_id, row.params["text"], data)
 
 
-def test_sigkill_halfway_loses_nothing_and_sends_nothing_twice(server: HttpBotAPI, tmp_path: Path) -> None:
+def test_sigkill_halfway_loses_nothing_and_sends_nothing_twice(
+    server: HttpBotAPI, tmp_path: Path, seeded_sqlite_file: Path
+) -> None:
     """200 requests in a burst and a broadcast; SIGKILL halfway; a restart finishes the work.
 
     The kill comes while calls are in flight: the server holds them (they never happen) and the
@@ -322,7 +324,7 @@ def test_sigkill_halfway_loses_nothing_and_sends_nothing_twice(server: HttpBotAP
                 )
             )
 
-    url = prepare_database(tmp_path / "crash.sqlite3", setup)
+    url = prepare_database(seeded_sqlite_file, setup)
     engine = make_engine(url)
     env = bot_env(server, url)
     crowd = Crowd(

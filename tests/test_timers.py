@@ -1,22 +1,36 @@
-"""Database timers with an injected clock: bump, escalation, reminders, weekly offers, restarts, timing rules."""
+"""Database timers with an injected clock: bump, escalation, reminders, weekly offers, restarts, timing rules,
+and a failing timer that does not hold up the others."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from bot.config import REPO_ROOT, Settings
+from bot.services import timers as timer_service
 from bot.services.places import link_group
 from bot.services.requests import create_request
+from bot.services.timers import fire_due_timers
 from bot.services.timing import TIMING_FILE, Hours, TimingRules, hours_for, parse_timing, reminder_moment
-from db.models import Category, HelpRequest, InboxItem, Outbox, RequestStatus, Timer, User
-from db.seed import load_data_files
-from tests.conftest import sqlite_engine_at
+from db.models import (
+    Category,
+    HelpRequest,
+    InboxItem,
+    Outbox,
+    RequestStatus,
+    Timer,
+    User,
+)
 from tests.support.app import World, make_world
-from tests.test_lifecycle import new_request
+from tests.support.databases import sqlite_engine_at
+from tests.support.scenarios import (
+    new_request,
+    settings_of,
+)
 
 
 async def test_never_claimed_is_bumped_then_escalated(world: World) -> None:
@@ -128,12 +142,10 @@ async def test_a_weekly_offer_goes_to_the_group_when_unanswered(world: World) ->
         assert following.preferred_volunteer_id is None
 
 
-async def test_timers_due_while_down_fire_exactly_once_after_a_restart(tmp_path: Path, clock, settings) -> None:
-    path = tmp_path / "restart.sqlite3"
-    engine = sqlite_engine_at(path)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        load_data_files(session, REPO_ROOT / "data")
+async def test_timers_due_while_down_fire_exactly_once_after_a_restart(
+    seeded_sqlite_file: Path, clock, settings
+) -> None:
+    engine = sqlite_engine_at(seeded_sqlite_file)
     world = make_world(engine, clock, settings)
     async with world.harness:
         new_request(world)
@@ -141,7 +153,7 @@ async def test_timers_due_while_down_fire_exactly_once_after_a_restart(tmp_path:
     engine.dispose()  # the bot goes down; a day passes
 
     clock.advance(timedelta(days=1, hours=1))
-    engine = sqlite_engine_at(path)
+    engine = sqlite_engine_at(seeded_sqlite_file)
     world = make_world(engine, clock, settings)
     async with world.harness:
         assert world.fire_timers() == 2
@@ -226,3 +238,29 @@ def test_reminder_moment_is_the_evening_before_in_local_time() -> None:
     assert reminder_moment(date(2026, 7, 10), settings, TimingRules(reminder_hour=17)) == datetime(
         2026, 7, 9, 15, 0, tzinfo=UTC
     )
+
+
+async def test_a_failing_timer_is_retried_later_and_the_others_fire(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom(session, timer, now, settings):
+        session.add(InboxItem(kind="half", created_at=now))
+        session.flush()
+        raise RuntimeError("Anna 0612345678")
+
+    monkeypatch.setitem(timer_service.TIMER_KINDS, "boom", boom)
+    now = world.clock.now()
+    with world.session() as session:
+        session.add(Timer(kind="boom", ref_id=1, due_at=now - timedelta(hours=2)))
+        session.add(Timer(kind="unknown-kind", ref_id=2, due_at=now - timedelta(hours=1)))
+        session.commit()
+    with caplog.at_level(logging.WARNING), world.unit_of_work() as uow:
+        fired = fire_due_timers(uow.session, now=now, settings=settings_of(world))
+        uow.commit()
+    assert fired == 1
+    with world.session() as session:
+        failed = session.exec(select(Timer).where(Timer.kind == "boom")).one()
+        assert failed.fired_at is None and failed.due_at > now
+        assert session.exec(select(Timer).where(Timer.kind == "unknown-kind")).one().fired_at is not None
+        assert session.exec(select(InboxItem).where(InboxItem.kind == "half")).all() == []
+    assert "RuntimeError" in caplog.text and "0612345678" not in caplog.text

@@ -11,11 +11,9 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -25,22 +23,15 @@ from bot.delivery import Limits, OutboxSender
 from bot.services import timers
 from bot.services.outbox import enqueue_message
 from db.models import Outbox, OutboxStatus, Timer
-from tests.conftest import _seeded, postgres_engine
 
 ROWS = 300
 TIMERS = 250
 
 
-@pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    for engine in postgres_engine():
-        yield _seeded(engine)
-
-
-def test_two_workers_send_each_row_once_and_fire_each_timer_once(pg_engine: Engine, monkeypatch) -> None:
+def test_two_workers_send_each_row_once_and_fire_each_timer_once(postgresql_engine: Engine, monkeypatch) -> None:
     clock = ManualClock()
     now = clock.now()
-    with Session(pg_engine) as session:
+    with Session(postgresql_engine) as session:
         for n in range(ROWS):
             enqueue_message(session, chat_id=10_000 + n % 150, text=f"bericht {n}", now=now)
         for n in range(TIMERS):
@@ -80,13 +71,13 @@ def test_two_workers_send_each_row_once_and_fire_each_timer_once(pg_engine: Engi
 
         async def run() -> None:
             limits = Limits(overall_per_second=10_000, per_chat_per_second=10_000)
-            sender = OutboxSender(pg_engine, call, clock, limits=limits, batch_size=40)
+            sender = OutboxSender(postgresql_engine, call, clock, limits=limits, batch_size=40)
             for _ in range(200):
-                with Session(pg_engine) as session:
+                with Session(postgresql_engine) as session:
                     timers.fire_due_timers(session, now=clock.now(), settings=Settings())
                     session.commit()
                 await sender.deliver_due()
-                with Session(pg_engine) as session:
+                with Session(postgresql_engine) as session:
                     left = session.exec(select(Outbox.id).where(Outbox.status == OutboxStatus.PENDING)).first()
                     due = session.exec(select(Timer.id).where(Timer.fired_at.is_(None))).first()
                 if left is None and due is None:
@@ -105,6 +96,6 @@ def test_two_workers_send_each_row_once_and_fire_each_timer_once(pg_engine: Engi
     assert fired == Counter(dict.fromkeys(range(TIMERS), 1))
     assert by_worker["timer w1"] and by_worker["timer w2"], by_worker
     assert by_worker["outbox w1"] and by_worker["outbox w2"], by_worker
-    with Session(pg_engine) as session:
+    with Session(postgresql_engine) as session:
         assert all(row.status == OutboxStatus.SENT for row in session.exec(select(Outbox)))
         assert all(timer.fired_at is not None for timer in session.exec(select(Timer)))

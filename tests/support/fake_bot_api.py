@@ -262,6 +262,8 @@ class FakeBotAPI(BaseRequest):
         self.failed_calls: list[ApiCall] = []
         self.all_calls: list[ApiCall] = []
         self._messages: dict[tuple[int | str, int], dict[str, Any]] = {}
+        # The same messages by chat, so that looking up one chat does not scan them all.
+        self._chat_messages: defaultdict[int | str, dict[int, dict[str, Any]]] = defaultdict(dict)
         self._parse_modes: dict[tuple[int | str, int], str | None] = {}
         self._markups: dict[tuple[int | str, int], dict[str, Any] | None] = {}
         self._message_ids: defaultdict[int | str, int] = defaultdict(int)
@@ -361,8 +363,7 @@ class FakeBotAPI(BaseRequest):
 
     def messages(self, chat_id: int | str) -> list[dict[str, Any]]:
         """Current state of all (non-deleted) bot messages in a chat, oldest first."""
-        key = _chat_key(chat_id)
-        found = [m for (c, _), m in self._messages.items() if c == key]
+        found = self._chat_messages.get(_chat_key(chat_id), {}).values()  # type: ignore[arg-type]
         return sorted(found, key=lambda m: m["message_id"])
 
     def markup(self, chat_id: int | str, message_id: int) -> dict[str, Any] | None:
@@ -633,6 +634,7 @@ class FakeBotAPI(BaseRequest):
         if inline:
             msg["reply_markup"] = inline
         self._messages[(chat, mid)] = msg
+        self._chat_messages[chat][mid] = msg
         self._markups[(chat, mid)] = params.get("reply_markup")
         return msg
 
@@ -752,6 +754,7 @@ class FakeBotAPI(BaseRequest):
     def _api_deleteMessage(self, params: dict[str, Any]) -> bool:
         key = (_chat_key(params.get("chat_id")), params.get("message_id"))
         self._messages.pop(key, None)  # type: ignore[arg-type]
+        self._chat_messages.get(key[0], {}).pop(key[1], None)  # type: ignore[arg-type]
         self._markups.pop(key, None)  # type: ignore[arg-type]
         return True
 
