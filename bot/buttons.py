@@ -64,8 +64,10 @@ def _field_pattern(annotation: Any) -> tuple[str, int, Callable[[str], Any]]:
         if base is str and slug is not None:
             return rf"[a-z0-9-]{{1,{slug.max_length}}}", slug.max_length, str
     if get_origin(annotation) is Literal:
-        words = [str(word) for word in get_args(annotation)]
-        return "(?:" + "|".join(re.escape(word) for word in words) + ")", max(map(len, words)), str
+        choices = get_args(annotation)
+        words = [str(choice) for choice in choices]
+        parser = int if all(isinstance(choice, int) for choice in choices) else str
+        return "(?:" + "|".join(re.escape(word) for word in words) + ")", max(map(len, words)), parser
     raise TypeError(f"unsupported button field type: {annotation!r}")
 
 
@@ -146,3 +148,317 @@ def parse_any(data: str | None) -> Button | None:
     prefix = (data or "").split(SEPARATOR, 1)[0]
     kind = BUTTONS.get(prefix)
     return kind.parse(data) if kind is not None else None
+
+
+YesNo = Literal["yes", "no"]
+Place = Annotated[str, Slug(40)]
+
+
+# ---------------------------------------------------------------- groups
+
+
+@button("lnkm", where=Where.GROUP, who=Who.COORDINATOR)
+class LinkMunicipality(Button):
+    """`/koppel` in a group: the municipality chosen; its kernen and wijken follow."""
+
+    municipality: Place
+
+
+@button("lnk", where=Where.GROUP, who=Who.COORDINATOR)
+class LinkPlace(Button):
+    """`/koppel` in a group: the neighbourhood the group serves."""
+
+    place: Place
+
+
+@button("claim", where=Where.LINKED_GROUP, who=Who.VOLUNTEER)
+class Claim(Button):
+    """ "🙋 Ik help" on a request's card."""
+
+    request_id: int
+
+
+# ---------------------------------------------------------------- residents
+
+
+@button("menu", where=Where.PRIVATE)
+class Menu(Button):
+    """The main menu after /start."""
+
+    choice: Literal["help", "volunteer", "place", "callme"]
+
+
+@button("news", where=Where.PRIVATE)
+class News(Button):
+    """Activity news on or off; `then` shows the menu afterwards (the question at /start)."""
+
+    answer: YesNo
+    then: Literal["menu"] | None = None
+
+
+@button("mun", where=Where.PRIVATE)
+class PickMunicipality(Button):
+    """A municipality in the place picker; its kernen and wijken follow."""
+
+    municipality: Place
+
+
+@button("nb", where=Where.PRIVATE)
+class PickPlace(Button):
+    """A kern, wijk or buurt in the place picker."""
+
+    place: Place
+
+
+@button("loc", where=Where.PRIVATE)
+class ConfirmLocation(Button):
+    """The neighbourhood suggested for a shared location."""
+
+    place: Place
+
+
+@button("cat", where=Where.PRIVATE)
+class ChooseCategory(Button):
+    """A kind of help, or "other", "unknown" (the call-back), "all" (every kind)."""
+
+    choice: Annotated[str, Slug(24)]
+
+
+@button("when", where=Where.PRIVATE)
+class ChooseWhen(Button):
+    """When help is wanted: today, tomorrow, this week, any time."""
+
+    kind: Literal["today", "tomorrow", "week", "any"]
+
+
+@button("details", where=Where.PRIVATE)
+class SkipDetails(Button):
+    """ "Overslaan" / "Nee, verder" at the details question."""
+
+    action: Literal["skip"]
+
+
+@button("send", where=Where.PRIVATE)
+class ConfirmRequest(Button):
+    """ "Ja, versturen" or "Nee, stoppen" under the summary."""
+
+    answer: YesNo
+
+
+@button("behalf", where=Where.PRIVATE)
+class OnBehalf(Button):
+    """Asking for someone else: start, and that person's consent."""
+
+    answer: Literal["start", "yes", "no"]
+
+
+@button("second", where=Where.PRIVATE)
+class SecondNeed(Button):
+    """ "Zal ik ook een vraag maken voor …?" after a request with two needs."""
+
+    answer: YesNo
+
+
+@button("call", where=Where.PRIVATE)
+class CallTime(Button):
+    """When to call back: morning or afternoon."""
+
+    part: Literal["morning", "afternoon", "any"]
+
+
+@button("cancel", where=Where.PRIVATE, who=Who.RESIDENT)
+class CancelRequest(Button):
+    """ "Intrekken" in /mijnvragen, then yes or no."""
+
+    request_id: int
+    answer: YesNo | None = None
+
+
+@button("fb", where=Where.PRIVATE, who=Who.RESIDENT)
+class Feedback(Button):
+    """The resident's 👍 or 👎 after help."""
+
+    request_id: int
+    verdict: Literal["up", "down"]
+
+
+@button("again", where=Where.PRIVATE, who=Who.RESIDENT)
+class Again(Button):
+    """Weekly help: the same again next week?"""
+
+    request_id: int
+    answer: YesNo
+
+
+@button("rsvp", where=Where.PRIVATE)
+class Rsvp(Button):
+    """An activity: coming alone (1), with one more (2), or not (0)."""
+
+    activity_id: int
+    people: Literal[0, 1, 2]
+
+
+@button("lang", where=Where.PRIVATE)
+class Language(Button):
+    """/taal: the language chosen."""
+
+    code: Literal["nl", "en", "de"]
+
+
+@button("forget", where=Where.PRIVATE)
+class Forget(Button):
+    """/vergeetmij: erase everything, or not."""
+
+    answer: YesNo
+
+
+# ---------------------------------------------------------------- volunteers
+
+
+@button("vc", where=Where.PRIVATE)
+class SignUpCategory(Button):
+    """Sign-up: a kind of help switched on or off, or "done"."""
+
+    choice: Annotated[str, Slug(24)]
+
+
+@button("vp", where=Where.PRIVATE)
+class SignUpPlaces(Button):
+    """Sign-up: one more place, or done."""
+
+    action: Literal["more", "done"]
+
+
+@button("va", where=Where.PRIVATE)
+class SignUpAvailability(Button):
+    """Sign-up: a moment of the week switched on or off, or "done"."""
+
+    choice: Annotated[str, Slug(12)]
+
+
+@button("vri", where=Where.PRIVATE)
+class SignUpReintegration(Button):
+    """Sign-up: helping as part of a re-integration programme?"""
+
+    answer: YesNo
+
+
+@button("vok", where=Where.PRIVATE)
+class SignUpConsent(Button):
+    """Sign-up: the agreement accepted, or not."""
+
+    answer: YesNo
+
+
+@button("offer", where=Where.PRIVATE)
+class ChangeOffer(Button):
+    """/aanbod: change, pause, resume or stop helping."""
+
+    action: Literal["edit", "pause", "resume", "stop", "stopyes"]
+
+
+@button("take", where=Where.PRIVATE, who=Who.VOLUNTEER)
+class TakeOffer(Button):
+    """A weekly request offered first to its usual helper: take it."""
+
+    request_id: int
+
+
+@button("pass", where=Where.PRIVATE, who=Who.VOLUNTEER)
+class PassOffer(Button):
+    """A weekly request offered first to its usual helper: let the group have it."""
+
+    request_id: int
+
+
+@button("done", where=Where.PRIVATE, who=Who.HELPER)
+class Done(Button):
+    """ "✅ Gedaan" after helping."""
+
+    request_id: int
+
+
+@button("mins", where=Where.PRIVATE, who=Who.HELPER)
+class Minutes(Button):
+    """How long helping took (0: rather not say)."""
+
+    request_id: int
+    minutes: Literal[0, 30, 60, 120]
+
+
+@button("release", where=Where.PRIVATE, who=Who.HELPER)
+class Release(Button):
+    """ "↩️ Ik kan toch niet"."""
+
+    request_id: int
+
+
+# ---------------------------------------------------------------- coordinators
+
+
+@button("vol", where=Where.PRIVATE, who=Who.COORDINATOR)
+class DecideVolunteer(Button):
+    """A sign-up approved or rejected."""
+
+    user_id: int
+    decision: Literal["ok", "no"]
+
+
+@button("ibx", where=Where.PRIVATE, who=Who.COORDINATOR)
+class InboxAction(Button):
+    """An inbox item: assign (to a volunteer), refer (by a route), note, close, or back to the item."""
+
+    item_id: int
+    action: Literal["assign", "to", "refer", "ref", "note", "close", "back"]
+    argument: Annotated[str, Slug(20)] | None = None
+
+
+@button("px", where=Where.PRIVATE, who=Who.COORDINATOR)
+class Refer(Button):
+    """An escalated request referred along PuntExtra's routes."""
+
+    request_id: int
+    route: Annotated[str, Slug(12)]
+
+
+@button("actmun", where=Where.PRIVATE, who=Who.COORDINATOR)
+class ActivityMunicipality(Button):
+    """/activiteit: for which municipality."""
+
+    municipality: Place
+
+
+@button("actarea", where=Where.PRIVATE, who=Who.COORDINATOR)
+class ActivityArea(Button):
+    """/activiteit: a kern or wijk switched on or off, "all", or "done"."""
+
+    choice: Place
+
+
+@button("actcap", where=Where.PRIVATE, who=Who.COORDINATOR)
+class ActivityNoLimit(Button):
+    """/activiteit: no limit on the number of people."""
+
+    action: Literal["none"]
+
+
+@button("actcost", where=Where.PRIVATE, who=Who.COORDINATOR)
+class ActivityFree(Button):
+    """/activiteit: free of charge."""
+
+    action: Literal["free"]
+
+
+@button("actpub", where=Where.PRIVATE, who=Who.COORDINATOR)
+class PublishActivity(Button):
+    """/activiteit: publish the previewed activity, or not."""
+
+    answer: YesNo
+
+
+@button("act", where=Where.PRIVATE, who=Who.COORDINATOR)
+class ManageActivity(Button):
+    """An activity's attendee list, or its cancellation."""
+
+    activity_id: int
+    action: Literal["people", "cancel"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.delivery import OutboxSender
 from bot.i18n import Translator, translator
 from bot.services.runtime import Runtime
 from bot.services.unit_of_work import UnitOfWork
@@ -19,6 +20,11 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def runtime(self) -> Runtime:
         return self.application.bot_data["runtime"]
+
+    @property
+    def sender(self) -> OutboxSender:
+        """This process's outbox sender: a handler's replies go through it right after the commit."""
+        return self.application.bot_data["sender"]
 
     def unit_of_work(self) -> UnitOfWork:
         """One unit of work for this update: call services, commit once, then talk to Telegram."""

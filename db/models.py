@@ -34,6 +34,7 @@ class InboxStatus(StrEnum):
 
 
 class InboxKind(StrEnum):
+    DANGER = "danger"
     ESCALATION = "escalation"
     ZORGVRAAG = "zorgvraag"
     NO_GROUP = "no_group"

@@ -21,10 +21,8 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from bot.services.outbox import LEASE
 from db.models import GroupLink, HelpRequest, Outbox, OutboxStatus, User
-
-LEASE = timedelta(seconds=30)
-"""How long a leased row is reserved for the sender that leased it; it is picked up again after that."""
 
 CARD = "card"
 CARD_TARGET_METHODS = frozenset(
@@ -65,6 +63,19 @@ class Row:
     sent_at: datetime | None = None
     migrated: bool = False
     recorded: bool = False
+
+    @classmethod
+    def of(cls, outbox: Outbox) -> Row:
+        """The row as the sender holds it, from a row just written (and committed) in a transaction."""
+        return cls(
+            id=outbox.id,
+            chat_id=outbox.chat_id,
+            method=outbox.method,
+            params=dict(outbox.params or {}),
+            not_before=aware(outbox.not_before),
+            ref_kind=outbox.ref_kind,
+            ref_id=outbox.ref_id,
+        )
 
     @property
     def targets_card(self) -> bool:

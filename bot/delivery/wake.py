@@ -1,8 +1,9 @@
 """Waking the sender when rows are queued: in this process at once; in other processes through PostgreSQL NOTIFY.
 
-A transaction that queues rows for another process (a timer in one worker, an intake on the desk) ends with
-`NOTIFY`, which PostgreSQL delivers only when it commits. Every sender process listens on one channel and starts
-a pass when told. Polling stays as the safety net: a missed notification costs at most the poll interval.
+A unit of work that queues rows for any sender (a timer in one worker, an intake on the desk) ends with
+`NOTIFY` (`bot.services.outbox.notify_senders`), which PostgreSQL delivers only when it commits. Every sender
+process listens on one channel and starts a pass when told. Polling stays as the safety net: a missed
+notification costs at most the poll interval.
 """
 
 from __future__ import annotations
@@ -13,25 +14,18 @@ import logging
 from collections.abc import Callable
 
 import psycopg
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+
+from bot.services.outbox import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "samenbot_outbox"
 RECONNECT_AFTER = 5.0
 
 
 def is_postgres(engine: Engine) -> bool:
     """Whether `engine` talks to PostgreSQL (the only database with NOTIFY here)."""
     return engine.dialect.name == "postgresql"
-
-
-def notify_senders(session: Session) -> None:
-    """Tell every listening sender, once this transaction commits, that rows are waiting."""
-    if is_postgres(session.get_bind()):
-        session.execute(text(f"NOTIFY {CHANNEL}"))
 
 
 def _conninfo(engine: Engine) -> str:
@@ -46,7 +40,7 @@ async def listen_for_wakes(engine: Engine, wake: Callable[[], None], stop: async
     while not stop.is_set():
         try:
             async with await psycopg.AsyncConnection.connect(_conninfo(engine), autocommit=True) as connection:
-                await connection.execute(f"LISTEN {CHANNEL}")
+                await connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
                 wake()  # rows queued while we were not listening
                 notifies = connection.notifies()
                 stopping = asyncio.ensure_future(stop.wait())

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
 from bot.render.activities import (
     announcement,
     cancellation_text,
@@ -309,6 +309,34 @@ def _call_back_requested(w: _Writer, notice: n.CallBackRequested) -> None:
     w.to_coordinators(notice.coordinator_ids, compose, item_id=notice.item_id)
 
 
+DANGER_LABELS = {
+    "medical": N_("medisch noodgeval"),
+    "fall": N_("gevallen"),
+    "fire": N_("brand of gas"),
+    "violence": N_("geweld"),
+    "suicide": N_("gedachten aan zelfdoding"),
+    "abuse_neglect": N_("mishandeling of verwaarlozing"),
+    "child": N_("een kind in gevaar"),
+}
+
+
+def _danger_reported(w: _Writer, notice: n.DangerReported) -> None:
+    def compose(_: Translator) -> str:
+        kinds = ", ".join(_(DANGER_LABELS.get(kind, kind)) for kind in notice.kinds)
+        lines = [
+            "🚨 <b>" + _("Dringend: woorden van gevaar") + f"</b> #{notice.item_id}",
+            escape(kinds),
+            contact_html(notice.resident, _),
+        ]
+        if notice.place_name:
+            lines.append("📍 " + escape(notice.place_name))
+        lines.append("💬 " + escape(notice.text))
+        lines.append(_("De bewoner kreeg de noodnummers. Neem zo snel mogelijk contact op."))
+        return "\n".join(lines)
+
+    w.to_coordinators(notice.coordinator_ids, compose, item_id=notice.item_id)
+
+
 def _media_received(w: _Writer, notice: n.MediaReceived) -> None:
     for coordinator_id in notice.coordinator_ids:
         _ = w.reader(coordinator_id)
@@ -474,6 +502,7 @@ RENDERERS: dict[n.NoticeKind, Callable[[_Writer, Any], None]] = {
     n.NoticeKind.COMPLAINT: _complaint,
     n.NoticeKind.RESIDENT_STOPPED: _resident_stopped,
     n.NoticeKind.CALL_BACK_REQUESTED: _call_back_requested,
+    n.NoticeKind.DANGER_REPORTED: _danger_reported,
     n.NoticeKind.MEDIA_RECEIVED: _media_received,
     n.NoticeKind.NEW_VOLUNTEER: _new_volunteer,
     n.NoticeKind.VOLUNTEER_STOPPED: _volunteer_stopped,

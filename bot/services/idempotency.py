@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from db.models import ProcessedUpdate
@@ -23,12 +23,16 @@ def callback_key(query_id: str) -> int:
 
 
 def first_time(session: Session, *, update_id: int, callback_query_id: str | None, now: datetime) -> bool:
-    """Record an update (and its button press); False when it was handled before (in any process)."""
-    try:
-        with session.begin_nested():
-            session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
-            if callback_query_id is not None:  # the same press in another update counts once
-                session.add(ProcessedUpdate(update_id=callback_key(callback_query_id), processed_at=now))
-    except IntegrityError:
-        return False
-    return True
+    """Record an update (and its button press) in one statement; False when it was handled before (in any process)."""
+    keys = [update_id]
+    if callback_query_id is not None:  # the same press in another update counts once
+        keys.append(callback_key(callback_query_id))
+    table = ProcessedUpdate.__table__
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values([{"update_id": key, "processed_at": now} for key in keys])
+        .on_conflict_do_nothing(index_elements=[table.c.update_id])
+        .returning(table.c.update_id)
+    )
+    return len(session.execute(statement).all()) == len(keys)

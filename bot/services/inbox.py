@@ -39,15 +39,16 @@ from db.models import (
 
 LIST_LIMIT = 10
 VOLUNTEERS_SHOWN = 10
-# Lower comes first: a request nobody took, care, a resident waiting for a call, a message, a complaint.
+# Lower comes first: danger, a request nobody took, care, a resident waiting for a call, a message, a complaint.
 URGENCY = {
-    InboxKind.ESCALATION: 0,
-    InboxKind.ZORGVRAAG: 1,
-    InboxKind.NO_GROUP: 1,
-    InboxKind.CALLBACK: 2,
-    InboxKind.VOICE: 3,
-    InboxKind.PHOTO: 3,
-    InboxKind.FEEDBACK: 4,
+    InboxKind.DANGER: 0,
+    InboxKind.ESCALATION: 1,
+    InboxKind.ZORGVRAAG: 2,
+    InboxKind.NO_GROUP: 2,
+    InboxKind.CALLBACK: 3,
+    InboxKind.VOICE: 4,
+    InboxKind.PHOTO: 4,
+    InboxKind.FEEDBACK: 5,
 }
 REFERRAL_ROUTES = ("wijkteam", "wmo", "woonservice", "particulier", "bedrijf")
 

@@ -41,6 +41,7 @@ class NoticeKind(StrEnum):
     COMPLAINT = "complaint"
     RESIDENT_STOPPED = "resident_stopped"
     CALL_BACK_REQUESTED = "call_back_requested"
+    DANGER_REPORTED = "danger_reported"
     MEDIA_RECEIVED = "media_received"
     NEW_VOLUNTEER = "new_volunteer"
     VOLUNTEER_STOPPED = "volunteer_stopped"
@@ -269,6 +270,19 @@ class CallBackRequested:
 
 
 @dataclass(frozen=True)
+class DangerReported:
+    """A resident wrote words of danger: the coordinators hear it at once, never a volunteer group."""
+
+    kind: ClassVar = NoticeKind.DANGER_REPORTED
+    coordinator_ids: tuple[int, ...]
+    item_id: int
+    resident: ContactView
+    kinds: tuple[str, ...]
+    place_name: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class MediaReceived:
     """A voice message or photo from a resident, copied to the coordinators."""
 
@@ -396,6 +410,7 @@ Notice = (
     | Complaint
     | ResidentStopped
     | CallBackRequested
+    | DangerReported
     | MediaReceived
     | NewVolunteer
     | VolunteerStopped

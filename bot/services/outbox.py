@@ -1,16 +1,50 @@
-"""Write Bot API calls to the outbox, in the caller's transaction; the sender delivers them later."""
+"""Write Bot API calls to the outbox, in the caller's transaction; the sender delivers them later.
+
+A front door that sends its own rows right after its commit (a reply to the person who wrote) first calls
+`send_after_commit`: the rows it queues from then on are written leased to it, so no other sender takes them,
+and `rows_to_send` hands them over after the commit. Any other row queued in a transaction makes
+`take_queued` true, so the unit of work wakes the senders when it commits.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, text, update
 from sqlmodel import Session
 
 from db.models import Outbox, OutboxStatus
 
 DONE = (OutboxStatus.SENT, OutboxStatus.FAILED)
+LEASE = timedelta(seconds=30)
+"""How long a row is reserved for the process that leased it; any sender takes it after that."""
+NOTIFY_CHANNEL = "samenbot_outbox"
+_LEASED = "outbox_leased"
+_QUEUED = "outbox_queued"
+
+
+def send_after_commit(session: Session, now: datetime) -> datetime:
+    """Lease the rows this transaction queues from now on to this process; returns the end of the lease."""
+    until = now + LEASE
+    session.info[_LEASED] = (until, [])
+    return until
+
+
+def rows_to_send(session: Session) -> list[Outbox]:
+    """The rows queued under `send_after_commit` (read them after the commit: their ids are known)."""
+    return list(session.info.get(_LEASED, (None, []))[1])
+
+
+def take_queued(session: Session) -> bool:
+    """Whether this transaction queued rows that some sender must pick up (not leased to this process); asked once."""
+    return bool(session.info.pop(_QUEUED, False))
+
+
+def notify_senders(session: Session) -> None:
+    """On PostgreSQL: when this transaction commits, every listening sender process starts a pass."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
 
 
 def enqueue(
@@ -34,6 +68,12 @@ def enqueue(
         ref_kind=ref_kind,
         ref_id=ref_id,
     )
+    leased = session.info.get(_LEASED)
+    if leased is not None and row.not_before <= now:
+        row.locked_until = leased[0]
+        leased[1].append(row)
+    else:
+        session.info[_QUEUED] = True
     session.add(row)
     return row
 

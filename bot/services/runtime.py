@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -22,7 +23,9 @@ class Runtime:
     categories: CategoryMatcher
     places: PlaceMatcher
     render_notices: NoticeRenderer
+    wake_senders: Callable[[], None] = lambda: None
+    """Set by the composition root when this process sends: start a pass of its sender now."""
 
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work: one session, committed once with its notices rendered."""
-        return UnitOfWork(self.engine, self.render_notices)
+        return UnitOfWork(self.engine, self.render_notices, self.wake_senders)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.services.notices import Notice, take_notices
+from bot.services.outbox import notify_senders, take_queued
 
 # The front door's renderer: turns notices into outbox rows (texts, buttons, languages) in the same session.
 NoticeRenderer = Callable[[Session, Sequence[Notice]], None]
@@ -20,9 +21,12 @@ class UnitOfWork:
     Leaving the block without a commit rolls back (an exception inside, or a read that changed nothing).
     """
 
-    def __init__(self, engine: Engine, render_notices: NoticeRenderer) -> None:
+    def __init__(
+        self, engine: Engine, render_notices: NoticeRenderer, wake_senders: Callable[[], None] = lambda: None
+    ) -> None:
         self.session = Session(engine, expire_on_commit=False)
         self._render_notices = render_notices
+        self._wake_senders = wake_senders
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -34,8 +38,13 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
-        """Render the pending notices in this transaction, then commit everything at once."""
+        """Render the pending notices in this transaction, then commit everything at once; wake the senders."""
         notices = take_notices(self.session)
         if notices:
             self._render_notices(self.session, notices)
+        queued = take_queued(self.session)
+        if queued:
+            notify_senders(self.session)
         self.session.commit()
+        if queued:
+            self._wake_senders()

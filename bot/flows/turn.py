@@ -1,0 +1,257 @@
+"""One update, one transaction: who writes, where they are in the conversation, what the bot answers.
+
+    application.add_handler(MessageHandler(PRIVATE_TEXT, turn_handler(conversation.on_text)))
+
+`run_turn` opens a unit of work and reads the user with their conversation (on PostgreSQL their row stays locked
+until the commit). The update counts once (a redelivered update or a second press of the same button stops here),
+a flood is answered once and then ignored, and a button pressed where the bot never put it is refused. Then the
+step runs: plain synchronous code that decides, changes the database through services and collects replies. The
+conversation and the replies (as outbox rows, leased to this process) are written in the same transaction, which
+commits once. Only then does the bot talk to Telegram: the answer to a pressed button, then the replies at once
+through the shared throttle; what the limits do not allow yet waits in the outbox, in order. A crash at any point
+loses nothing and repeats nothing: either the update left no trace and Telegram delivers it again, or its answer is
+in the outbox.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from bot.buttons import Button, Where, parse_any
+from bot.context import BotContext
+from bot.dates import local_today
+from bot.delivery.store import Row
+from bot.i18n import Translator, resolve_locale, translator
+from bot.services.conversations import ConversationState, Profile, count_message, open_conversation, save_conversation
+from bot.services.idempotency import first_time
+from bot.services.outbox import enqueue, rows_to_send, send_after_commit
+from bot.services.places import is_linked
+from bot.services.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+Step = Callable[["Turn"], None]
+GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+@dataclass
+class Turn:
+    """What a step may read, and the replies it collects; a step never talks to Telegram itself."""
+
+    update: Update
+    runtime: Runtime
+    session: Session
+    now: datetime
+    profile: Profile
+    conversation: ConversationState
+    _: Translator
+    button: Button | None = None
+    replies: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    answer_text: str = ""
+    answer_alert: bool = False
+    _preface: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ what came in
+
+    @property
+    def user_id(self) -> int:
+        return self.profile.user_id
+
+    @property
+    def chat_id(self) -> int:
+        return self.update.effective_chat.id
+
+    @property
+    def in_private(self) -> bool:
+        return self.update.effective_chat.type == ChatType.PRIVATE
+
+    @property
+    def message(self):
+        """The message of this update (for a pressed button: the message the button is under)."""
+        return self.update.effective_message
+
+    @property
+    def text(self) -> str:
+        """The text the person typed (empty for a pressed button or anything but text)."""
+        message = self.update.message
+        return (message.text or "").strip() if message is not None else ""
+
+    @property
+    def state(self) -> str:
+        return self.conversation.state
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        return self.conversation.draft
+
+    @property
+    def today(self) -> date:
+        """Today where the bot works (Europe/Amsterdam)."""
+        return local_today(self.now, self.runtime.settings.time_zone)
+
+    def group_translator(self) -> Translator:
+        """Groups read the bot in the default language."""
+        return translator(self.runtime.settings.default_locale, self.runtime.settings.time_zone)
+
+    # ------------------------------------------------------------------ what goes out
+
+    def goto(self, state: str) -> None:
+        """The next typed message is read as the answer to the question of `state`."""
+        if self.conversation.state != state:
+            self.conversation.misunderstood = 0
+        self.conversation.state = state
+
+    def end(self) -> None:
+        """Leave the conversation: no open question, no draft."""
+        self.conversation.reset()
+
+    def preface(self, text: str) -> None:
+        """Put `text` above the next message this turn sends (one message, not two)."""
+        self._preface.append(text)
+
+    def say(self, text: str, markup: Markup = None) -> None:
+        """Send a message to this chat (HTML: the caller escapes the person's own words)."""
+        self.say_to(self.chat_id, text, markup)
+
+    def say_to(self, chat_id: int, text: str, markup: Markup = None) -> None:
+        """Send a message to another chat (a volunteer, privately, after a press in a group)."""
+        if self._preface and chat_id == self.chat_id:
+            text = "\n\n".join([*self._preface, text] if text else self._preface)
+            self._preface.clear()
+        params: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
+        if markup is not None:
+            params["reply_markup"] = markup.to_dict()
+        self.replies.append((chat_id, "sendMessage", params))
+
+    def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Change the message whose button was pressed (its buttons go, unless new ones are given)."""
+        params: dict[str, Any] = {"text": text, "parse_mode": "HTML", **self._pressed()}
+        params["reply_markup"] = (markup or InlineKeyboardMarkup([])).to_dict()
+        self.replies.append((self.chat_id, "editMessageText", params))
+
+    def drop_buttons(self) -> None:
+        """Take the buttons off the message whose button was pressed."""
+        params = {"reply_markup": {"inline_keyboard": []}, **self._pressed()}
+        self.replies.append((self.chat_id, "editMessageReplyMarkup", params))
+
+    def answer(self, text: str = "", *, alert: bool = False) -> None:
+        """The small answer to a pressed button: a toast, or a box to close with `alert`."""
+        self.answer_text, self.answer_alert = text, alert
+
+    def _pressed(self) -> dict[str, Any]:
+        query = self.update.callback_query
+        if query is None or query.message is None:
+            raise RuntimeError("no pressed message to change")
+        return {"message_id": query.message.message_id}
+
+    def flush_preface(self) -> None:
+        """A preface that no message took goes out on its own."""
+        if self._preface:
+            self.say("")
+
+
+def turn_handler(step: Step) -> Callable[[Update, BotContext], Any]:
+    """A PTB callback that runs `step` as one turn."""
+
+    async def handle(update: Update, context: BotContext) -> None:
+        await run_turn(update, context, step)
+
+    handle.__name__ = handle.__qualname__ = getattr(step, "__name__", "step")
+    handle.__doc__ = step.__doc__
+    return handle
+
+
+def _seen(update: Update) -> Profile:
+    user = update.effective_user
+    return Profile(
+        user_id=user.id, first_name=user.first_name or "", username=user.username, telegram_locale=user.language_code
+    )
+
+
+def _in_place(turn: Turn) -> bool:
+    """Whether a pressed button is where the bot puts buttons of its kind (private, group, linked group)."""
+    if turn.button is None:
+        return True
+    chat = turn.update.effective_chat
+    if turn.button.where is Where.PRIVATE:
+        return chat.type == ChatType.PRIVATE
+    if chat.type not in GROUPS:
+        return False
+    return turn.button.where is Where.GROUP or is_linked(turn.session, chat.id)
+
+
+async def run_turn(update: Update, context: BotContext, step: Step) -> None:
+    """Read, decide and write in one transaction; then answer the press and send the replies."""
+    runtime = context.runtime
+    query = update.callback_query
+    now = runtime.clock.now()
+    with runtime.unit_of_work() as uow:
+        session = uow.session
+        lease_until = send_after_commit(session, now)
+        if not first_time(session, update_id=update.update_id, callback_query_id=query.id if query else None, now=now):
+            log.info("update %s was already handled; skipped", update.update_id)
+            return
+        private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+        opened = open_conversation(session, seen=_seen(update), private_chat=private, now=now)
+        settings = runtime.settings
+        locale = resolve_locale(opened.profile.chosen_locale, opened.profile.telegram_locale, settings.default_locale)
+        context.use_locale(locale)
+        turn = Turn(
+            update=update,
+            runtime=runtime,
+            session=session,
+            now=now,
+            profile=opened.profile,
+            conversation=opened.conversation,
+            _=translator(locale, settings.time_zone),
+            button=parse_any(query.data) if query else None,
+        )
+        before = copy.deepcopy(opened.conversation)
+        if not _in_place(turn):
+            turn.answer(turn._("Deze knop werkt niet meer."), alert=True)
+        elif not (private and update.message is not None and _flooding(turn)):
+            step(turn)
+        turn.flush_preface()
+        for chat_id, method, params in turn.replies:
+            enqueue(session, chat_id=chat_id, method=method, params=params, now=now)
+        if turn.conversation != before or opened.new_user:
+            save_conversation(session, turn.conversation, now=now)
+        uow.commit()
+        rows = [Row.of(outbox) for outbox in rows_to_send(session)]
+    await _answer_press(turn)
+    await context.sender.send_now(rows, lease_until)
+
+
+def _flooding(turn: Turn) -> bool:
+    """Past the per-minute limit: say so once, then ignore this person until the minute is over."""
+    limit = turn.runtime.settings.messages_per_minute
+    count = count_message(turn.conversation, now=turn.now)
+    if count <= limit:
+        return False
+    if count == limit + 1:
+        log.info("user %s sent more than %s messages in a minute", turn.user_id, limit)
+        _ = turn._
+        turn.say("✋ " + _("U stuurt veel berichten kort na elkaar. Wacht even een minuut. Daarna kunt u verder."))
+    return True
+
+
+async def _answer_press(turn: Turn) -> None:
+    """Answer a pressed button (Telegram shows a spinner until then); a failure is logged and skipped."""
+    query = turn.update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer(turn.answer_text or None, show_alert=turn.answer_alert)
+    except TelegramError as error:
+        log.info("could not answer a button press: %s", type(error).__name__)
