@@ -3,21 +3,26 @@
 The order of precedence (the first that applies wins):
 
 1. ``danger`` — words of danger (``data/danger.toml``), always and everywhere, also inside a request.
-2. ``call_back`` — "bel mij maar terug", "ik wil liever bellen", anywhere in the message.
-3. ``stop`` — "stop", "laat maar" as the whole message; "vergeet het maar" anywhere.
-4. ``dont_know`` — "weet ik niet" as the whole message (or a typo of it); "ik weet niet wat ik nodig
+2. ``answer`` — a phone number when the open question asks for one ("bel maar op 045 541 2233").
+3. ``call_back`` — "bel mij maar terug", "ik wil liever bellen", anywhere in the message.
+4. ``stop`` — "stop", "laat maar" as the whole message; "vergeet het maar" anywhere.
+5. ``dont_know`` — "weet ik niet" as the whole message (or a typo of it); "ik weet niet wat ik nodig
    heb" anywhere; despair ("alles wordt me te veel") when no task for volunteers is named.
-5. ``yes`` / ``no`` read from the first words ("Ja, graag", "nee hoor"), when a yes/no question is open.
-6. ``thanks``, then ``greeting`` — only as the whole message ("hallo, dank u wel hoor"); a greeting
+6. ``yes`` / ``no`` read from the first words ("Ja, graag", "nee hoor", however long the rest), when a
+   yes/no question is open.
+7. ``thanks``, then ``greeting`` — only as the whole message ("hallo, dank u wel hoor"); a greeting
    before a request is part of the request.
-7. ``yes`` / ``no`` as the whole message ("ja graag", "nee dank u"), whatever was asked.
-8. ``cost``, ``about``, ``steunpunt``, ``volunteer`` — questions to us ("is het gratis", "wie zijn
+8. ``yes`` / ``no`` as the whole message ("ja graag", "nee dank u"), whatever was asked.
+9. ``cost``, ``about``, ``steunpunt``, ``volunteer`` — questions to us ("is het gratis", "wie zijn
    jullie", "waar kan ik terecht", "ik wil graag helpen").
-9. ``answer`` — when it fits the open question: a day, a number, a phone number, a place, a short
-   name, any text for free text. For a choice: a new description is a ``help_request``, "nee ..."
-   is ``no``, anything else is an answer (the caller compares it with its options).
-10. ``help_request`` when the category matcher finds a category, else ``out_of_scope``; news, TV and
-    chit-chat ([out_of_scope] of intents.toml) are out of scope too unless they ask for help.
+10. ``answer`` — when it fits the open question: a day, a number, a phone number, a place, a short
+    name, any text for free text. For a choice: a new description is a ``help_request``, chit-chat is
+    ``out_of_scope``, "nee ..." is ``no``, anything else is an answer (the caller compares it with its
+    options).
+11. ``help_request`` when the category matcher finds a category, else ``out_of_scope``; news, TV and
+    chit-chat ([out_of_scope] of intents.toml) are out of scope too unless they ask for help, and what
+    we never do ("kunt u mijn huur betalen") even then. A message out of scope that thanks somebody
+    ("ik schrok me dood toen de telefoon ging, maar dank je wel") is ``thanks``.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from .danger import DangerRules, HelpLine, unguarded
 from .kinds import DangerKind, Expecting, Intent
 from .patterns import DATE_OR_TIME, PHONE_NUMBER
 from .phrases import Found, PhraseBook
-from .vocabulary import ALONE, ANYWHERE, DAY, DESPAIR, NOT_WHEN, NUMBER, Vocabulary
+from .vocabulary import ALONE, ANYWHERE, ASKED, DAY, DESPAIR, NOT_WHEN, NUMBER, PLACE, Vocabulary
 
 __all__ = ["Reader", "Understanding"]
 
@@ -68,10 +73,11 @@ class Reader:
         self.danger = danger
         self.categories = categories
         self.places = places
+        rewrites = {word: tuple(forms) for word, forms in categories.lexicon.rewrites.items()}
+        for word, forms in vocabulary.spelling.items():
+            rewrites[word] = (*rewrites.get(word, ()), *forms)
         self.book = PhraseBook.build(
-            [*vocabulary.entries(), *danger.entries()],
-            rewrites=categories.lexicon.rewrites,
-            known=categories.lexicon.forms,
+            [*vocabulary.entries(), *danger.entries()], rewrites=rewrites, known=categories.lexicon.forms
         )
         self._tasks = frozenset(c.slug for c in categories.categories if c.for_volunteers)
 
@@ -97,13 +103,17 @@ class Reader:
         return message.says(intent)
 
     def _intent(self, message: _Message, matches: tuple[tuple[str, int], ...], expecting: Expecting) -> Intent:
+        if expecting is Expecting.PHONE and _has_phone_number(message.text):
+            return Intent.ANSWER
         if message.says(Intent.CALL_BACK):
             return Intent.CALL_BACK
         if message.says(Intent.STOP):
             return Intent.STOP
         if self._dont_know(message, matches):
             return Intent.DONT_KNOW
-        first_words = _yes_or_no_intent(self.vocabulary.yes_or_no(message.text))
+        first_words = _yes_or_no_intent(
+            self.vocabulary.yes_or_no(message.text, any_length=expecting is Expecting.YES_NO)
+        )
         if expecting is Expecting.YES_NO and first_words is not None:
             return first_words
         for intent in (Intent.THANKS, Intent.GREETING, Intent.YES, Intent.NO):
@@ -115,9 +125,15 @@ class Reader:
         answer = self._answer(message, matches, expecting, first_words)
         if answer is not None:
             return answer
-        if not matches or (message.says(Intent.OUT_OF_SCOPE) and not self.categories.asks_for_help(message.words)):
-            return Intent.OUT_OF_SCOPE
-        return Intent.HELP_REQUEST
+        if matches and not self._out_of_scope(message):
+            return Intent.HELP_REQUEST
+        return Intent.THANKS if message.says(Intent.THANKS) else Intent.OUT_OF_SCOPE
+
+    def _out_of_scope(self, message: _Message) -> bool:
+        """Chit-chat that asks nobody for help, or something we never do, although a category is named."""
+        if message.has((Intent.OUT_OF_SCOPE, ASKED)):
+            return True
+        return message.says(Intent.OUT_OF_SCOPE) and not self.categories.asks_for_help(message.words)
 
     def _dont_know(self, message: _Message, matches: tuple[tuple[str, int], ...]) -> bool:
         if message.says(Intent.DONT_KNOW) or self.vocabulary.sounds_like_dont_know(message.text):
@@ -139,15 +155,21 @@ class Reader:
         elif expecting is Expecting.NUMBER:
             fits = message.has(("answer", NUMBER)) or any(ch.isdigit() for ch in text)
         elif expecting is Expecting.PHONE:
-            fits = bool(PHONE_NUMBER.match(text.strip())) or sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS
+            fits = _has_phone_number(text)
         elif expecting is Expecting.PLACE:
             content = [word for word in message.words if word not in STOPWORDS]
-            fits = (not matches and 0 < len(content) <= _PLACE_WORDS) or bool(self.places.match(text))
+            fits = (
+                (not matches and 0 < len(content) <= _PLACE_WORDS)
+                or message.has(("answer", PLACE))
+                or bool(self.places.match(text))
+            )
         elif expecting is Expecting.NAME:
             fits = not matches and 0 < size <= _NAME_WORDS
         elif expecting is Expecting.CHOICE:
             if matches:
                 return Intent.HELP_REQUEST
+            if message.says(Intent.OUT_OF_SCOPE):
+                return Intent.OUT_OF_SCOPE
             return first_words or Intent.ANSWER
         else:
             fits = expecting is Expecting.FREE_TEXT
@@ -182,12 +204,16 @@ class _Message:
             for item in self.by_label.get(label, ()):
                 own |= item.positions
         social: set[int] = set()
-        for label in ((Intent.GREETING, ALONE), (Intent.THANKS, ALONE)):
+        for label in ((Intent.GREETING, ALONE), (Intent.THANKS, ALONE), (Intent.THANKS, ANYWHERE)):
             for item in self.by_label.get(label, ()):
                 social |= item.positions
         if intent not in (Intent.GREETING, Intent.THANKS) and own <= social:
             return False
         return bool(own) and len(own | social | self.filler) == len(self.words)
+
+
+def _has_phone_number(text: str) -> bool:
+    return bool(PHONE_NUMBER.match(text.strip())) or sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS
 
 
 def _yes_or_no_intent(meaning: bool | None) -> Intent | None:
