@@ -210,6 +210,7 @@ CONCEPT_EXAMPLES = {
         "oma ligt al dagen in bed en niemand kijkt",
     ],
     DangerKind.FIRE: ["het ruikt hier verbrand bij de wasmachine", "het stinkt in de gang naar gas"],
+    DangerKind.FALL: ["ik lig hier voor de wc en mijn benen willen niet"],
     DangerKind.MEDICAL: [
         "ik heb zo'n druk op mijn borst",
         "mijn man kan nauwelijks ademen",
@@ -220,6 +221,7 @@ CONCEPT_EXAMPLES = {
         "ik heb diabetes en ik tril",
         "mijn hart gaat tekeer en ik ben zo bleek",
         "mijn vader zit in zijn stoel en geeft geen antwoord",
+        "zijn keel is helemaal opgezwollen",
     ],
 }
 

@@ -65,6 +65,10 @@ COMBINATIONS: tuple[Combination, ...] = (
         ("gas", "smelled"),  # "het stinkt hier naar gas"
     ),
     *_all(
+        DangerKind.FALL,
+        ("down", "cannot_rise"),  # "ik lig naast het bed en kan niet meer op mijn benen staan"
+    ),
+    *_all(
         DangerKind.MEDICAL,
         ("chest", "pain"),  # "zo'n pijn in mijn borst", "Schmerzen in der Brust"
         ("breath", "hardly"),  # "ich kin neet good oasemen"
@@ -75,6 +79,7 @@ COMBINATIONS: tuple[Combination, ...] = (
         ("condition", "symptom"),  # "ik ben suikerpatient en ik voel me heel raar"
         ("chest", "symptom"),  # "mijn hart gaat tekeer en ik ben duizelig"
         ("unresponsive", "slumped"),  # "hij ligt in de badkamer en geeft geen antwoord"
+        ("throat", "swollen"),  # "haar keel zwelt op"
     ),
 )
 
