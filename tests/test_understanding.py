@@ -26,6 +26,7 @@ from bot.understanding import (
     is_yes,
     understand,
 )
+from bot.understanding.concepts import COMBINATIONS
 from tests.support.intents_eval import STATE_EXPECTS, load_eval, score
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,6 +113,13 @@ def test_danger_file_mistakes_are_refused() -> None:
         DangerRules.from_dict(unused_concept)
 
 
+def test_the_danger_file_header_names_every_combination() -> None:
+    lines = (DATA / "danger.toml").read_text(encoding="utf-8").splitlines()
+    header = "\n".join(line for line in lines if line.startswith("#"))
+    for combination in COMBINATIONS:
+        assert " + ".join(combination.concepts) in header, combination
+
+
 def test_intents_file_mistakes_are_refused() -> None:
     two_words = load("intents.toml")
     two_words["spelling"]["zo ne"] = "zon"
@@ -192,6 +200,8 @@ CONCEPT_EXAMPLES = {
         "morgen ben ik er niet meer, ik heb een plan",
         "ik hoop dat ik vannacht niet meer wakker word",
         "ik sta op het viaduct en ga springen",
+        "ik heb een strop gemaakt, ik zie het niet meer zitten en het kan zo niet verder",
+        "ik ben een last voor iedereen, straks ben ik er niet meer",
     ],
     DangerKind.CHILD: [
         "mijn kleinzoon van 6 heeft een blauw oog van zijn stiefvader",
@@ -208,9 +218,15 @@ CONCEPT_EXAMPLES = {
         "mijn opa zit al dagen zonder eten, niks gegeten",
         "mijn tante zit in vieze kleren in de kou",
         "oma ligt al dagen in bed en niemand kijkt",
+        "meneer had niks gegeten en er komt niemand",
+        "zijn zoon heeft zijn bankpas en er is geen eten in huis",
+        "mijn broer neemt alles mee uit haar huis en ze eet nauwelijks",
+        "zijn pensioen gaat op aan de drank van zijn neef en hij is bang voor hem",
+        "de thuiszorg schreeuwt tegen mijn moeder",
+        "mijn buurman is dement en zwerft s nachts buiten",
     ],
     DangerKind.FIRE: ["het ruikt hier verbrand bij de wasmachine", "het stinkt in de gang naar gas"],
-    DangerKind.FALL: ["ik lig hier voor de wc en mijn benen willen niet"],
+    DangerKind.FALL: ["ik lig hier voor de wc en mijn benen willen niet", "ik lig al uren naast mijn bed"],
     DangerKind.MEDICAL: [
         "ik heb zo'n druk op mijn borst",
         "mijn man kan nauwelijks ademen",
@@ -222,6 +238,7 @@ CONCEPT_EXAMPLES = {
         "mijn hart gaat tekeer en ik ben zo bleek",
         "mijn vader zit in zijn stoel en geeft geen antwoord",
         "zijn keel is helemaal opgezwollen",
+        "mijn man heeft chloor gedronken",
     ],
 }
 
@@ -327,6 +344,11 @@ def test_a_message_naming_two_dangers_gives_both_lines() -> None:
         (Expecting.NOTHING, "kunt u mijn rekeningen betalen", Intent.OUT_OF_SCOPE),
         (Expecting.CHOICE, "ik wil een klacht indienen over de buren", Intent.OUT_OF_SCOPE),
         (Expecting.PLACE, "overal in Parkstad", Intent.ANSWER),
+        (Expecting.PHONE, "nul zes een twee drie vier vijf zes zeven acht", Intent.ANSWER),
+        (Expecting.NOTHING, "??", Intent.DONT_KNOW),
+        (Expecting.NOTHING, "hoi, ik ben Truus uit Nuth", Intent.GREETING),
+        (Expecting.NOTHING, "hartelijk dank, de tuin is prachtig geworden", Intent.THANKS),
+        (Expecting.NOTHING, "bedankt, en kan iemand ook mijn heg knippen", Intent.HELP_REQUEST),
     ],
 )
 def test_precedence(expecting: Expecting, text: str, intent: Intent) -> None:

@@ -3,8 +3,9 @@
 People rarely use the phrases we thought of ("mijn hert deit zoe pien", "there's a toddler alone on a
 balcony"), but they do name the same things. The words of each concept are data (``[concepts]`` of
 ``data/danger.toml``); which concepts together name which kind of danger is a judgement kept here, in
-:data:`COMBINATIONS`. A combination counts when each of its concepts is found, on different words, all
-within ``NEAR`` words, and none of them lies next to a guard (the kind's ``not_when``, ``[not_danger]``).
+:data:`COMBINATIONS`. A combination counts when each of its concepts is found (a concept named twice on
+different words), all within ``SPAN`` words, and none of them lies next to a guard (the kind's
+``not_when``, ``[not_danger]``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from dataclasses import dataclass
 from itertools import product
 
 from .kinds import DangerKind
-from .phrases import NEAR, Found
+from .phrases import Found
 
 CONCEPT = "concept"
+#: The concepts of a combination lie within this many words of each other: people tell what happens in
+#: one long sentence ("'t kink vaan de nòbers sjtoong hie op de sjtraot in de pyjama, helemoal allein").
+SPAN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,8 @@ COMBINATIONS: tuple[Combination, ...] = (
         ("gone", "plan"),  # "ik ben er dan niet meer, de pillen liggen klaar"
         ("gone", "wish"),  # "het liefst word ik niet meer wakker"
         ("jump", "height"),  # "van de brug springen"
+        ("plan", "hopeless"),  # "hij heeft een touw op zolder, het kan zo niet verder"
+        ("worthless", "gone"),  # "ik ben een last, als ik er niet meer ben heeft zij het makkelijker"
     ),
     *_all(
         DangerKind.CHILD,
@@ -58,6 +64,12 @@ COMBINATIONS: tuple[Combination, ...] = (
         ("neglect", "duration"),  # "ligt al dagen in haar eigen poep"
         ("neglect", "neglect"),  # "in vieze kleren in de kou"
         ("bedridden", "duration", "nobody"),  # "ligt al dagen in bed en niemand komt"
+        ("neglect", "nobody"),  # "ze heeft niks gegeten en niemand komt"
+        ("money", "neglect"),  # "haar zoon heeft haar pinpas, ze had niks te eten"
+        ("taken", "neglect"),  # "haar zoon neemt alles mee en ze eet niet meer"
+        ("money", "fear"),  # "nu is haar spaargeld weg, ze durft niks te zeggen"
+        ("carer", "mistreats"),  # "de verzorgster schreeuwt tegen mijn vader"
+        ("dementia", "neglect"),  # "met dementie loopt ze s nachts buiten"
     ),
     *_all(
         DangerKind.FIRE,
@@ -67,6 +79,7 @@ COMBINATIONS: tuple[Combination, ...] = (
     *_all(
         DangerKind.FALL,
         ("down", "cannot_rise"),  # "ik lig naast het bed en kan niet meer op mijn benen staan"
+        ("down", "floor", "since"),  # "ik lig al sinds vannacht onderaan de trap"
     ),
     *_all(
         DangerKind.MEDICAL,
@@ -80,6 +93,7 @@ COMBINATIONS: tuple[Combination, ...] = (
         ("chest", "symptom"),  # "mijn hart gaat tekeer en ik ben duizelig"
         ("unresponsive", "slumped"),  # "hij ligt in de badkamer en geeft geen antwoord"
         ("throat", "swollen"),  # "haar keel zwelt op"
+        ("poison", "swallowed"),  # "uit de fles met onkruidverdelger gedronken"
     ),
 )
 
@@ -98,16 +112,17 @@ def combined_kinds(
         if combination.kind in kinds:
             continue
         options = [[item for item in found.get(c, ()) if usable(combination.kind, item)] for c in combination.concepts]
-        if all(options) and any(_together(choice) for choice in product(*options)):
+        if all(options) and any(_together(combination.concepts, choice) for choice in product(*options)):
             kinds.add(combination.kind)
     return kinds
 
 
-def _together(choice: Sequence[Found]) -> bool:
-    """On different words and within NEAR words of each other."""
-    covered: set[int] = set()
-    for item in choice:
-        if covered & item.positions:
+def _together(concepts: Sequence[str], choice: Sequence[Found]) -> bool:
+    """Within SPAN words of each other; the finds of a concept named twice on different words."""
+    seen: dict[str, frozenset[int]] = {}
+    for concept, item in zip(concepts, choice, strict=True):
+        if seen.get(concept, frozenset()) & item.positions:
             return False
-        covered |= item.positions
-    return max(covered) - min(covered) <= NEAR
+        seen[concept] = seen.get(concept, frozenset()) | item.positions
+    covered = frozenset().union(*seen.values())
+    return max(covered) - min(covered) <= SPAN

@@ -33,7 +33,8 @@ LISTED = (
     Intent.STEUNPUNT,
     Intent.OUT_OF_SCOPE,
 )
-DAY, NUMBER, PLACE = "day", "number", "place"
+DAY, NUMBER, PLACE, DIGITS = "day", "number", "place", "digits"
+ANSWERS = (DAY, NUMBER, PLACE, DIGITS)
 # Typed answers where a button was expected are short: longer texts are never read as yes, no or
 # "I don't know" by their first words (or as a typo of "weet ik niet").
 SHORT_ANSWER_CHARS = 40
@@ -92,9 +93,7 @@ class Vocabulary:
             raise ValueError(f"intents.toml: [groups] {sorted(set(groups) - used)} are in no phrase")
         filler = phrase_list("intents.toml: [filler] words", data.get("filler", {}).get("words"))
         answer = data.get("answer", {})
-        answers = {
-            kind: phrase_list(f"intents.toml: [answer] {kind}", answer.get(kind)) for kind in (DAY, NUMBER, PLACE)
-        }
+        answers = {kind: phrase_list(f"intents.toml: [answer] {kind}", answer.get(kind)) for kind in ANSWERS}
         yes_no = tuple(
             (normalise(phrase), len(normalise(phrase).split()), intent is Intent.YES)
             for intent in (Intent.YES, Intent.NO)
