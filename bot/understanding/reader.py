@@ -141,7 +141,7 @@ class Reader:
         text = message.text
         if PHONE_NUMBER.match(text.strip()) or sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS:
             return True
-        return sum(bool(item) for item in message.by_label.get(("answer", DIGITS), ())) >= _PHONE_DIGITS
+        return len(message.by_label.get(("answer", DIGITS), ())) >= _PHONE_DIGITS
 
     def _out_of_scope(self, message: _Message, asks: bool) -> bool:
         """Chit-chat that asks nobody for help, or something we never do, although a category is named."""
