@@ -1,9 +1,10 @@
 """Benchmark of the understanding layer (not a test).
 
-    .venv/bin/python bench/intents.py [--repeat 20] [--no-write]
+    .venv/bin/python bench/intents.py [--eval FILE.tsv] [--repeat 20] [--no-write]
 
-Reads every line of tests/data/intents_eval.tsv in its state, prints the accuracy per intent, danger
-recall and false alarms, and the latency of ``understand()`` including the category match (goal: p99
+Reads every line of tests/data/intents_eval.tsv (or of ``--eval``, any file in its format such as a
+blind round written by someone else) in its state, prints the accuracy per intent, danger recall and
+false alarms, and the latency of ``understand()`` including the category match (goal: p99
 below 2 ms; the first, cold pass is reported separately), then appends a row to bench/RESULTS.md.
 On a shared machine the raw p99 is mostly other processes; "quiet p99" takes each message's fastest
 warm run first, which is what the code itself costs.
@@ -24,7 +25,7 @@ from bench.results import append_row, machine, print_table  # noqa: E402
 from bot.matching import CategoryMatcher, PlaceMatcher  # noqa: E402
 from bot.matching.normalise import stem  # noqa: E402
 from bot.understanding import DangerRules, Reader, Vocabulary  # noqa: E402
-from tests.support.intents_eval import STATE_EXPECTS, load_eval, score  # noqa: E402
+from tests.support.intents_eval import EVAL, STATE_EXPECTS, load_eval, score  # noqa: E402
 
 DATA = ROOT / "data"
 GOAL_P99_MS = 2.0
@@ -37,11 +38,12 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=EVAL, help="a TSV in the format of tests/data/intents_eval.tsv")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--no-write", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
 
-    lines = load_eval()
+    lines = load_eval(args.eval)
     stem.cache_clear()
     t0 = time.perf_counter()
     reader = Reader(

@@ -26,6 +26,7 @@ from bot.understanding import (
     is_yes,
     understand,
 )
+from bot.understanding.concepts import COMBINATIONS
 from tests.support.intents_eval import STATE_EXPECTS, load_eval, score
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,6 +103,36 @@ def test_danger_file_mistakes_are_refused() -> None:
     unknown_group["danger"][0]["urgent"] = ["@dier + geslagen"]
     with pytest.raises(ValueError, match="@dier"):
         DangerRules.from_dict(unknown_group)
+    without_concept = load("danger.toml")
+    del without_concept["concepts"]["chest"]
+    with pytest.raises(ValueError, match="chest"):
+        DangerRules.from_dict(without_concept)
+    unused_concept = load("danger.toml")
+    unused_concept["concepts"]["dier"] = ["hond", "kat"]
+    with pytest.raises(ValueError, match="dier"):
+        DangerRules.from_dict(unused_concept)
+
+
+def test_the_danger_file_header_names_every_combination() -> None:
+    lines = (DATA / "danger.toml").read_text(encoding="utf-8").splitlines()
+    header = "\n".join(line for line in lines if line.startswith("#"))
+    for combination in COMBINATIONS:
+        assert " + ".join(combination.concepts) in header, combination
+
+
+def test_intents_file_mistakes_are_refused() -> None:
+    two_words = load("intents.toml")
+    two_words["spelling"]["zo ne"] = "zon"
+    with pytest.raises(ValueError, match="spelling"):
+        Vocabulary.from_dict(two_words)
+    unknown_group = load("intents.toml")
+    unknown_group["about"]["anywhere"].append("waar + @kantoren")
+    with pytest.raises(ValueError, match="@kantoren"):
+        Vocabulary.from_dict(unknown_group)
+    unused_group = load("intents.toml")
+    unused_group["groups"]["dieren"] = ["hond", "kat"]
+    with pytest.raises(ValueError, match="dieren"):
+        Vocabulary.from_dict(unused_group)
 
 
 def test_a_word_added_to_the_data_dir_is_picked_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,7 +194,64 @@ DANGER_EXAMPLES = {
 }
 
 
-@pytest.mark.parametrize(("kind", "text"), [(kind, text) for kind, texts in DANGER_EXAMPLES.items() for text in texts])
+# Told in one's own words: concepts that occur together (bot/understanding/concepts.py), one example per combination.
+CONCEPT_EXAMPLES = {
+    DangerKind.SUICIDE: [
+        "morgen ben ik er niet meer, ik heb een plan",
+        "ik hoop dat ik vannacht niet meer wakker word",
+        "ik sta op het viaduct en ga springen",
+        "ik heb een strop gemaakt, ik zie het niet meer zitten en het kan zo niet verder",
+        "ik ben een last voor iedereen, straks ben ik er niet meer",
+    ],
+    DangerKind.CHILD: [
+        "mijn kleinzoon van 6 heeft een blauw oog van zijn stiefvader",
+        "er zit een peuter alleen bij het water",
+        "het zoontje van de buren is al uren vermist",
+    ],
+    DangerKind.VIOLENCE: [
+        "hij kneep mijn keel dicht, mijn keel is dichtgeknepen",
+        "mijn schoonzoon heeft mij omvergeduwd",
+        "er loopt een vreemde man door mijn tuin",
+    ],
+    DangerKind.ABUSE_NEGLECT: [
+        "de thuishulp pakt steeds geld uit mijn portemonnee af",
+        "mijn opa zit al dagen zonder eten, niks gegeten",
+        "mijn tante zit in vieze kleren in de kou",
+        "oma ligt al dagen in bed en niemand kijkt",
+        "meneer had niks gegeten en er komt niemand",
+        "zijn zoon heeft zijn bankpas en er is geen eten in huis",
+        "mijn broer neemt alles mee uit haar huis en ze eet nauwelijks",
+        "zijn pensioen gaat op aan de drank van zijn neef en hij is bang voor hem",
+        "de thuiszorg schreeuwt tegen mijn moeder",
+        "mijn buurman is dement en zwerft s nachts buiten",
+    ],
+    DangerKind.FIRE: ["het ruikt hier verbrand bij de wasmachine", "het stinkt in de gang naar gas"],
+    DangerKind.FALL: ["ik lig hier voor de wc en mijn benen willen niet", "ik lig al uren naast mijn bed"],
+    DangerKind.MEDICAL: [
+        "ik heb zo'n druk op mijn borst",
+        "mijn man kan nauwelijks ademen",
+        "hij heeft veel bloed verloren, het bloed stroomt",
+        "ik heb per ongeluk te veel tabletten ingenomen",
+        "mijn been voelt ineens gevoelloos",
+        "ik ben duizelig en misselijk",
+        "ik heb diabetes en ik tril",
+        "mijn hart gaat tekeer en ik ben zo bleek",
+        "mijn vader zit in zijn stoel en geeft geen antwoord",
+        "zijn keel is helemaal opgezwollen",
+        "mijn man heeft chloor gedronken",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        (kind, text)
+        for examples in (DANGER_EXAMPLES, CONCEPT_EXAMPLES)
+        for kind, texts in examples.items()
+        for text in texts
+    ],
+)
 def test_each_kind_of_danger(kind: DangerKind, text: str) -> None:
     result = understand(text)
     assert result.intent is Intent.DANGER and result.danger is kind, result
@@ -180,6 +268,13 @@ def test_each_kind_of_danger(kind: DangerKind, text: str) -> None:
         "haha ik ga dood van het lachen",
         "ik lees een boek over een brand",
         "ik wil niet meer naar de dagbesteding, wie rijdt mij",
+        "mijn moeder is de hele dag alleen, wie komt koffie drinken",
+        "ik moet twee keer per dag mijn pillen nemen, wie vult de weekdoos",
+        "ik heb mijn man in de rolstoel naar de markt geduwd",
+        "mijn kleinzoon is zijn telefoon kwijt",
+        "de buurman rookt de hele dag op zijn balkon",
+        "mijn man heeft vorig jaar een hartaanval gehad, wie helpt in de tuin",
+        "ik kan die computer wel vermoorden",
     ],
 )
 def test_the_same_words_without_danger(text: str) -> None:
@@ -241,6 +336,19 @@ def test_a_message_naming_two_dangers_gives_both_lines() -> None:
         (Expecting.FREE_TEXT, "bel me terug", Intent.CALL_BACK),
         (Expecting.FREE_TEXT, "is het gratis", Intent.COST),
         (Expecting.FREE_TEXT, "laat maar", Intent.STOP),
+        (Expecting.YES_NO, "nee, ik heb het veel te druk met mijn kleinkinderen deze maand", Intent.NO),
+        (Expecting.NOTHING, "nee, ik heb het veel te druk met mijn kleinkinderen deze maand", Intent.OUT_OF_SCOPE),
+        (Expecting.PHONE, "bel maar op 045 541 2233", Intent.ANSWER),
+        (Expecting.NOTHING, "bel maar", Intent.CALL_BACK),
+        (Expecting.NOTHING, "wat een mooie bloemen in het park, dank je wel", Intent.THANKS),
+        (Expecting.NOTHING, "kunt u mijn rekeningen betalen", Intent.OUT_OF_SCOPE),
+        (Expecting.CHOICE, "ik wil een klacht indienen over de buren", Intent.OUT_OF_SCOPE),
+        (Expecting.PLACE, "overal in Parkstad", Intent.ANSWER),
+        (Expecting.PHONE, "nul zes een twee drie vier vijf zes zeven acht", Intent.ANSWER),
+        (Expecting.NOTHING, "??", Intent.DONT_KNOW),
+        (Expecting.NOTHING, "hoi, ik ben Truus uit Nuth", Intent.GREETING),
+        (Expecting.NOTHING, "hartelijk dank, de tuin is prachtig geworden", Intent.THANKS),
+        (Expecting.NOTHING, "bedankt, en kan iemand ook mijn heg knippen", Intent.HELP_REQUEST),
     ],
 )
 def test_precedence(expecting: Expecting, text: str, intent: Intent) -> None:
@@ -281,6 +389,7 @@ def test_steunpunt_questions() -> None:
     for text in ("Waar kan ik terecht?", "waar is het wijksteunpunt", "is er een buurthuis", "Wo kann ich hin?"):
         assert asks_for_steunpunt(text), text
     assert not asks_for_steunpunt("kan iemand mijn hond uitlaten")
+    assert not asks_for_steunpunt("de wijkagent vertelde in het buurthuis over oplichters")  # no question
 
 
 def test_phone_number_pattern() -> None:

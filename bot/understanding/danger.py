@@ -1,9 +1,10 @@
 """Words of danger (``data/danger.toml``): which kind a message names and which help lines to give.
 
-A kind is named by one of its ``urgent`` phrases, always, or by one of its ``signs`` unless a
-``not_when`` phrase of that kind or a ``[not_danger] near`` phrase lies within ``GUARD_GAP`` words of
-it ("de brand in het nieuws"), or a ``[not_danger] anywhere`` phrase is in the message (a joke). When
-in doubt the rule is danger: nothing ever cancels an urgent phrase.
+A kind is named by one of its ``urgent`` phrases, always, or by one of its ``signs`` or one of the
+combinations of ``[concepts]`` (:mod:`bot.understanding.concepts`) unless a ``not_when`` phrase of that
+kind or a ``[not_danger] near`` phrase lies within ``GUARD_GAP`` words of it ("de brand in het nieuws"),
+or a ``[not_danger] anywhere`` phrase is in the message (a joke). When in doubt the rule is danger:
+nothing ever cancels an urgent phrase.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .concepts import CONCEPT, combined_kinds, used_concepts
 from .kinds import DangerKind
-from .phrases import Found, phrase_list
+from .phrases import Found, phrase_list, with_groups
 
 #: A guard cancels a sign when at most this many words lie between them.
 GUARD_GAP = 4
@@ -41,7 +43,7 @@ class DangerRules:
 
     kinds: tuple[DangerKind, ...]
     lines: dict[DangerKind, tuple[HelpLine, ...]]
-    phrases: dict[tuple[str, str], tuple[str, ...]]  # (kind or "not_danger", list) -> phrases
+    phrases: dict[tuple[str, str], tuple[str, ...]]  # (kind, "not_danger" or "concept", list) -> phrases
 
     @classmethod
     def from_file(cls, path: Path) -> DangerRules:
@@ -51,11 +53,17 @@ class DangerRules:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DangerRules:
-        """Validate: every kind once, with help lines that exist and have a number; no empty lists."""
+        """Validate: every kind once, with help lines that exist and have a number; no empty lists; the
+        concepts that the combinations need, each used."""
         help_lines = {entry["slug"]: _help_line(entry) for entry in data.get("line", ())}
-        groups = {
-            name: phrase_list(f"danger.toml: [groups] {name}", words) for name, words in data.get("groups", {}).items()
+        concepts = {
+            name: phrase_list(f"danger.toml: [concepts] {name}", words)
+            for name, words in data.get("concepts", {}).items()
         }
+        missing_concepts = used_concepts() - set(concepts)
+        if missing_concepts:
+            raise ValueError(f"danger.toml: [concepts] misses {sorted(missing_concepts)}")
+        referred: set[str] = set()
         kinds: list[DangerKind] = []
         lines: dict[DangerKind, tuple[HelpLine, ...]] = {}
         phrases: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -71,12 +79,19 @@ class DangerRules:
             for tier in (URGENT, SIGNS, NOT_WHEN):
                 if tier in entry:
                     items = phrase_list(f"danger.toml: {kind} {tier}", entry[tier])
-                    phrases[(kind.value, tier)] = tuple(_with_groups(phrase, groups) for phrase in items)
+                    phrases[(kind.value, tier)] = tuple(
+                        with_groups(phrase, concepts, "danger.toml", referred) for phrase in items
+                    )
             if (kind.value, URGENT) not in phrases and (kind.value, SIGNS) not in phrases:
                 raise ValueError(f"danger.toml: {kind} has neither urgent phrases nor signs")
         missing = set(DangerKind) - set(kinds)
         if missing:
             raise ValueError(f"danger.toml: no [[danger]] for {sorted(missing)}")
+        unused = set(concepts) - used_concepts() - referred
+        if unused:
+            raise ValueError(f"danger.toml: [concepts] {sorted(unused)} are in no combination and no @phrase")
+        for name, items in concepts.items():
+            phrases[(CONCEPT, name)] = items
         for tier, items in data.get(NOT_DANGER, {}).items():
             if tier not in (NEAR, ANYWHERE):
                 raise ValueError(f"danger.toml: [not_danger] has an unknown list {tier!r}")
@@ -84,7 +99,7 @@ class DangerRules:
         return cls(kinds=tuple(kinds), lines=lines, phrases=phrases)
 
     def entries(self) -> Iterator[tuple[tuple[str, str], str]]:
-        """(label, phrase) for the phrase book; labels are ``(kind, list)`` and ``("not_danger", list)``."""
+        """(label, phrase) for the phrase book: ``(kind, list)``, ``("not_danger", list)``, ``("concept", name)``."""
         for label, items in self.phrases.items():
             for phrase in items:
                 yield label, phrase
@@ -96,16 +111,18 @@ class DangerRules:
             by_label.setdefault(item.label, []).append(item)
         joking = bool(by_label.get((NOT_DANGER, ANYWHERE)))
         near = by_label.get((NOT_DANGER, NEAR), [])
-        named: list[DangerKind] = []
-        for kind in self.kinds:
-            if by_label.get((kind.value, URGENT)):
-                named.append(kind)
-                continue
-            guards = [*near, *by_label.get((kind.value, NOT_WHEN), ())]
-            signs = by_label.get((kind.value, SIGNS), ())
-            if not joking and any(unguarded(sign, guards) for sign in signs):
-                named.append(kind)
-        return tuple(named)
+        guards = {kind: [*near, *by_label.get((kind.value, NOT_WHEN), ())] for kind in self.kinds}
+        named = {kind for kind in self.kinds if by_label.get((kind.value, URGENT))}
+        if not joking:
+            named.update(
+                kind
+                for kind in self.kinds
+                if any(unguarded(sign, guards[kind]) for sign in by_label.get((kind.value, SIGNS), ()))
+            )
+            concepts = {label[1]: items for label, items in by_label.items() if label[0] == CONCEPT}
+            if concepts:
+                named |= combined_kinds(concepts, lambda kind, item: unguarded(item, guards[kind]))
+        return tuple(kind for kind in self.kinds if kind in named)
 
     def help_lines(self, kinds: Sequence[DangerKind]) -> tuple[HelpLine, ...]:
         """The help lines of these kinds, most important first, each once."""
@@ -118,20 +135,6 @@ class DangerRules:
 def unguarded(item: Found, guards: Sequence[Found]) -> bool:
     """Whether no guard lies within GUARD_GAP words of the phrase found."""
     return all(item.gap_to(guard) > GUARD_GAP for guard in guards)
-
-
-def _with_groups(phrase: str, groups: dict[str, tuple[str, ...]]) -> str:
-    """ "@kind + geslagen" -> "kind|kindje|baby + geslagen"."""
-
-    def expand(alternative: str) -> str:
-        if not alternative.startswith("@"):
-            return alternative
-        name = alternative[1:]
-        if name not in groups:
-            raise ValueError(f"danger.toml: {phrase!r} names an unknown group @{name}")
-        return "|".join(groups[name])
-
-    return " ".join("|".join(expand(a) for a in word.split("|")) for word in phrase.split(" "))
 
 
 def _help_line(entry: dict[str, Any]) -> HelpLine:

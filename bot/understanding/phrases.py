@@ -224,6 +224,23 @@ def _ordered(slots: Sequence[list[int]]) -> list[tuple[int, ...]]:
     return out
 
 
+def with_groups(phrase: str, groups: Mapping[str, Sequence[str]], source: str, used: set[str]) -> str:
+    """ "@child + geslagen" -> "kind|kindje|baby + geslagen" (a group of single words); notes the names used."""
+
+    def expand(alternative: str) -> str:
+        if not alternative.startswith("@"):
+            return alternative
+        name = alternative[1:]
+        if name not in groups:
+            raise ValueError(f"{source}: {phrase!r} names an unknown group @{name}")
+        if any(len(word.split()) != 1 for word in groups[name]):
+            raise ValueError(f"{source}: @{name} in {phrase!r} has phrases of more than one word")
+        used.add(name)
+        return "|".join(groups[name])
+
+    return " ".join("|".join(expand(a) for a in word.split("|")) for word in phrase.split(" "))
+
+
 def phrase_list(name: str, items: Any) -> tuple[str, ...]:
     """A list from a data file, checked: not empty, only non-blank strings."""
     if not items or not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):

@@ -3,21 +3,30 @@
 The order of precedence (the first that applies wins):
 
 1. ``danger`` — words of danger (``data/danger.toml``), always and everywhere, also inside a request.
-2. ``call_back`` — "bel mij maar terug", "ik wil liever bellen", anywhere in the message.
-3. ``stop`` — "stop", "laat maar" as the whole message; "vergeet het maar" anywhere.
-4. ``dont_know`` — "weet ik niet" as the whole message (or a typo of it); "ik weet niet wat ik nodig
+2. ``answer`` — a phone number, in figures or in words, when the open question asks for one ("bel maar
+   op 045 541 2233").
+3. ``call_back`` — "bel mij maar terug", "ik wil liever bellen", anywhere in the message.
+4. ``stop`` — "stop", "laat maar" as the whole message; "vergeet het maar" anywhere.
+5. ``dont_know`` — "weet ik niet" as the whole message (or a typo of it); "ik weet niet wat ik nodig
    heb" anywhere; despair ("alles wordt me te veel") when no task for volunteers is named.
-5. ``yes`` / ``no`` read from the first words ("Ja, graag", "nee hoor"), when a yes/no question is open.
-6. ``thanks``, then ``greeting`` — only as the whole message ("hallo, dank u wel hoor"); a greeting
+6. ``yes`` / ``no`` read from the first words ("Ja, graag", "nee hoor", however long the rest), when a
+   yes/no question is open.
+7. ``thanks``, then ``greeting`` — only as the whole message ("hallo, dank u wel hoor"); a greeting
    before a request is part of the request.
-7. ``yes`` / ``no`` as the whole message ("ja graag", "nee dank u"), whatever was asked.
-8. ``cost``, ``about``, ``steunpunt``, ``volunteer`` — questions to us ("is het gratis", "wie zijn
+8. ``yes`` / ``no`` as the whole message ("ja graag", "nee dank u"), whatever was asked.
+9. ``cost``, ``about``, ``steunpunt``, ``volunteer`` — questions to us ("is het gratis", "wie zijn
    jullie", "waar kan ik terecht", "ik wil graag helpen").
-9. ``answer`` — when it fits the open question: a day, a number, a phone number, a place, a short
-   name, any text for free text. For a choice: a new description is a ``help_request``, "nee ..."
-   is ``no``, anything else is an answer (the caller compares it with its options).
-10. ``help_request`` when the category matcher finds a category, else ``out_of_scope``; news, TV and
-    chit-chat ([out_of_scope] of intents.toml) are out of scope too unless they ask for help.
+10. ``answer`` — when it fits the open question: a day, a number, a phone number, a place, a short
+    name, any text for free text. For a choice: a new description is a ``help_request``, chit-chat is
+    ``out_of_scope``, "nee ..." is ``no``, anything else is an answer (the caller compares it with its
+    options).
+11. ``help_request`` when the category matcher finds a category, else ``out_of_scope``; news, TV and
+    chit-chat ([out_of_scope] of intents.toml) are out of scope too unless they ask for help, and what
+    we never do ("kunt u mijn huur betalen") even then; so is a message that opens with thanks and asks
+    nothing ("hartelijk dank, de jongen die mijn gras maaide was een engel"). A message out of scope
+    that thanks somebody ("ik schrok me dood toen de telefoon ging, maar dank je wel") is ``thanks``, one
+    that opens with a greeting ("hoi, ik ben Annie uit Terwinselen") is ``greeting``. Only question
+    marks ("??") are ``dont_know``.
 """
 
 from __future__ import annotations
@@ -33,11 +42,11 @@ from .danger import DangerRules, HelpLine, unguarded
 from .kinds import DangerKind, Expecting, Intent
 from .patterns import DATE_OR_TIME, PHONE_NUMBER
 from .phrases import Found, PhraseBook
-from .vocabulary import ALONE, ANYWHERE, DAY, DESPAIR, NOT_WHEN, NUMBER, Vocabulary
+from .vocabulary import ALONE, ANYWHERE, ASKED, DAY, DESPAIR, DIGITS, NOT_WHEN, NUMBER, PLACE, Vocabulary
 
 __all__ = ["Reader", "Understanding"]
 
-# A phone number has at least this many digits ("mijn nummer is 06 12345678").
+# A phone number has at least this many digits ("mijn nummer is 06 12345678", "nul zes vier acht ...").
 _PHONE_DIGITS = 9
 # A place answer: a name of at most this many words besides "ik woon in" (or a place the matcher knows).
 _PLACE_WORDS = 3
@@ -68,10 +77,11 @@ class Reader:
         self.danger = danger
         self.categories = categories
         self.places = places
+        rewrites = {word: tuple(forms) for word, forms in categories.lexicon.rewrites.items()}
+        for word, forms in vocabulary.spelling.items():
+            rewrites[word] = (*rewrites.get(word, ()), *forms)
         self.book = PhraseBook.build(
-            [*vocabulary.entries(), *danger.entries()],
-            rewrites=categories.lexicon.rewrites,
-            known=categories.lexicon.forms,
+            [*vocabulary.entries(), *danger.entries()], rewrites=rewrites, known=categories.lexicon.forms
         )
         self._tasks = frozenset(c.slug for c in categories.categories if c.for_volunteers)
 
@@ -79,7 +89,7 @@ class Reader:
         """What ``text`` means, given what the open question expects (see the module docstring)."""
         words = tokens(text)
         if not words and not any(ch.isdigit() for ch in text):
-            return Understanding(Intent.OUT_OF_SCOPE)
+            return Understanding(Intent.DONT_KNOW if "?" in text else Intent.OUT_OF_SCOPE)
         found = self.book.find(words)
         kinds = self.danger.detect(found)
         if kinds:
@@ -97,13 +107,17 @@ class Reader:
         return message.says(intent)
 
     def _intent(self, message: _Message, matches: tuple[tuple[str, int], ...], expecting: Expecting) -> Intent:
+        if expecting is Expecting.PHONE and self._has_phone_number(message):
+            return Intent.ANSWER
         if message.says(Intent.CALL_BACK):
             return Intent.CALL_BACK
         if message.says(Intent.STOP):
             return Intent.STOP
         if self._dont_know(message, matches):
             return Intent.DONT_KNOW
-        first_words = _yes_or_no_intent(self.vocabulary.yes_or_no(message.text))
+        first_words = _yes_or_no_intent(
+            self.vocabulary.yes_or_no(message.text, any_length=expecting is Expecting.YES_NO)
+        )
         if expecting is Expecting.YES_NO and first_words is not None:
             return first_words
         for intent in (Intent.THANKS, Intent.GREETING, Intent.YES, Intent.NO):
@@ -115,9 +129,23 @@ class Reader:
         answer = self._answer(message, matches, expecting, first_words)
         if answer is not None:
             return answer
-        if not matches or (message.says(Intent.OUT_OF_SCOPE) and not self.categories.asks_for_help(message.words)):
-            return Intent.OUT_OF_SCOPE
-        return Intent.HELP_REQUEST
+        asks = self.categories.asks_for_help(message.words)
+        if matches and not self._out_of_scope(message, asks) and not (message.opens(Intent.THANKS) and not asks):
+            return Intent.HELP_REQUEST
+        if message.says(Intent.THANKS):
+            return Intent.THANKS
+        return Intent.GREETING if message.opens(Intent.GREETING) else Intent.OUT_OF_SCOPE
+
+    def _has_phone_number(self, message: _Message) -> bool:
+        """Typed in figures ("06 12345678") or in words ("nul zes vier acht twee ...")."""
+        text = message.text
+        if PHONE_NUMBER.match(text.strip()) or sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS:
+            return True
+        return len(message.by_label.get(("answer", DIGITS), ())) >= _PHONE_DIGITS
+
+    def _out_of_scope(self, message: _Message, asks: bool) -> bool:
+        """Chit-chat that asks nobody for help, or something we never do, although a category is named."""
+        return message.has((Intent.OUT_OF_SCOPE, ASKED)) or (message.says(Intent.OUT_OF_SCOPE) and not asks)
 
     def _dont_know(self, message: _Message, matches: tuple[tuple[str, int], ...]) -> bool:
         if message.says(Intent.DONT_KNOW) or self.vocabulary.sounds_like_dont_know(message.text):
@@ -139,13 +167,20 @@ class Reader:
         elif expecting is Expecting.NUMBER:
             fits = message.has(("answer", NUMBER)) or any(ch.isdigit() for ch in text)
         elif expecting is Expecting.PHONE:
-            fits = bool(PHONE_NUMBER.match(text.strip())) or sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS
+            fits = self._has_phone_number(message)
         elif expecting is Expecting.PLACE:
             content = [word for word in message.words if word not in STOPWORDS]
-            fits = (not matches and 0 < len(content) <= _PLACE_WORDS) or bool(self.places.match(text))
+            fits = (
+                (not matches and 0 < len(content) <= _PLACE_WORDS)
+                or message.has(("answer", PLACE))
+                or bool(self.places.match(text))
+            )
         elif expecting is Expecting.NAME:
             fits = not matches and 0 < size <= _NAME_WORDS
         elif expecting is Expecting.CHOICE:
+            asks = self.categories.asks_for_help(message.words)
+            if self._out_of_scope(message, asks):
+                return Intent.OUT_OF_SCOPE
             if matches:
                 return Intent.HELP_REQUEST
             return first_words or Intent.ANSWER
@@ -168,6 +203,11 @@ class _Message:
     def has(self, label: Hashable) -> bool:
         return bool(self.by_label.get(label))
 
+    def opens(self, intent: Intent) -> bool:
+        """One of the intent's phrases opens the message, after filler ("hoi, ik ben Annie uit Terwinselen")."""
+        first = next((i for i in range(len(self.words)) if i not in self.filler), 0)
+        return any(item.start <= first for tier in (ALONE, ANYWHERE) for item in self.by_label.get((intent, tier), ()))
+
     def says(self, intent: Intent) -> bool:
         """An ``anywhere`` phrase not cancelled by a ``not_when`` nearby, or the intent alone."""
         guards = self.by_label.get((intent, NOT_WHEN), [])
@@ -182,7 +222,7 @@ class _Message:
             for item in self.by_label.get(label, ()):
                 own |= item.positions
         social: set[int] = set()
-        for label in ((Intent.GREETING, ALONE), (Intent.THANKS, ALONE)):
+        for label in ((Intent.GREETING, ALONE), (Intent.THANKS, ALONE), (Intent.THANKS, ANYWHERE)):
             for item in self.by_label.get(label, ()):
                 social |= item.positions
         if intent not in (Intent.GREETING, Intent.THANKS) and own <= social:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +13,11 @@ from rapidfuzz import fuzz, process
 from bot.matching.normalise import normalise, tokens
 
 from .kinds import Intent
-from .phrases import phrase_list
+from .phrases import phrase_list, with_groups
 
 #: The lists an intent section may have (see the header of data/intents.toml).
-ALONE, ANYWHERE, DESPAIR, NOT_WHEN = "alone", "anywhere", "despair", "not_when"
-TIERS = (ALONE, ANYWHERE, DESPAIR, NOT_WHEN)
+ALONE, ANYWHERE, DESPAIR, ASKED, NOT_WHEN = "alone", "anywhere", "despair", "asked", "not_when"
+TIERS = (ALONE, ANYWHERE, DESPAIR, ASKED, NOT_WHEN)
 #: Intents read from the file; danger, help_request and answer are decided otherwise.
 LISTED = (
     Intent.GREETING,
@@ -33,7 +33,8 @@ LISTED = (
     Intent.STEUNPUNT,
     Intent.OUT_OF_SCOPE,
 )
-DAY, NUMBER = "day", "number"
+DAY, NUMBER, PLACE, DIGITS = "day", "number", "place", "digits"
+ANSWERS = (DAY, NUMBER, PLACE, DIGITS)
 # Typed answers where a button was expected are short: longer texts are never read as yes, no or
 # "I don't know" by their first words (or as a typo of "weet ik niet").
 SHORT_ANSWER_CHARS = 40
@@ -44,11 +45,13 @@ DONT_KNOW_SIMILARITY = 80
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """Per intent and list (alone, anywhere, despair, not_when) its phrases; filler words; answer words."""
+    """Per intent and list (alone, anywhere, despair, not_when) its phrases; filler words; answer words;
+    spellings (a dialect word or a typo of a short word -> the words it stands for)."""
 
     phrases: dict[tuple[Intent, str], tuple[str, ...]]
     filler: frozenset[str]
     answers: dict[str, tuple[str, ...]]
+    spelling: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Normalised once: (phrase, number of words, yes?) and the dont_know phrases, for the short answers.
     yes_no: tuple[tuple[str, int, bool], ...] = ()
     dont_know: tuple[str, ...] = ()
@@ -62,9 +65,13 @@ class Vocabulary:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Vocabulary:
         """Validate the parsed file: known sections and lists, none empty, no phrase in two intents."""
-        unknown = set(data) - {*LISTED, "filler", "answer"}
+        unknown = set(data) - {*LISTED, "filler", "answer", "spelling", "groups"}
         if unknown:
             raise ValueError(f"intents.toml: unknown sections {sorted(unknown)}")
+        groups = {
+            name: phrase_list(f"intents.toml: [groups] {name}", words) for name, words in data.get("groups", {}).items()
+        }
+        used: set[str] = set()
         phrases: dict[tuple[Intent, str], tuple[str, ...]] = {}
         owner: dict[str, Intent] = {}
         for intent in LISTED:
@@ -74,16 +81,19 @@ class Vocabulary:
             for tier, items in section.items():
                 if tier not in TIERS:
                     raise ValueError(f"intents.toml: [{intent}] has an unknown list {tier!r}")
-                phrases[(intent, tier)] = phrase_list(f"intents.toml: [{intent}] {tier}", items)
+                items = phrase_list(f"intents.toml: [{intent}] {tier}", items)
+                phrases[(intent, tier)] = tuple(with_groups(phrase, groups, "intents.toml", used) for phrase in items)
                 if tier == NOT_WHEN:
                     continue
                 for phrase in items:
                     key = " ".join(tokens(phrase))
                     if owner.setdefault(key, intent) != intent:
                         raise ValueError(f"intents.toml: {phrase!r} is in both [{owner[key]}] and [{intent}]")
+        if set(groups) - used:
+            raise ValueError(f"intents.toml: [groups] {sorted(set(groups) - used)} are in no phrase")
         filler = phrase_list("intents.toml: [filler] words", data.get("filler", {}).get("words"))
         answer = data.get("answer", {})
-        answers = {kind: phrase_list(f"intents.toml: [answer] {kind}", answer.get(kind)) for kind in (DAY, NUMBER)}
+        answers = {kind: phrase_list(f"intents.toml: [answer] {kind}", answer.get(kind)) for kind in ANSWERS}
         yes_no = tuple(
             (normalise(phrase), len(normalise(phrase).split()), intent is Intent.YES)
             for intent in (Intent.YES, Intent.NO)
@@ -96,6 +106,7 @@ class Vocabulary:
             answers=answers,
             yes_no=yes_no,
             dont_know=tuple(normalise(p) for p in phrases.get((Intent.DONT_KNOW, ALONE), ())),
+            spelling=_spelling(data.get("spelling", {})),
         )
 
     def entries(self) -> Iterator[tuple[tuple[str, ...], str]]:
@@ -107,14 +118,15 @@ class Vocabulary:
             for phrase in items:
                 yield ("answer", kind), phrase
 
-    def yes_or_no(self, text: str) -> bool | None:
+    def yes_or_no(self, text: str, *, any_length: bool = False) -> bool | None:
         """True for yes, False for no, judged on the first words ("Ja, graag", "Nee, dank u"); None if neither.
 
         Each ``alone`` phrase of [yes] and [no] is compared with as many leading words as it has; on a tie
-        the longer phrase wins, so "klopt niet" is a no although it starts with "klopt".
+        the longer phrase wins, so "klopt niet" is a no although it starts with "klopt". Only short texts
+        count, unless ``any_length`` (a yes/no question is open: "nee, ik schrik me dood van al die berichten").
         """
         words = normalise(text).split()
-        if not words or len(" ".join(words)) > SHORT_ANSWER_CHARS:
+        if not words or (not any_length and len(" ".join(words)) > SHORT_ANSWER_CHARS):
             return None
         best: tuple[float, int, bool] | None = None
         for phrase, size, meaning in self.yes_no:
@@ -136,3 +148,15 @@ class Vocabulary:
     def listed(self, intent: Intent, tier: str) -> tuple[str, ...]:
         """The phrases of one list, () when the section does not have it."""
         return self.phrases.get((intent, tier), ())
+
+
+def _spelling(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """``"pien" = "pijn"`` -> {"pien": ("pijn",)}: one word each side (as a message word is looked up)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for written, meant in table.items():
+        words = tokens(written)
+        standard = tokens(meant) if isinstance(meant, str) else []
+        if len(words) != 1 or len(standard) != 1:
+            raise ValueError(f"intents.toml: [spelling] {written!r} = {meant!r} must be one word each")
+        out[words[0]] = (standard[0],)
+    return out
