@@ -74,7 +74,7 @@ async def bot_run(engine, conversations: int) -> tuple[float, int]:
             session.add(User(id=10_000 + index, first_name="B", neighbourhood_slug="klimmen", created_at=clock.now()))
         session.commit()
     api = FakeBotAPI()
-    app = build_application(Settings(bot_token="123:BENCH"), request=api, engine=engine, clock=clock)
+    app = build_application(Settings(bot_token="123:BENCH", throttle=False), request=api, engine=engine, clock=clock)
     await app.initialize()
     counter = StatementCounter(engine)
     counter.counting = True

@@ -89,7 +89,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(bot_token="123456:TEST", coordinator_ids=(900,))
+    return Settings(bot_token="123456:TEST", coordinator_ids=(900,), throttle=False)
 
 
 @pytest.fixture

@@ -1,112 +1,135 @@
-""" "Bel mij terug" / "Ik weet het niet": share a phone number, pick a part of the day, done."""
+""" "Bel mij terug" / "Ik weet het niet": share a phone number, pick a part of the day, done.
+
+It works in every state: what the person wrote before (a request's words) goes with the call-back, so the
+coordinator knows what it is about.
+"""
 
 from __future__ import annotations
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import ConversationHandler
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.context import BotContext
-from bot.flows.states import CALLBACK_PHONE, CALLBACK_TIME
+from bot.buttons import CallTime
+from bot.flows.questions import Question
+from bot.flows.states import State
+from bot.flows.turn import Turn
 from bot.flows.welcome import stop
+from bot.i18n import Translator
 from bot.render.call_backs import PART_LABELS
 from bot.render.keyboards import button_rows
-from bot.services.call_backs import PARTS_OF_DAY, request_call_back
-from bot.understanding import PHONE_NUMBER, is_dont_know, is_no
-
-PHONE_KEY = "call_back_phone"
+from bot.services.call_backs import request_call_back
+from bot.understanding import PHONE_NUMBER, Expecting, Intent, Understanding
 
 
-def _stop_label(context: BotContext) -> str:
-    return "❌ " + context._("Stoppen")
+def _stop_label(_: Translator) -> str:
+    return "❌ " + _("Stoppen")
 
 
-async def ask_phone(update: Update, context: BotContext) -> str:
+def ask_phone(turn: Turn) -> None:
     """Offer Telegram's share-contact button (a typed number works too)."""
-    _ = context._
-    if update.callback_query:
-        await update.callback_query.answer()
+    _ = turn._
+    if turn.state != State.CALLBACK_PHONE:
+        reason = turn.draft.get("details") or turn.draft.get("reason") or turn.text
+        turn.end()
+        turn.draft["reason"] = reason
+    turn.goto(State.CALLBACK_PHONE)
     keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton("📞 " + _("Deel mijn nummer"), request_contact=True)], [_stop_label(context)]],
+        [[KeyboardButton("📞 " + _("Deel mijn nummer"), request_contact=True)], [_stop_label(_)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
-    await update.effective_chat.send_message(
-        "📞 " + _("Geen probleem. Wij bellen u graag terug. Druk op de knop om uw nummer te delen."),
-        reply_markup=keyboard,
-    )
-    return CALLBACK_PHONE
+    turn.say("📞 " + _("Geen probleem. Wij bellen u graag terug. Druk op de knop om uw nummer te delen."), keyboard)
 
 
-async def receive_phone(update: Update, context: BotContext) -> str:
-    """A shared contact (only the user's own) or a typed number."""
-    message = update.effective_message
-    _ = context._
-    if message.text and message.text.strip() in (_stop_label(context), _("Stoppen")):
-        return await stop(update, context)
-    if message.contact and message.contact.user_id == update.effective_user.id:
-        phone = message.contact.phone_number
-    elif message.text and PHONE_NUMBER.match(message.text.strip()):
-        phone = message.text.strip()
-    elif message.text and (is_dont_know(message.text) or is_no(message.text)):
-        phone = ""  # We can still write to them here in Telegram.
-    else:
-        await message.reply_text(_("Druk op de knop 'Deel mijn nummer', of typ uw telefoonnummer."))
-        return CALLBACK_PHONE
-    context.user_data[PHONE_KEY] = phone
-    await message.reply_text("✅ " + _("Dank u."), reply_markup=ReplyKeyboardRemove())
-    options = [("🌅 " + _("Ochtend"), "call:morning"), ("🌇 " + _("Middag"), "call:afternoon")]
-    await update.effective_chat.send_message(
-        _("Wanneer kunnen wij u het beste bellen?"), reply_markup=button_rows(options, per_row=2)
-    )
-    return CALLBACK_TIME
+def read_phone(turn: Turn, meaning: Understanding) -> bool:
+    """A typed number; "nee" (or not knowing it) means: write to me here instead."""
+    text = turn.text
+    if text in (_stop_label(turn._), turn._("Stoppen")):
+        stop(turn)
+        return True
+    if PHONE_NUMBER.match(text):
+        take_phone(turn, text)
+        return True
+    if meaning.intent in (Intent.NO, Intent.DONT_KNOW):
+        _ = turn._
+        turn.say("👍 " + _("Goed, dan bellen wij niet."), ReplyKeyboardRemove())
+        finish(turn, part="any", phone=None)
+        return True
+    return False
 
 
-async def choose_time(update: Update, context: BotContext) -> int | str:
+def receive_contact(turn: Turn) -> None:
+    """A shared contact: only the person's own number counts."""
+    contact = turn.update.effective_message.contact
+    if turn.state != State.CALLBACK_PHONE or contact is None or contact.user_id != turn.user_id:
+        turn.say(turn._("Dank u. Dat nummer heb ik nu niet nodig."))
+        return
+    take_phone(turn, contact.phone_number)
+
+
+def take_phone(turn: Turn, phone: str) -> None:
+    """The number is known: ask when to call."""
+    _ = turn._
+    turn.draft["phone"] = phone
+    turn.say("✅ " + _("Dank u."), ReplyKeyboardRemove())
+    ask_time(turn)
+
+
+def ask_time(turn: Turn) -> None:
+    _ = turn._
+    turn.goto(State.CALLBACK_TIME)
+    options = [("🌅 " + _("Ochtend"), CallTime("morning")), ("🌇 " + _("Middag"), CallTime("afternoon"))]
+    turn.say(_("Wanneer kunnen wij u het beste bellen?"), button_rows(options, per_row=2))
+
+
+def choose_time(turn: Turn, button: CallTime) -> None:
     """A morning/afternoon button."""
-    query = update.callback_query
-    await query.answer()
-    part = query.data.removeprefix("call:")
-    if part not in PARTS_OF_DAY or PHONE_KEY not in context.user_data:
-        return CALLBACK_TIME
-    return await finish(update, context, part)
+    if turn.state != State.CALLBACK_TIME or "phone" not in turn.draft:
+        turn.answer(turn._("Deze knop werkt niet meer."))
+        return
+    turn.drop_buttons()
+    finish(turn, part=button.part, phone=turn.draft["phone"])
 
 
-async def type_time(update: Update, context: BotContext) -> int | str:
-    """A typed answer to "when can we call": morning, afternoon, or anything else means any time."""
-    text = update.effective_message.text.lower()
-    _ = context._
+def read_time(turn: Turn, meaning: Understanding) -> bool:
+    """A typed answer: morning, afternoon, or anything else means any time of the day."""
+    text = turn.text.lower()
+    _ = turn._
     part = "any"
-    if _("Ochtend").lower() in text or "morning" in text:
+    if _("Ochtend").lower() in text or "morning" in text or "ochtend" in text:
         part = "morning"
-    elif _("Middag").lower() in text or "afternoon" in text:
+    elif _("Middag").lower() in text or "afternoon" in text or "middag" in text:
         part = "afternoon"
-    return await finish(update, context, part)
+    finish(turn, part=part, phone=turn.draft.get("phone"))
+    return True
 
 
-async def finish(update: Update, context: BotContext, part: str) -> int:
+def finish(turn: Turn, *, part: str, phone: str | None) -> None:
     """Store the call-back and tell the resident when to expect it."""
-    phone = context.user_data.get(PHONE_KEY) or None
-    _ = context._
-    runtime = context.runtime
-    reason = context.user_data.pop("draft", {}).get("details", "")
-    with context.unit_of_work() as uow:
-        day = request_call_back(
-            uow.session,
-            user_id=update.effective_user.id,
-            phone=phone,
-            part=part,
-            now=runtime.clock.now(),
-            settings=runtime.settings,
-            reason=reason,
-        )
-        uow.commit()
-    context.user_data.pop(PHONE_KEY, None)
+    _ = turn._
+    reason = turn.draft.get("reason", "")
+    call = request_call_back(
+        turn.session,
+        user_id=turn.user_id,
+        phone=phone,
+        part=part,
+        now=turn.now,
+        settings=turn.runtime.settings,
+        reason=reason,
+    )
+    turn.end()
     if phone is None:
         text = _("Een coördinator stuurt u op {day} een bericht, hier in Telegram.")
     elif part == "any":
         text = _("Wij bellen u op {day}.")
     else:
         text = _("Wij bellen u op {day} {part}.")
-    text = text.format(day=_.day(day), part=_(PART_LABELS[part])) + " " + _("U hoeft verder niets te doen.")
-    await update.effective_chat.send_message("📞 " + text)
-    return ConversationHandler.END
+    text = text.format(day=_.day(call.day), part=_(PART_LABELS[part])) + " " + _("U hoeft verder niets te doen.")
+    if call.joined:
+        text = _("U had al gevraagd om terug te bellen. Dat blijft staan.") + " " + text
+    turn.say("📞 " + text)
+
+
+QUESTIONS = {
+    State.CALLBACK_PHONE: Question(Expecting.PHONE, read_phone, ask_phone),
+    State.CALLBACK_TIME: Question(Expecting.DAY, read_time, ask_time),
+}

@@ -2,38 +2,42 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup
 
-from bot.context import BotContext
+from bot.buttons import Menu, News
+from bot.flows.turn import Turn
 from bot.i18n import Translator
 from bot.render.keyboards import button_rows
 
-NEWS = r"^news:(yes|no)(:menu)?$"
+
+def menu_markup(_: Translator) -> InlineKeyboardMarkup:
+    """The three big choices: ask for help, offer help, be called back."""
+    return button_rows(
+        [
+            ("🙋 " + _("Ik zoek hulp"), Menu("help")),
+            ("🤝 " + _("Ik wil helpen"), Menu("volunteer")),
+            ("📞 " + _("Bel mij terug"), Menu("callme")),
+        ]
+    )
 
 
-async def show_menu(update: Update, context: BotContext) -> None:
+def call_me_markup(_: Translator) -> InlineKeyboardMarkup:
+    """One button: be called back."""
+    return button_rows([("📞 " + _("Bel mij terug"), Menu("callme"))])
+
+
+def show_menu(turn: Turn) -> None:
     """What the resident can do next, as big buttons."""
-    _ = context._
-    options = [
-        ("🙋 " + _("Ik zoek hulp"), "menu:help"),
-        ("🤝 " + _("Ik wil helpen"), "menu:volunteer"),
-        ("📞 " + _("Bel mij terug"), "menu:callme"),
-    ]
-    await update.effective_chat.send_message(
+    _ = turn._
+    turn.say(
         _("Typ gewoon wat u nodig heeft. Bijvoorbeeld: 'Kan iemand morgen mijn boodschappen doen?'"),
-        reply_markup=button_rows(options),
+        menu_markup(_),
     )
 
 
 def news_question(_: Translator, *, then_menu: bool = False) -> tuple[str, InlineKeyboardMarkup]:
     """The opt-in question and its two buttons; `then_menu` shows the menu after the answer."""
     text = "📰 " + _("Wilt u horen wat er te doen is in uw buurt? Bijvoorbeeld samen eten.")
-    suffix = ":menu" if then_menu else ""
-    options = [("👍 " + _("Graag"), f"news:yes{suffix}"), ("🙅 " + _("Liever niet"), f"news:no{suffix}")]
+    then = "menu" if then_menu else None
+    options = [("👍 " + _("Graag"), News("yes", then)), ("🙅 " + _("Liever niet"), News("no", then))]
     return text, button_rows(options, per_row=2)
-
-
-async def ask_news_then_menu(update: Update, context: BotContext) -> None:
-    """After the neighbourhood at /start: one question about activity news; its answer brings the menu."""
-    text, markup = news_question(context._, then_menu=True)
-    await update.effective_chat.send_message(text, reply_markup=markup)

@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import ConversationHandler
-
-from bot.context import BotContext
-from bot.render.keyboards import button_rows
+from bot.flows.menu import call_me_markup
+from bot.flows.turn import Turn
 from bot.render.steunpunten import render_steunpunt
-from bot.services.people import profile_of
 from bot.services.steunpunten import steunpunten_for
 
 SHOWN = 4
 
 
-async def show_steunpunten(update: Update, context: BotContext) -> int:
+def show(turn: Turn) -> None:
     """The steunpunten of the resident's neighbourhood first, then the rest of the municipality."""
-    _ = context._
-    settings = context.runtime.settings
-    with context.unit_of_work() as uow:
-        profile = profile_of(uow.session, update.effective_user.id, default_locale=settings.default_locale)
-        slug = profile.neighbourhood_slug if profile else None
-        found = steunpunten_for(uow.session, slug, settings.data_dir) if slug else []
+    _ = turn._
+    slug = turn.profile.neighbourhood_slug
     if slug is None:
-        await update.effective_chat.send_message(_("Ik weet nog niet waar u woont. Typ /start en kies uw woonplaats."))
-        return ConversationHandler.END
+        turn.say(_("Ik weet nog niet waar u woont. Typ /start en kies uw woonplaats."))
+        return
+    found = steunpunten_for(turn.session, slug, turn.runtime.settings.data_dir)
     if not found:
-        await update.effective_chat.send_message(
+        turn.say(
             _("Ik ken nog geen steunpunt bij u in de buurt. Wilt u gebeld worden? Druk dan op de knop."),
-            reply_markup=button_rows([("📞 " + _("Bel mij terug"), "menu:callme")]),
+            call_me_markup(_),
         )
-        return ConversationHandler.END
+        return
     parts = [render_steunpunt(steunpunt, _) for steunpunt in found[:SHOWN]]
-    await update.effective_chat.send_message("🧭 " + _("Hier kunt u terecht:") + "\n\n" + "\n\n".join(parts))
-    return ConversationHandler.END
+    turn.say("🧭 " + _("Hier kunt u terecht:") + "\n\n" + "\n\n".join(parts))

@@ -120,6 +120,13 @@ class Turn:
         """Put `text` above the next message this turn sends (one message, not two)."""
         self._preface.append(text)
 
+    def acknowledge(self, text: str) -> None:
+        """Show what was chosen: in the pressed message (its buttons go), or above the next message."""
+        if self.update.callback_query is not None and self.update.callback_query.message is not None:
+            self.edit(text)
+        else:
+            self.preface(text)
+
     def say(self, text: str, markup: Markup = None) -> None:
         """Send a message to this chat (HTML: the caller escapes the person's own words)."""
         self.say_to(self.chat_id, text, markup)
@@ -140,10 +147,15 @@ class Turn:
         params["reply_markup"] = (markup or InlineKeyboardMarkup([])).to_dict()
         self.replies.append((self.chat_id, "editMessageText", params))
 
-    def drop_buttons(self) -> None:
-        """Take the buttons off the message whose button was pressed."""
-        params = {"reply_markup": {"inline_keyboard": []}, **self._pressed()}
+    def edit_buttons(self, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Change (or with None, take away) the buttons of the message whose button was pressed."""
+        params = {"reply_markup": (markup or InlineKeyboardMarkup([])).to_dict(), **self._pressed()}
         self.replies.append((self.chat_id, "editMessageReplyMarkup", params))
+
+    def drop_buttons(self) -> None:
+        """Take the buttons off the message whose button was pressed (nothing when typed)."""
+        if self.update.callback_query is not None and self.update.callback_query.message is not None:
+            self.edit_buttons(None)
 
     def answer(self, text: str = "", *, alert: bool = False) -> None:
         """The small answer to a pressed button: a toast, or a box to close with `alert`."""

@@ -1,91 +1,96 @@
-"""`/start`: a short welcome, the neighbourhood once, then what the bot can do."""
+"""`/start`: a short welcome, the neighbourhood once, the question about activity news, then what the bot can do."""
 
 from __future__ import annotations
 
-from telegram import ReplyKeyboardRemove, Update
-from telegram.ext import ConversationHandler
+from telegram import ReplyKeyboardRemove
 
-from bot.context import BotContext
-from bot.flows.menu import ask_news_then_menu, show_menu
-from bot.flows.place_picker import ask_place, place_from_callback, place_from_text, remember_place
-from bot.flows.states import START_PLACE
-from bot.services.people import profile_of
-from bot.understanding import is_dont_know
+from bot.flows.menu import news_question, show_menu
+from bot.flows.place_picker import ask_place, place_from_text, remember_place
+from bot.flows.questions import Question
+from bot.flows.states import State
+from bot.flows.turn import Turn
+from bot.i18n import N_
+from bot.services.people import set_activity_news
+from bot.understanding import Expecting, Intent, Understanding
 
 
-async def start(update: Update, context: BotContext) -> int | str:
+def start(turn: Turn) -> None:
     """Welcome; ask the neighbourhood if we do not know it yet."""
-    _ = context._
-    context.user_data.clear()
-    await update.effective_chat.send_message(
+    _ = turn._
+    turn.end()
+    turn.say(
         "👋 "
         + _("Welkom bij Samen voor Elkaar. Hier helpen buren elkaar. Zoals met boodschappen, een klusje of een ritje.")
     )
-    with context.unit_of_work() as uow:
-        profile = profile_of(
-            uow.session, update.effective_user.id, default_locale=context.runtime.settings.default_locale
-        )
-    known = profile is not None and profile.neighbourhood_slug is not None
-    if not known:
-        await ask_place(update, context)
-        return START_PLACE
-    await show_menu(update, context)
-    return ConversationHandler.END
+    if turn.profile.neighbourhood_slug is None:
+        ask_place(turn, State.START_PLACE)
+    else:
+        show_menu(turn)
 
 
-async def ask_start_place(update: Update, context: BotContext) -> str:
-    """The "Nee, iets anders" under a suggested place: choose it with buttons."""
-    await update.callback_query.answer()
-    await ask_place(update, context)
-    return START_PLACE
-
-
-async def choose_start_place(update: Update, context: BotContext) -> int | str:
-    """A place chosen with the buttons: remember it, then ask about the news (the menu follows the answer)."""
-    slug = await place_from_callback(update, context)
-    if slug is None:
-        return START_PLACE
-    name = remember_place(context, update.effective_user.id, slug)
+def take_start_place(turn: Turn, slug: str) -> bool:
+    """A place chosen at /start (button, typed name or shared location): remember it, then ask about the news."""
+    name = remember_place(turn, slug)
     if name is None:
-        return START_PLACE
-    await update.callback_query.edit_message_text("📍 " + context._("Dank u. U woont in {place}.").format(place=name))
-    await ask_news_then_menu(update, context)
-    return ConversationHandler.END
+        return False
+    _ = turn._
+    turn.acknowledge("📍 " + _("Dank u. U woont in {place}.").format(place=name))
+    ask_news(turn)
+    return True
 
 
-async def type_start_place(update: Update, context: BotContext) -> int | str:
-    """A place typed by name (or "weet ik niet"): remember it, then ask about the news."""
-    if is_dont_know(update.effective_message.text):
-        await update.effective_chat.send_message(context._("Geen probleem. Dat vragen wij later nog eens."))
-        await show_menu(update, context)
-        return ConversationHandler.END
-    slug = place_from_text(context, update.effective_message.text)
-    name = remember_place(context, update.effective_user.id, slug) if slug else None
-    _ = context._
-    if name is None:
-        await update.effective_chat.send_message(_("Die plaats ken ik niet. Kies hieronder uw gemeente."))
-        await ask_place(update, context)
-        return START_PLACE
-    await update.effective_chat.send_message("📍 " + _("Dank u. U woont in {place}.").format(place=name))
-    await ask_news_then_menu(update, context)
-    return ConversationHandler.END
+def ask_news(turn: Turn) -> None:
+    """The one question about activity news after /start; its answer brings the menu."""
+    turn.goto(State.NEWS)
+    text, markup = news_question(turn._, then_menu=True)
+    turn.say(text, markup)
 
 
-async def stop(update: Update, context: BotContext) -> int:
-    """`/stop` and `/annuleer`: leave whatever we were doing."""
-    context.user_data.clear()
-    await update.effective_chat.send_message(
-        "👍 " + context._("Gestopt. Typ gerust een nieuwe vraag als u iets nodig heeft."),
-        reply_markup=ReplyKeyboardRemove(),
+def set_news(turn: Turn, wanted: bool, *, then_menu: bool) -> None:
+    """Store the choice about activity news and confirm it."""
+    _ = turn._
+    set_activity_news(turn.session, turn.user_id, wanted)
+    text = (
+        _("Goed. U krijgt berichten over activiteiten in uw buurt.")
+        if wanted
+        else _("Goed. U krijgt geen bericht als er iets te doen is.")
     )
-    return ConversationHandler.END
+    text = "📰 " + text + " " + _("Wijzigen kan altijd met /nieuws.")
+    if turn.state == State.NEWS:
+        turn.end()
+    turn.acknowledge(text)
+    if then_menu:
+        show_menu(turn)
+    else:
+        turn.flush_preface()
 
 
-async def nudge(update: Update, context: BotContext) -> None:
-    """Something we did not expect in the middle of a question: say how to go on."""
-    if update.callback_query:
-        await update.callback_query.answer(context._("Deze knop werkt niet meer."))
-        return
-    await update.effective_chat.send_message(
-        context._("Kies een van de knoppen hierboven. Of typ /stop om te stoppen.")
-    )
+def read_start_place(turn: Turn, meaning: Understanding) -> bool:
+    """A typed kern or wijk at /start."""
+    slug = place_from_text(turn, turn.text)
+    return slug is not None and take_start_place(turn, slug)
+
+
+def read_news(turn: Turn, meaning: Understanding) -> bool:
+    """A typed yes or no to the news question."""
+    if meaning.intent not in (Intent.YES, Intent.NO):
+        return False
+    set_news(turn, meaning.intent is Intent.YES, then_menu=True)
+    return True
+
+
+def stop(turn: Turn) -> None:
+    """`/stop`, `/annuleer`: leave whatever question is open."""
+    turn.end()
+    turn.say("👍 " + turn._("Gestopt. Typ gerust een nieuwe vraag als u iets nodig heeft."), ReplyKeyboardRemove())
+
+
+QUESTIONS = {
+    State.START_PLACE: Question(
+        Expecting.PLACE,
+        read_start_place,
+        lambda turn: ask_place(turn, State.START_PLACE),
+        unclear=N_("Die plaats ken ik niet."),
+    ),
+    State.NEWS: Question(Expecting.YES_NO, read_news, ask_news, new_request=True),
+}

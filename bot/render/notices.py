@@ -343,7 +343,10 @@ def _media_received(w: _Writer, notice: n.MediaReceived) -> None:
         heading = (
             MEDIA_EMOJI.get(notice.media, "📎") + " <b>" + _("Bericht van een bewoner") + f"</b> #{notice.item_id}"
         )
-        text = "\n".join([heading, contact_html(notice.resident, _), _("Bel of schrijf deze bewoner terug.")])
+        lines = [heading, contact_html(notice.resident, _)]
+        if notice.caption:
+            lines.append("💬 " + escape(notice.caption))
+        text = "\n".join([*lines, _("Bel of schrijf deze bewoner terug.")])
         w.send(coordinator_id, text, ref_kind="inbox", ref_id=notice.item_id)
         params = {"from_chat_id": notice.chat_id, "message_id": notice.message_id}
         enqueue(w.session, chat_id=coordinator_id, method="copyMessage", params=params, now=w.now)

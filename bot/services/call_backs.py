@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.config import Settings
 from bot.dates import local_now
@@ -12,7 +13,7 @@ from bot.services.access import coordinators_of
 from bot.services.notices import CallBackRequested, tell
 from bot.services.requests import MAX_DETAILS, open_inbox_item
 from bot.services.views import contact_view
-from db.models import InboxKind, Neighbourhood, User
+from db.models import InboxItem, InboxKind, InboxStatus, Neighbourhood, User
 
 # The last hour a call in this part of the day can happen.
 PARTS_OF_DAY = {"morning": 12, "afternoon": 17, "any": 17}
@@ -28,6 +29,14 @@ def call_day(now_utc: datetime, part: str, settings: Settings) -> date:
     return day
 
 
+@dataclass(frozen=True)
+class CallBack:
+    """When the call will be, and whether it joined a call-back that was already waiting."""
+
+    day: date
+    joined: bool
+
+
 def request_call_back(
     session: Session,
     *,
@@ -37,8 +46,8 @@ def request_call_back(
     now: datetime,
     settings: Settings,
     reason: str = "",
-) -> date:
-    """Store the call-back in the inbox and tell the coordinators; the day of the call."""
+) -> CallBack:
+    """Store the call-back in the inbox and tell the coordinators; a second one joins the one still open."""
     user = session.get(User, user_id)
     if phone:
         user.phone = phone
@@ -48,14 +57,21 @@ def request_call_back(
     day = call_day(now, part, settings)
     # The resident's own words, as much as a request keeps (a message holds 4,096 characters).
     reason = reason.strip()[:MAX_DETAILS]
-    item = open_inbox_item(
-        session,
-        kind=InboxKind.CALLBACK,
-        municipality_slug=municipality,
-        user_id=user.id,
-        details={"part": part, "day": day.isoformat(), "reason": reason},
-        now=now,
-    )
+    item = _open_call_back(session, user_id)
+    joined = item is not None
+    if item is None:
+        details = {"part": part, "day": day.isoformat(), "reason": reason}
+        item = open_inbox_item(
+            session, kind=InboxKind.CALLBACK, municipality_slug=municipality, user_id=user.id, details=details, now=now
+        )
+    else:
+        earlier = item.details.get("reason", "")
+        words = "\n".join(part for part in (earlier, reason) if part and part not in earlier)[:MAX_DETAILS]
+        item.details = {**item.details, "part": part, "day": day.isoformat(), "reason": words or earlier}
+        session.add(item)
+        if not reason or reason in earlier:
+            return CallBack(day=day, joined=True)  # nothing new for the coordinators
+        reason = words
     tell(
         session,
         CallBackRequested(
@@ -68,4 +84,12 @@ def request_call_back(
             reason=reason,
         ),
     )
-    return day
+    return CallBack(day=day, joined=joined)
+
+
+def _open_call_back(session: Session, user_id: int) -> InboxItem | None:
+    """The call-back of this person that nobody handled yet."""
+    query = select(InboxItem).where(
+        InboxItem.user_id == user_id, InboxItem.kind == InboxKind.CALLBACK, InboxItem.status == InboxStatus.OPEN
+    )
+    return session.exec(query.order_by(InboxItem.id.desc())).first()

@@ -8,15 +8,23 @@ from sqlmodel import Session
 
 from bot.services.access import coordinators_of
 from bot.services.notices import MediaReceived, tell
-from bot.services.requests import open_inbox_item
+from bot.services.requests import MAX_DETAILS, open_inbox_item
 from bot.services.views import contact_view
 from db.models import InboxKind, Neighbourhood, User
 
 
 def forward_to_inbox(
-    session: Session, *, user_id: int, kind: InboxKind, chat_id: int, message_id: int, now: datetime
+    session: Session,
+    *,
+    user_id: int,
+    kind: InboxKind,
+    chat_id: int,
+    message_id: int,
+    now: datetime,
+    caption: str = "",
 ) -> int:
-    """Store an inbox item and copy the message to the coordinators; the item's id."""
+    """Store an inbox item (with the photo's caption) and copy the message to the coordinators; the item's id."""
+    caption = caption.strip()[:MAX_DETAILS]
     user = session.get(User, user_id)
     place = session.get(Neighbourhood, user.neighbourhood_slug) if user.neighbourhood_slug else None
     municipality = place.municipality_slug if place else None
@@ -25,7 +33,7 @@ def forward_to_inbox(
         kind=kind,
         municipality_slug=municipality,
         user_id=user.id,
-        details={"chat_id": chat_id, "message_id": message_id},
+        details={"chat_id": chat_id, "message_id": message_id, "caption": caption},
         now=now,
     )
     tell(
@@ -37,6 +45,7 @@ def forward_to_inbox(
             resident=contact_view(user),
             chat_id=chat_id,
             message_id=message_id,
+            caption=caption,
         ),
     )
     return item.id

@@ -293,6 +293,7 @@ class MediaReceived:
     resident: ContactView
     chat_id: int
     message_id: int
+    caption: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -52,6 +53,10 @@ class Vocabulary:
     filler: frozenset[str]
     answers: dict[str, tuple[str, ...]]
     spelling: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A day named in a request ("kan iemand vrijdag ..."): the word as typed -> the word the date parser reads.
+    days: dict[str, str] = field(default_factory=dict)
+    # "Maakt niet uit" when asked which day: any day is fine.
+    any_day: tuple[str, ...] = ()
     # Normalised once: (phrase, number of words, yes?) and the dont_know phrases, for the short answers.
     yes_no: tuple[tuple[str, int, bool], ...] = ()
     dont_know: tuple[str, ...] = ()
@@ -65,7 +70,7 @@ class Vocabulary:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Vocabulary:
         """Validate the parsed file: known sections and lists, none empty, no phrase in two intents."""
-        unknown = set(data) - {*LISTED, "filler", "answer", "spelling", "groups"}
+        unknown = set(data) - {*LISTED, "filler", "answer", "spelling", "groups", "days", "any_day"}
         if unknown:
             raise ValueError(f"intents.toml: unknown sections {sorted(unknown)}")
         groups = {
@@ -107,7 +112,23 @@ class Vocabulary:
             yes_no=yes_no,
             dont_know=tuple(normalise(p) for p in phrases.get((Intent.DONT_KNOW, ALONE), ())),
             spelling=_spelling(data.get("spelling", {})),
+            days=_days(data.get("days", {})),
+            any_day=tuple(
+                normalise(p) for p in phrase_list("intents.toml: [any_day] words", data.get("any_day", {}).get("words"))
+            ),
         )
+
+    def day_in(self, text: str) -> str | None:
+        """The first day word of a request ("morgen", "vrijdag", "mörge"), as the date parser reads it."""
+        for word in re.findall(r"[^\W\d_]+", text.lower()):
+            if word in self.days:
+                return self.days[word]
+        return None
+
+    def any_day_will_do(self, text: str) -> bool:
+        """ "Maakt niet uit", "egal": any day is fine."""
+        folded = normalise(text)
+        return any(phrase in folded for phrase in self.any_day)
 
     def entries(self) -> Iterator[tuple[tuple[str, ...], str]]:
         """(label, phrase) for the phrase book: labels ``(intent, list)`` and ``("answer", day|number)``."""
@@ -160,3 +181,13 @@ def _spelling(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
             raise ValueError(f"intents.toml: [spelling] {written!r} = {meant!r} must be one word each")
         out[words[0]] = (standard[0],)
     return out
+
+
+def _days(table: dict[str, Any]) -> dict[str, str]:
+    """[days]: every key a single lower-case word, every value a non-empty word."""
+    if not table:
+        raise ValueError("intents.toml: [days] is missing or empty")
+    for word, reads in table.items():
+        if not isinstance(reads, str) or not reads or word != word.lower() or " " in word:
+            raise ValueError(f"intents.toml: [days] {word!r} = {reads!r}: one lower-case word = a word")
+    return dict(table)
