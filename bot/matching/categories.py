@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .language import Language
 from .lexicon import MEDIUM, PHRASE, STRONG, WEAK, WEAK_PHRASE, Lexicon
+from .needs import MatchResult, Need, main_and_second, parts
 from .normalise import tokens
 
-__all__ = ["CONFIDENT", "OUT_OF_SCOPE", "POSSIBLE", "Category", "CategoryMatcher"]
+__all__ = ["CONFIDENT", "OUT_OF_SCOPE", "POSSIBLE", "Category", "CategoryMatcher", "MatchResult"]
 
 #: Score at or above which the bot confirms the top match with a single "Ja" button.
 CONFIDENT = 70
@@ -36,17 +38,24 @@ OOS_OVERRIDE = 5.0
 # "mijn kat is weggelopen" mention a category word but ask for something else.
 OOS_MARGIN = 4.0
 # Both exceptions only hold for a message that asks for help ("wie kan", "iemand", "nodig", "lukt
-# niet meer": the [request] section). Without such a cue a tie goes to out of scope: "ik verkoop een
-# grasmaaier", "is de Jumbo zondag open", "zoek werk als schoonmaakster" name a category word but
-# do not ask anybody for anything.
+# niet meer": the [request] section of language.toml). Without such a cue a tie goes to out of scope:
+# "ik verkoop een grasmaaier", "is de Jumbo zondag open", "zoek werk als schoonmaakster" name a category
+# word but do not ask anybody for anything.
 REQUEST = "request"
+# Saying that something does not work out ("lukt niet meer", "snap het niet": the [problem] section) is a
+# help cue too, but only a message part that asks (REQUEST) makes the main need (needs.py).
+PROBLEM = "problem"
 # Without such a cue, out of scope also wins at this share of the best category's evidence: "ik heb
 # lekker in de tuin gewerkt", "de bus rijdt weer niet op tijd, schandalig".
 NO_CUE_SHARE = 0.75
 # An information question ("waar is de apotheek", "is de Jumbo zondag open", "weet iemand of ...":
-# the message opens with a word from ``question_openers``) without a help cue needs more category
+# the message opens with a word from ``question_openers`` in language.toml) without a help cue needs more category
 # evidence than this, i.e. more than one strong word.
 QUESTION = 5.0
+# A part of a message (see needs.py) names a need when its best category has at least this evidence (about
+# one strong word) and this many times the evidence of the part's runner-up.
+NEED_EVIDENCE = 4.0
+NEED_LEAD = 1.5
 
 _LISTS = (("strong", STRONG), ("medium", MEDIUM), ("weak", WEAK))
 
@@ -86,20 +95,32 @@ def score_of(evidence: float) -> int:
 class CategoryMatcher:
     """Ranks categories for a message. Build with :meth:`from_file` or :meth:`from_dict`."""
 
-    def __init__(self, categories: list[Category], lexicon: Lexicon, cues: Lexicon | None = None) -> None:
+    def __init__(
+        self,
+        categories: list[Category],
+        lexicon: Lexicon,
+        cues: Lexicon | None = None,
+        language: Language | None = None,
+    ) -> None:
         self.categories = categories
         self.lexicon = lexicon
         self.cues = cues
-        self.question_openers: frozenset[str] = frozenset()
+        self.language = language or Language()
         self._slugs = {c.slug for c in categories}
 
     @classmethod
-    def from_file(cls, path: Path) -> CategoryMatcher:
-        with Path(path).open("rb") as fh:
-            return cls.from_dict(tomllib.load(fh))
+    def from_file(cls, path: Path, language: Language | None = None) -> CategoryMatcher:
+        """The matcher for a categories file; ``language`` defaults to the language files beside it."""
+        path = Path(path)
+        if language is None:
+            language = Language.from_directory(path.parent)
+        with path.open("rb") as fh:
+            return cls.from_dict(tomllib.load(fh), language)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CategoryMatcher:
+    def from_dict(cls, data: dict[str, Any], language: Language | None = None) -> CategoryMatcher:
+        """The matcher for parsed categories (``[[category]]`` and ``[out_of_scope]``) read with ``language``."""
+        language = language or Language()
         categories: list[Category] = []
         entries: dict[str, list[tuple[str, float]]] = {}
         phrases: dict[str, list[tuple[str, float]]] = {}
@@ -119,25 +140,30 @@ class CategoryMatcher:
         oos = data.get(OUT_OF_SCOPE, {})
         entries[OUT_OF_SCOPE] = _word_entries(oos)
         phrases[OUT_OF_SCOPE] = _phrase_entries(oos)
-        rewrites = {**data.get("dialect", {}), **data.get("abbreviations", {})}
         cues = None
-        openers: frozenset[str] = frozenset()
-        if REQUEST in data:
-            request = data[REQUEST]
-            cues = Lexicon.build({REQUEST: _word_entries(request)}, {REQUEST: _phrase_entries(request)}, rewrites)
-            openers = frozenset(t for w in request.get("question_openers", ()) for t in tokens(w))
-        lexicon = Lexicon.build(entries, phrases, rewrites)
+        if language.request or language.problem:
+            sections = {REQUEST: language.request, PROBLEM: language.problem}
+            cues = Lexicon.build(
+                {label: _word_entries(section) for label, section in sections.items()},
+                {label: _phrase_entries(section) for label, section in sections.items()},
+                language,
+            )
+        lexicon = Lexicon.build(entries, phrases, language)
         if cues is not None:
             cues.known = frozenset(lexicon.forms) | frozenset(lexicon.stems)
-        matcher = cls(categories, lexicon, cues)
-        matcher.question_openers = openers
-        return matcher
+        return cls(categories, lexicon, cues, language)
 
     def asks_for_help(self, toks: list[str]) -> bool:
-        """Whether the message has a help-seeking cue; always true without a [request] section."""
+        """Whether the message asks for help or says something does not work out; always true without cues."""
         if self.cues is None:
             return True
         return any(v > 0 for v in self.cues.evidence(toks).values())
+
+    def _asks(self, toks: list[str]) -> bool:
+        """Whether a message part asks for help (a [request] cue, not only a [problem] one)."""
+        if self.cues is None:
+            return True
+        return self.cues.evidence(toks).get(self.cues.labels.index(REQUEST), 0.0) > 0
 
     def is_question(self, toks: list[str]) -> bool:
         """Whether the message opens (after a greeting) like an information question."""
@@ -146,7 +172,7 @@ class CategoryMatcher:
             hits = self.lexicon.resolve(tok)
             if hits and all(set(h.weights) == {oos} for h in hits):
                 continue  # "hallo", "goedemorgen"
-            return tok in self.question_openers
+            return tok in self.language.question_openers
         return False
 
     def _out_of_scope(self, toks: list[str], top: float, oos: float) -> bool:
@@ -168,33 +194,63 @@ class CategoryMatcher:
         return out
 
     def match(self, text: str) -> list[tuple[str, int]]:
-        """Ranked ``(slug, score 0-100)``, best first; ``[]`` when nothing fits."""
-        toks = tokens(text)
-        if not toks:
-            return []
-        labels = self.lexicon.labels
-        raw = self.lexicon.evidence(toks)
-        oos = 0.0
-        ranked: list[tuple[float, str]] = []
-        for i, value in raw.items():
-            if labels[i] == OUT_OF_SCOPE:
-                oos = value
-            elif labels[i] in self._slugs:
-                ranked.append((value, labels[i]))
-        if not ranked:
-            return []
-        ranked.sort(key=lambda item: (-item[0], item[1]))
+        """Ranked ``(slug, score 0-100)``, best first (the main need); ``[]`` when nothing fits."""
+        return self.match_needs(text).matches
+
+    def second_need(self, text: str) -> str | None:
+        """A clear second need in the message (to offer as a further request), or None."""
+        return self.match_needs(text).second
+
+    def match_needs(self, text: str) -> MatchResult:
+        """The ranked categories with the main need first, and a clear second need if the message has one."""
+        pieces = parts(text, self.language.also)
+        toks = [token for piece in pieces for token in piece]
+        ranked, oos = self._ranked(toks)
+        if not ranked or self._out_of_scope(toks, ranked[0][0], oos):
+            return MatchResult([])
+        needs = [need for piece in pieces if (need := self._need_in(piece)) is not None]
+        main, second = main_and_second(needs)
         top = ranked[0][0]
-        if self._out_of_scope(toks, top, oos):
-            return []
+        if main is not None and main != ranked[0][1]:
+            # The need asked for goes first, at the top's score: "... woon ik alleen ... Wie gaat naar de Jumbo?"
+            ranked = [(top, main), *(item for item in ranked if item[1] != main)]
+        asked = {need.slug for need in needs if need.asks}
         result: list[tuple[str, int]] = []
         for rank, (value, slug) in enumerate(ranked[:MAX_RESULTS]):
             score = score_of(value)
             if score < POSSIBLE or (rank and value < SECONDARY_SHARE * top):
                 break
             if rank == 0 and len(ranked) > 1 and ranked[1][0] >= AMBIGUOUS_SHARE * top:
-                score = min(score, CONFIDENT - 1)
+                runner_up = ranked[1][1]
+                # A close runner-up is a toss-up, unless the parts of the message tell them apart.
+                if main is None or (runner_up in asked and runner_up != second):
+                    score = min(score, CONFIDENT - 1)
             if result:
                 score = min(score, result[-1][1])
             result.append((slug, score))
-        return result
+        found = {slug for slug, _ in result}
+        return MatchResult(result, second if second in found else None)
+
+    def _ranked(self, toks: list[str]) -> tuple[list[tuple[float, str]], float]:
+        """``(evidence, slug)`` per category, best first, and the out-of-scope evidence."""
+        if not toks:
+            return [], 0.0
+        labels = self.lexicon.labels
+        oos = 0.0
+        ranked: list[tuple[float, str]] = []
+        for i, value in self.lexicon.evidence(toks).items():
+            if labels[i] == OUT_OF_SCOPE:
+                oos = value
+            elif labels[i] in self._slugs:
+                ranked.append((value, labels[i]))
+        ranked.sort(key=lambda item: (-item[0], item[1]))
+        return ranked, oos
+
+    def _need_in(self, piece: list[str]) -> Need | None:
+        """The category a part of a message clearly names, if any."""
+        ranked, _ = self._ranked(piece)
+        if not ranked or ranked[0][0] < NEED_EVIDENCE:
+            return None
+        if len(ranked) > 1 and ranked[0][0] < NEED_LEAD * ranked[1][0]:
+            return None
+        return Need(ranked[0][1], self._asks(piece), piece[0] in self.language.also)

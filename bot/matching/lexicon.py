@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .normalise import EMOJI_PREFIX, PARTICLES, STOPWORDS, spelling_variants, stem, tokens
+from .language import Language
+from .normalise import EMOJI_PREFIX, spelling_variants, stem, tokens
 
 # Weights of the word lists in categories.toml.
 STRONG = 5.0
@@ -78,6 +79,9 @@ class Lexicon:
     phrases: list[Phrase] = field(default_factory=list)
     phrase_index: dict[str, list[int]] = field(default_factory=dict)  # stem -> phrase ids
     rewrites: dict[str, list[str]] = field(default_factory=dict)  # dialect / abbreviation -> words
+    stopwords: frozenset[str] = frozenset()  # words that carry no evidence unless listed exactly
+    particles: frozenset[str] = frozenset()  # separable-verb particles: "laat de hond uit"
+    particle_verbs: frozenset[str] = frozenset()  # stopwords that still join a particle ("laat", "haal")
     # Words known elsewhere (the categories, for the help-cue lexicon): never split or fuzzy-matched.
     known: frozenset[str] = frozenset()
     _fuzzy_pool: dict[int, list[str]] = field(default_factory=dict)
@@ -89,16 +93,23 @@ class Lexicon:
         cls,
         entries: Mapping[str, Iterable[tuple[str, float]]],
         phrases: Mapping[str, Iterable[tuple[str, float]]] = (),  # type: ignore[assignment]
-        rewrites: Mapping[str, str] | None = None,
+        language: Language | None = None,
     ) -> Lexicon:
         """``entries``: label -> (word, weight); multi-word entries become phrases.
 
         ``phrases``: label -> (phrase, weight) where a phrase is space separated slots and each
-        slot is "|"-separated alternatives.
+        slot is "|"-separated alternatives. ``language``: the words without evidence, the particles
+        and the dialect and abbreviation rewrites.
         """
-        lex = cls(labels=list(entries))
+        language = language or Language()
+        lex = cls(
+            labels=list(entries),
+            stopwords=language.stopwords,
+            particles=language.particles,
+            particle_verbs=language.particle_verbs,
+        )
         index = {label: i for i, label in enumerate(lex.labels)}
-        for source, target in (rewrites or {}).items():
+        for source, target in language.rewrites.items():
             src = tokens(source)
             if len(src) == 1:
                 lex.rewrites[src[0]] = tokens(target)
@@ -122,6 +133,8 @@ class Lexicon:
                 slots = [s for s in slots if s]
                 if slots:
                     lex._add_phrase(li, weight, slots)
+        # A place name is no evidence, unless it is also a word here ("lange" in Langeberg, "gras" in Grasbroek).
+        lex.stopwords |= frozenset(word for word in language.places if lex.lookup(word) is None)
         pool: dict[int, list[str]] = defaultdict(list)
         for form in lex.forms:
             if len(form) >= 4:
@@ -177,7 +190,7 @@ class Lexicon:
         return hits
 
     def _resolve(self, word: str) -> tuple[Hit, ...]:
-        if word in STOPWORDS:
+        if word in self.stopwords:
             # Only an exact lexicon entry counts ("alleen", "was"), not a stem collision
             # ("jaar" ~ "jarig", "zoon" ~ "zoontje").
             weights = self.forms.get(word)
@@ -281,9 +294,9 @@ class Lexicon:
             for hit in self.resolve(tok):
                 add(hit, pos)
             # Separable verbs: "laat de hond uit", "de hond uit te laten".
-            if tok in PARTICLES:
+            if tok in self.particles:
                 for other in toks[max(0, pos - 8) : pos] + toks[pos + 1 : pos + 4]:
-                    if other in STOPWORDS and other not in ("laat", "laten", "haal", "gaat", "gaan"):
+                    if other in self.stopwords and other not in self.particle_verbs:
                         continue
                     hit = self.lookup(tok + other)
                     if hit is not None:

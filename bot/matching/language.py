@@ -1,0 +1,109 @@
+"""The word lists the matchers read with: ``data/language.toml`` and the place names of ``data/neighbourhoods.toml``.
+
+Words are data: the coordinator edits the lists, this module only reads them (folded and tokenised like a
+message, so "m'n" and "mn" are one word) and checks their shape. Weights and spelling rules stay in code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .normalise import tokens
+
+__all__ = ["LANGUAGE_FILE", "NEIGHBOURHOODS_FILE", "Language", "place_names"]
+
+LANGUAGE_FILE = "language.toml"
+NEIGHBOURHOODS_FILE = "neighbourhoods.toml"
+SECTIONS = ("no_evidence", "separable", "request", "problem", "needs", "dialect", "abbreviations")
+
+
+def _words(items: Iterable[str]) -> frozenset[str]:
+    return frozenset(t for item in items for t in tokens(item))
+
+
+def _string_list(section: Mapping[str, Any], key: str, where: str) -> list[str]:
+    value = section.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ValueError(f"{where}.{key} must be a list of words")
+    return value
+
+
+def place_names(neighbourhoods: Mapping[str, Any]) -> frozenset[str]:
+    """Every word of every municipality, area and buurt name, slug and alias in ``neighbourhoods.toml``."""
+    names: list[str] = []
+
+    def add(entry: Mapping[str, Any]) -> None:
+        names.extend([entry.get("name", ""), entry.get("slug", "").replace("-", " "), *entry.get("aliases", ())])
+
+    for municipality in neighbourhoods.get("municipality", ()):
+        add(municipality)
+        for area in municipality.get("area", ()):
+            add(area)
+            for buurt in area.get("buurt", ()):
+                add(buurt)
+    return _words(names)
+
+
+@dataclass(frozen=True)
+class Language:
+    """Words without evidence, separable-verb particles, help cues, words of a second need, dialect, abbreviations."""
+
+    stopwords: frozenset[str] = frozenset()  # from [no_evidence]: function words, politeness, people, time ...
+    places: frozenset[str] = frozenset()  # place names, from neighbourhoods.toml
+    particles: frozenset[str] = frozenset()
+    particle_verbs: frozenset[str] = frozenset()  # common verbs that still join a particle ("laat ... uit")
+    rewrites: Mapping[str, str] = field(default_factory=dict)  # dialect and abbreviations -> plain words
+    request: Mapping[str, Any] = field(default_factory=dict)  # the [request] section: asking for help
+    problem: Mapping[str, Any] = field(default_factory=dict)  # the [problem] section: "lukt niet meer"
+    question_openers: frozenset[str] = frozenset()
+    also: frozenset[str] = frozenset()  # words that open a further need: "daarnaast", "ook"
+
+    @property
+    def no_evidence(self) -> frozenset[str]:
+        """Words that say nothing about which help is asked: the stopwords and the place names."""
+        return self.stopwords | self.places
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], neighbourhoods: Mapping[str, Any] | None = None) -> Language:
+        """Build from the parsed ``language.toml`` (and ``neighbourhoods.toml``); raises ValueError on a bad shape."""
+        unknown = set(data) - set(SECTIONS)
+        if unknown:
+            raise ValueError(f"language.toml: unknown sections {sorted(unknown)}")
+        no_evidence = data.get("no_evidence", {})
+        stopwords = _words(w for key in no_evidence for w in _string_list(no_evidence, key, "no_evidence"))
+        separable = data.get("separable", {})
+        rewrites: dict[str, str] = {}
+        for section in ("dialect", "abbreviations"):
+            for source, target in data.get(section, {}).items():
+                if not isinstance(target, str) or not target.strip() or len(tokens(source)) != 1:
+                    raise ValueError(f"{section}: {source!r} must be one word with a plain spelling as text")
+                rewrites[source] = target
+        request = dict(data.get("request", {}))
+        openers = _words(_string_list(request, "question_openers", "request"))
+        also = _string_list(data.get("needs", {}), "also", "needs")
+        if any(len(tokens(word)) != 1 for word in also):
+            raise ValueError("needs.also must be single words")
+        return cls(
+            stopwords=stopwords,
+            places=place_names(neighbourhoods or {}),
+            particles=_words(_string_list(separable, "particles", "separable")),
+            particle_verbs=_words(_string_list(separable, "verbs", "separable")),
+            rewrites=rewrites,
+            request=request,
+            problem=dict(data.get("problem", {})),
+            question_openers=openers,
+            also=_words(also),
+        )
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> Language:
+        """``language.toml`` and ``neighbourhoods.toml`` in ``directory``; a missing file is an empty one."""
+        parsed = []
+        for name in (LANGUAGE_FILE, NEIGHBOURHOODS_FILE):
+            path = Path(directory) / name
+            parsed.append(tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {})
+        return cls.from_dict(*parsed)
