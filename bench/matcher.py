@@ -51,12 +51,13 @@ def timed(function, *args) -> tuple[object, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=20, help="warm passes (at least 1)")
     parser.add_argument("--eval", type=Path, default=EVAL_FILE, help="a TSV of labels, style, text")
     parser.add_argument("--label", default="", help="what the set is, for bench/RESULTS.md")
     parser.add_argument("--misses", action="store_true", help="print every message the matcher got wrong")
     parser.add_argument("--no-write", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
+    args.repeat = max(1, args.repeat)
 
     rows = load_eval(args.eval)
     stem.cache_clear()

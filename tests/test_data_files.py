@@ -314,7 +314,17 @@ def test_seed_steunpunten_present(steunpunten: list[dict]) -> None:
 
 # ---------------------------------------------------------------- language.toml and categories.toml
 
-LANGUAGE_SECTIONS = {"no_evidence", "separable", "request", "problem", "needs", "dialect", "abbreviations"}
+LANGUAGE_SECTIONS = {
+    "no_evidence",
+    "separable",
+    "request",
+    "problem",
+    "needs",
+    "statements",
+    "offers",
+    "dialect",
+    "abbreviations",
+}
 CUE_KEYS = {"strong", "medium", "weak", "words", "phrases", "weak_phrases", "strong_phrases", "question_openers"}
 
 
@@ -327,7 +337,9 @@ def word_lists(language: dict) -> dict[str, list]:
     """Every list of words in language.toml by its dotted name."""
     lists = {f"no_evidence.{key}": value for key, value in language["no_evidence"].items()}
     lists.update({f"separable.{key}": value for key, value in language["separable"].items()})
-    lists["needs.also"] = language["needs"]["also"]
+    lists.update({f"needs.{key}": value for key, value in language["needs"].items()})
+    for section in ("statements", "offers"):
+        lists.update({f"{section}.{key}": value for key, value in language[section].items()})
     for section in ("request", "problem"):
         lists.update({f"{section}.{key}": v for key, v in language[section].items() if isinstance(v, list)})
     return lists
@@ -348,7 +360,7 @@ def test_language_lists_are_lowercase_words_without_duplicates(language: dict) -
 
 
 def test_language_single_words_where_one_word_is_meant(language: dict) -> None:
-    for name in ("separable.particles", "separable.verbs", "needs.also"):
+    for name in ("separable.particles", "separable.verbs", "needs.opens", "needs.also"):
         assert all(" " not in w for w in word_lists(language)[name]), name
     for section in ("dialect", "abbreviations"):
         for source, target in language[section].items():
@@ -372,7 +384,8 @@ def test_the_language_file_loads() -> None:
     assert {"de", "mevrouw", "morgen"} <= language.stopwords
     assert "kerkrade" in language.no_evidence
     assert language.rewrites["sjnee"] == "sneeuw"
-    assert {"daarnaast", "ook"} <= language.also
+    assert "daarnaast" in language.opens
+    assert "ook" in language.also
 
 
 def test_a_bad_language_file_is_refused() -> None:

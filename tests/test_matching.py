@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,9 @@ STYLES = {
     "de_en",
     NON_REQUEST,
 }
+# The styles of the blind rounds written for this set, and how many lines each has at least.
+BLIND_STYLES = STYLES - {"plain"}
+BLIND_LINES = 20
 # The acceptance figures: every style and the whole set.
 STYLE_TOP1 = 0.93
 TOP1 = 0.95
@@ -85,7 +89,10 @@ def test_eval_set_is_big_and_covers_everything() -> None:
         assert labels.count(slug) >= 15, slug
     assert set(labels) == SLUGS | {"out_of_scope"}
     assert all(set(row.labels) <= SLUGS | {"out_of_scope"} for row in rows)
-    assert {row.style for row in rows} <= STYLES
+    assert {row.style for row in rows} == STYLES
+    styles = Counter(row.style for row in rows)
+    assert all(styles[style] >= BLIND_LINES for style in BLIND_STYLES), styles
+    assert all(len(row.labels) == 2 for row in rows if row.style == "two_needs")
     assert all((row.style == NON_REQUEST) == (not row.is_request) for row in rows)
 
 
@@ -338,9 +345,9 @@ def test_context_before_the_question_is_no_need(matcher: CategoryMatcher) -> Non
 
 
 def test_a_message_in_parts() -> None:
-    assert parts("Kan iemand boodschappen doen en ook de hond uitlaten? Dank u!", frozenset({"ook"})) == [
+    assert parts("Kan iemand boodschappen doen en daarna de hond uitlaten? Dank u!", frozenset({"daarna"})) == [
         ["kan", "iemand", "boodschappen", "doen", "en"],
-        ["ook", "de", "hond", "uitlaten"],
+        ["daarna", "de", "hond", "uitlaten"],
         ["dank"],
     ]
 
@@ -349,16 +356,30 @@ def test_a_message_in_parts() -> None:
     ("needs", "expected"),
     [
         ([], (None, None)),
-        ([Need("tuin", asks=False, opens_further=False)], (None, None)),
-        ([Need("tuin", asks=True, opens_further=False)], ("tuin", None)),
-        ([Need("tuin", True, False), Need("digitaal", False, True)], ("tuin", "digitaal")),
-        ([Need("tuin", True, False), Need("digitaal", False, False)], ("tuin", None)),
-        ([Need("gezelschap", False, False), Need("boodschappen", True, False)], ("boodschappen", None)),
-        ([Need("tuin", True, False), Need("tuin", True, True)], ("tuin", None)),
+        ([Need("tuin", asks=False, problem=False, further=False)], (None, None)),
+        ([Need("tuin", asks=True, problem=False, further=False)], ("tuin", None)),
+        # a further need, asked for or not
+        ([Need("tuin", True, False, False), Need("digitaal", False, False, True)], ("tuin", "digitaal")),
+        ([Need("tuin", True, False, False), Need("digitaal", True, False, False)], ("tuin", "digitaal")),
+        # context, neither asked for nor marked as a further need
+        ([Need("tuin", True, False, False), Need("digitaal", False, False, False)], ("tuin", None)),
+        ([Need("gezelschap", False, False, False), Need("boodschappen", True, False, False)], ("boodschappen", None)),
+        # "... begrijp het formulier niet. Daarnaast wil ik graag ...": the problem first is the main need
+        (
+            [Need("administratie", False, True, False), Need("digitaal", True, False, True)],
+            ("administratie", "digitaal"),
+        ),
+        # the same need twice is one need
+        ([Need("tuin", True, False, False), Need("tuin", True, False, True)], ("tuin", None)),
     ],
 )
 def test_main_and_second(needs: list[Need], expected: tuple[str | None, str | None]) -> None:
     assert main_and_second(needs) == expected
+
+
+def test_second_need_after_the_best_category_when_no_need_is_asked_first() -> None:
+    needs = [Need("digitaal", False, False, False), Need("administratie", True, False, True)]
+    assert main_and_second(needs, top="digitaal") == (None, "administratie")
 
 
 def test_long_rambling_message_with_one_cue(matcher: CategoryMatcher) -> None:
@@ -443,6 +464,46 @@ def test_news_and_statements_are_no_requests(matcher: CategoryMatcher, text: str
 )
 def test_news_words_in_a_request(matcher: CategoryMatcher, text: str, slug: str) -> None:
     assert top(matcher, text) == slug
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik heb gisteren de heg gesnoeid, ziet er mooi uit", "mijn hond heeft een prijs gewonnen op de show"],
+)
+def test_what_happened_is_news(matcher: CategoryMatcher, text: str) -> None:
+    assert matcher.match(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik wil graag boodschappen doen voor ouderen in Kerkrade", "wij kunnen wel klusjes doen voor iemand in de buurt"],
+)
+def test_an_offer_of_help_is_no_request(matcher: CategoryMatcher, text: str) -> None:
+    assert matcher.match(text) == []
+
+
+@pytest.mark.parametrize("text", ["kan iemand koken voor een oudere dame", "ik zoek iemand die voor mijn moeder kookt"])
+def test_a_task_for_someone_else_can_still_be_asked_for(matcher: CategoryMatcher, text: str) -> None:
+    assert top(matcher, text) == "maaltijden"
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("mijn heg komt tot mijn schouders", "tuin"),
+        ("ik mag niet meer achter het stuur en moet volgende week naar de cardioloog", "vervoer"),
+    ],
+)
+def test_a_problem_names_its_task(matcher: CategoryMatcher, text: str, slug: str) -> None:
+    assert top(matcher, text) == slug
+
+
+def test_sequences_count_only_in_their_order() -> None:
+    data = {"category": [{"slug": "klussen", "strong": ["fiets"]}], "out_of_scope": {"sequences": {"te koop": 10}}}
+    matcher = CategoryMatcher.from_dict(data)
+    assert matcher.evidence("fiets te koop")["out_of_scope"] == 10.0
+    assert "out_of_scope" not in matcher.evidence("koop te fiets")
+    assert matcher.match("fiets te koop") == []
 
 
 def test_strong_phrases_count_as_strong_words() -> None:

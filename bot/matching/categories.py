@@ -11,6 +11,7 @@ from typing import Any
 from .language import Language
 from .lexicon import MEDIUM, PHRASE, STRONG, WEAK, WEAK_PHRASE, Lexicon
 from .needs import MatchResult, Need, main_and_second, parts
+from .non_requests import is_offer, is_statement
 from .normalise import tokens
 
 __all__ = ["CONFIDENT", "OUT_OF_SCOPE", "POSSIBLE", "Category", "CategoryMatcher", "MatchResult"]
@@ -56,6 +57,9 @@ QUESTION = 5.0
 # one strong word) and this many times the evidence of the part's runner-up.
 NEED_EVIDENCE = 4.0
 NEED_LEAD = 1.5
+# The need asked for goes first only when the whole message backs it this much (a share of the best
+# category's evidence): "... kapotte wc-bril ... deur die niet dichtgaat. Kan iemand even langs?" stays a repair.
+MAIN_SHARE = 0.3
 
 _LISTS = (("strong", STRONG), ("medium", MEDIUM), ("weak", WEAK))
 
@@ -79,13 +83,21 @@ def _word_entries(section: dict[str, Any]) -> list[tuple[str, float]]:
 
 def _phrase_entries(section: dict[str, Any]) -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
-    for key, default in (("strong_phrases", STRONG), ("phrases", PHRASE), ("weak_phrases", WEAK_PHRASE)):
+    lists = (("strong_phrases", STRONG), ("phrases", PHRASE), ("problems", PHRASE), ("weak_phrases", WEAK_PHRASE))
+    for key, default in lists:
         phrases = section.get(key, ())
         if isinstance(phrases, dict):
             out.extend((p, float(v)) for p, v in phrases.items())
         else:
             out.extend((p, default) for p in phrases)
     return out
+
+
+def _sequence_entries(section: dict[str, Any]) -> list[tuple[str, float]]:
+    sequences = section.get("sequences", ())
+    if isinstance(sequences, dict):
+        return [(words, float(v)) for words, v in sequences.items()]
+    return [(words, STRONG) for words in sequences]
 
 
 def score_of(evidence: float) -> int:
@@ -124,6 +136,7 @@ class CategoryMatcher:
         categories: list[Category] = []
         entries: dict[str, list[tuple[str, float]]] = {}
         phrases: dict[str, list[tuple[str, float]]] = {}
+        sequences: dict[str, list[tuple[str, float]]] = {}
         for section in data.get("category", ()):
             slug = section["slug"]
             categories.append(
@@ -137,9 +150,11 @@ class CategoryMatcher:
             )
             entries[slug] = _word_entries(section)
             phrases[slug] = _phrase_entries(section)
+            sequences[slug] = _sequence_entries(section)
         oos = data.get(OUT_OF_SCOPE, {})
         entries[OUT_OF_SCOPE] = _word_entries(oos)
         phrases[OUT_OF_SCOPE] = _phrase_entries(oos)
+        sequences[OUT_OF_SCOPE] = _sequence_entries(oos)
         cues = None
         if language.request or language.problem:
             sections = {REQUEST: language.request, PROBLEM: language.problem}
@@ -148,7 +163,7 @@ class CategoryMatcher:
                 {label: _phrase_entries(section) for label, section in sections.items()},
                 language,
             )
-        lexicon = Lexicon.build(entries, phrases, language)
+        lexicon = Lexicon.build(entries, phrases, language, sequences)
         if cues is not None:
             cues.known = frozenset(lexicon.forms) | frozenset(lexicon.stems)
         return cls(categories, lexicon, cues, language)
@@ -158,12 +173,6 @@ class CategoryMatcher:
         if self.cues is None:
             return True
         return any(v > 0 for v in self.cues.evidence(toks).values())
-
-    def _asks(self, toks: list[str]) -> bool:
-        """Whether a message part asks for help (a [request] cue, not only a [problem] one)."""
-        if self.cues is None:
-            return True
-        return self.cues.evidence(toks).get(self.cues.labels.index(REQUEST), 0.0) > 0
 
     def is_question(self, toks: list[str]) -> bool:
         """Whether the message opens (after a greeting) like an information question."""
@@ -176,8 +185,12 @@ class CategoryMatcher:
         return False
 
     def _out_of_scope(self, toks: list[str], top: float, oos: float) -> bool:
+        if is_offer(toks, self.language):
+            return True
         if self.asks_for_help(toks):
             return oos >= top and (top < OOS_OVERRIDE or oos - top >= OOS_MARGIN)
+        if is_statement(toks, self.language):
+            return True
         if top <= QUESTION and self.is_question(toks):
             return True
         return oos > 0 and oos >= NO_CUE_SHARE * top
@@ -203,15 +216,19 @@ class CategoryMatcher:
 
     def match_needs(self, text: str) -> MatchResult:
         """The ranked categories with the main need first, and a clear second need if the message has one."""
-        pieces = parts(text, self.language.also)
+        pieces = parts(text, self.language.opens)
         toks = [token for piece in pieces for token in piece]
         ranked, oos = self._ranked(toks)
         if not ranked or self._out_of_scope(toks, ranked[0][0], oos):
             return MatchResult([])
-        needs = [need for piece in pieces if (need := self._need_in(piece)) is not None]
-        main, second = main_and_second(needs)
+        # A part has no more evidence than the whole message: with one part, or with no other category as
+        # strong as a need, the ranking already says everything.
+        contested = len(pieces) > 1 and len(ranked) > 1 and ranked[1][0] >= NEED_EVIDENCE
+        needs = [need for piece in pieces if (need := self._need_in(piece)) is not None] if contested else []
+        main, second = main_and_second(needs, ranked[0][1])
         top = ranked[0][0]
-        if main is not None and main != ranked[0][1]:
+        backing = dict((slug, value) for value, slug in ranked).get(main, 0.0) if main is not None else 0.0
+        if main is not None and main != ranked[0][1] and backing >= MAIN_SHARE * top:
             # The need asked for goes first, at the top's score: "... woon ik alleen ... Wie gaat naar de Jumbo?"
             ranked = [(top, main), *(item for item in ranked if item[1] != main)]
         asked = {need.slug for need in needs if need.asks}
@@ -253,4 +270,9 @@ class CategoryMatcher:
             return None
         if len(ranked) > 1 and ranked[0][0] < NEED_LEAD * ranked[1][0]:
             return None
-        return Need(ranked[0][1], self._asks(piece), piece[0] in self.language.also)
+        asks, problem = True, False  # without cues every message asks
+        if self.cues is not None:
+            cues = self.cues.evidence(piece)
+            asks, problem = (cues.get(self.cues.labels.index(label), 0.0) > 0 for label in (REQUEST, PROBLEM))
+        further = piece[0] in self.language.opens or any(token in self.language.also for token in piece)
+        return Need(ranked[0][1], asks, problem, further)

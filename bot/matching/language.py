@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,17 @@ __all__ = ["LANGUAGE_FILE", "NEIGHBOURHOODS_FILE", "Language", "place_names"]
 
 LANGUAGE_FILE = "language.toml"
 NEIGHBOURHOODS_FILE = "neighbourhoods.toml"
-SECTIONS = ("no_evidence", "separable", "request", "problem", "needs", "dialect", "abbreviations")
+SECTIONS = (
+    "no_evidence",
+    "separable",
+    "request",
+    "problem",
+    "needs",
+    "statements",
+    "offers",
+    "dialect",
+    "abbreviations",
+)
 
 
 def _words(items: Iterable[str]) -> frozenset[str]:
@@ -60,7 +71,15 @@ class Language:
     request: Mapping[str, Any] = field(default_factory=dict)  # the [request] section: asking for help
     problem: Mapping[str, Any] = field(default_factory=dict)  # the [problem] section: "lukt niet meer"
     question_openers: frozenset[str] = frozenset()
-    also: frozenset[str] = frozenset()  # words that open a further need: "daarnaast", "ook"
+    opens: frozenset[str] = frozenset()  # words that open a further need: "daarnaast", "verder"
+    also: frozenset[str] = frozenset()  # words that mark a further need anywhere: "ook", "misschien"
+    auxiliaries: frozenset[str] = frozenset()  # [statements]: "heb", "is" (with a participle: news)
+    modals: frozenset[str] = frozenset()  # "moet", "kan", "wil": something still needs doing
+    negations: frozenset[str] = frozenset()  # "niet", "geen": something is wrong
+    troubles: frozenset[str] = frozenset()  # participles of trouble: "gevallen", "vastgelopen"
+    first_person: frozenset[str] = frozenset()  # [offers]: "ik", "wij"
+    for_others: tuple[tuple[str, ...], ...] = ()  # "voor iemand", "voor ouderen": a task for others
+    askers: frozenset[str] = frozenset()  # "wie", "hulp", "iemand": the writer asks someone
 
     @property
     def no_evidence(self) -> frozenset[str]:
@@ -84,9 +103,17 @@ class Language:
                 rewrites[source] = target
         request = dict(data.get("request", {}))
         openers = _words(_string_list(request, "question_openers", "request"))
-        also = _string_list(data.get("needs", {}), "also", "needs")
-        if any(len(tokens(word)) != 1 for word in also):
-            raise ValueError("needs.also must be single words")
+        needs = data.get("needs", {})
+        opens, also = (_string_list(needs, key, "needs") for key in ("opens", "also"))
+        if any(len(tokens(word)) != 1 for word in (*opens, *also)):
+            raise ValueError("needs.opens and needs.also must be single words")
+        statements = data.get("statements", {})
+        statement_words = {
+            key: _words(_string_list(statements, key, "statements"))
+            for key in ("auxiliaries", "modals", "negations", "troubles")
+        }
+        offers = data.get("offers", {})
+        for_others = tuple(tuple(tokens(words)) for words in _string_list(offers, "for_others", "offers"))
         return cls(
             stopwords=stopwords,
             places=place_names(neighbourhoods or {}),
@@ -96,8 +123,18 @@ class Language:
             request=request,
             problem=dict(data.get("problem", {})),
             question_openers=openers,
+            opens=_words(opens),
             also=_words(also),
+            **statement_words,
+            first_person=_words(_string_list(offers, "first_person", "offers")),
+            for_others=tuple(words for words in for_others if words),
+            askers=_words(_string_list(offers, "askers", "offers")),
         )
+
+    @cached_property
+    def beneficiary_words(self) -> frozenset[str]:
+        """The first words of ``for_others`` ("voor"): the word after one is the one helped."""
+        return frozenset(words[0] for words in self.for_others)
 
     @classmethod
     def from_directory(cls, directory: Path) -> Language:

@@ -78,6 +78,9 @@ class Lexicon:
     form_key: dict[str, str] = field(default_factory=dict)  # normalised word -> its key (stem)
     phrases: list[Phrase] = field(default_factory=list)
     phrase_index: dict[str, list[int]] = field(default_factory=dict)  # stem -> phrase ids
+    # Word sequences that only count in this order, word after word ("te koop", "dank aan"): first word ->
+    # (the words, label, weight).
+    sequences: dict[str, list[tuple[tuple[str, ...], int, float]]] = field(default_factory=dict)
     rewrites: dict[str, list[str]] = field(default_factory=dict)  # dialect / abbreviation -> words
     stopwords: frozenset[str] = frozenset()  # words that carry no evidence unless listed exactly
     particles: frozenset[str] = frozenset()  # separable-verb particles: "laat de hond uit"
@@ -94,12 +97,14 @@ class Lexicon:
         entries: Mapping[str, Iterable[tuple[str, float]]],
         phrases: Mapping[str, Iterable[tuple[str, float]]] = (),  # type: ignore[assignment]
         language: Language | None = None,
+        sequences: Mapping[str, Iterable[tuple[str, float]]] = (),  # type: ignore[assignment]
     ) -> Lexicon:
         """``entries``: label -> (word, weight); multi-word entries become phrases.
 
         ``phrases``: label -> (phrase, weight) where a phrase is space separated slots and each
-        slot is "|"-separated alternatives. ``language``: the words without evidence, the particles
-        and the dialect and abbreviation rewrites.
+        slot is "|"-separated alternatives. ``sequences``: label -> (words, weight), words that count
+        only in this order, one after the other. ``language``: the words without evidence, the
+        particles and the dialect and abbreviation rewrites.
         """
         language = language or Language()
         lex = cls(
@@ -124,6 +129,11 @@ class Lexicon:
                     lex._add_word(joined, li, weight)
                     # Typed together or apart, close together (ENTRY_SLACK): one piece of evidence, not two.
                     lex._add_phrase(li, weight, [[t] for t in toks], key=lex.form_key[joined])
+        for label, items in dict(sequences or {}).items():
+            for text, weight in items:
+                words = tuple(lex._expand(tokens(text)))
+                if words:
+                    lex.sequences.setdefault(words[0], []).append((words, index[label], weight))
         for label, items in dict(phrases or {}).items():
             li = index.setdefault(label, len(lex.labels))
             if li == len(lex.labels):
@@ -164,7 +174,11 @@ class Lexicon:
 
     # ------------------------------------------------------------------ resolving
     def lookup(self, word: str) -> Hit | None:
-        """Exact lookup: the word itself, its stem, or its stem without a verb ending -t/-d."""
+        """Exact lookup: the word itself, its stem, or its stem without a verb ending -t/-d.
+
+        Without the ending a doubled last letter is undoubled too, as the stemmer does ("aufpasst" ->
+        "aufpas", the stem of "aufpassen").
+        """
         weights = self.forms.get(word)
         if weights is not None:
             return Hit(self.form_key[word], weights, 1.0)
@@ -173,9 +187,11 @@ class Lexicon:
         if weights is not None:
             return Hit(key, weights, 1.0)
         if len(key) > 4 and key[-1] in "td":
-            weights = self.stems.get(key[:-1])
-            if weights is not None:
-                return Hit(key[:-1], weights, 1.0)
+            base = key[:-1]
+            for candidate in (base, base[:-1] if base[-1] == base[-2] else None):
+                weights = self.stems.get(candidate) if candidate else None
+                if weights is not None:
+                    return Hit(candidate, weights, 1.0)
         return None
 
     def resolve(self, word: str) -> tuple[Hit, ...]:
@@ -245,9 +261,12 @@ class Lexicon:
                 partial = [head]
         if partial:
             return partial
-        for i in range(1, n - 3):
-            tail_hit = self.lookup(word[i:])
-            if tail_hit is not None and i >= 3:
+        for i in range(3, n - 3):
+            # An unknown start needs a tail that is a word itself or long: "bloeddrukpillen" is pills, but
+            # "freitagabend" is no "bende".
+            tail = word[i:]
+            tail_hit = self.lookup(tail) if tail in self.forms or len(tail) >= 6 else None
+            if tail_hit is not None:
                 return [tail_hit]
         return []
 
@@ -293,6 +312,9 @@ class Lexicon:
             positions[stem(tok)].append(pos)
             for hit in self.resolve(tok):
                 add(hit, pos)
+            for words, label, weight in self.sequences.get(tok, ()):
+                if tuple(toks[pos : pos + len(words)]) == words:
+                    add(Hit("=" + " ".join(words), {label: weight}, 1.0), pos)
             # Separable verbs: "laat de hond uit", "de hond uit te laten".
             if tok in self.particles:
                 for other in toks[max(0, pos - 8) : pos] + toks[pos + 1 : pos + 4]:

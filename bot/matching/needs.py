@@ -3,9 +3,11 @@
 People write context first and the question last ("Sinds mijn man is overleden woon ik alleen ... Zou iemand
 voor mij naar de Jumbo willen gaan?"), or two questions, the main one first ("Kan iemand boodschappen doen?
 Daarnaast zou ik graag ... "). A message is cut into parts at sentence ends and before a word that opens a
-further need ("daarnaast", "ook": ``[needs]`` in language.toml); each part that clearly names one category is
-a :class:`Need`. The main need is the first one in a part that asks for help; a second need is a later one,
-in a part that asks for help or opens with such a word.
+further need ("daarnaast", "verder": ``[needs] opens`` in language.toml); each part that clearly names one
+category is a :class:`Need`. The main need is the first one in a part that asks for help and is not marked as a
+further need ("ook", "misschien": ``[needs] also``); failing that, a first part that says what does not work
+out ("ik begrijp het formulier niet. Daarnaast wil ik graag ..."). A second need is a different, later one in a
+part that asks for help or is marked as a further need.
 """
 
 from __future__ import annotations
@@ -34,17 +36,18 @@ class Need:
     """A part of a message that clearly names one category."""
 
     slug: str
-    asks: bool  # the part asks for help ("wie kan", "lukt niet meer")
-    opens_further: bool  # the part opens with a word like "daarnaast", "ook"
+    asks: bool  # the part asks for help ("wie kan", "graag")
+    problem: bool  # the part says something does not work out ("lukt niet meer", "snap het niet")
+    further: bool  # the part is marked as a further need ("daarnaast", "ook", "misschien")
 
 
-def parts(text: str, also: frozenset[str]) -> list[list[str]]:
-    """The tokens of ``text`` in parts: cut at sentence ends and before a word of ``also``."""
+def parts(text: str, opens: frozenset[str]) -> list[list[str]]:
+    """The tokens of ``text`` in parts: cut at sentence ends and before a word of ``opens``."""
     out: list[list[str]] = []
     for sentence in _SENTENCE_END.split(text):
         current: list[str] = []
         for token in tokens(sentence):
-            if token in also and current:
+            if token in opens and current:
                 out.append(current)
                 current = []
             current.append(token)
@@ -53,14 +56,17 @@ def parts(text: str, also: frozenset[str]) -> list[list[str]]:
     return out
 
 
-def main_and_second(needs: Sequence[Need]) -> tuple[str | None, str | None]:
-    """The main need (the first that asks for help) and a different, later second need, or None."""
-    main_at = next((i for i, need in enumerate(needs) if need.asks), None)
+def main_and_second(needs: Sequence[Need], top: str | None = None) -> tuple[str | None, str | None]:
+    """The main need and a different, later second need, or None; ``top`` stands in for a main need not found."""
+    main_at = next((i for i, need in enumerate(needs) if need.asks and not need.further), None)
+    if main_at is None and needs and needs[0].problem:
+        main_at = 0
+    main = needs[main_at].slug if main_at is not None else None
+    first = main or top
     if main_at is None:
-        return None, None
-    main = needs[main_at].slug
+        main_at = next((i for i, need in enumerate(needs) if need.slug == first), -1)
     second = next(
-        (n.slug for n in needs[main_at + 1 :] if n.slug != main and (n.asks or n.opens_further)),
+        (need.slug for need in needs[main_at + 1 :] if need.slug != first and (need.asks or need.further)),
         None,
     )
     return main, second

@@ -107,7 +107,10 @@ def score(
         tally.top3 += any(slug in row.accepted_first for slug in ranked[:3])
         if row.style == TWO_NEEDS and len(row.labels) > 1 and second_need is not None:
             tally.two_needs += 1
-            tally.second_found += second_need(row.text) == row.labels[1]
+            second = second_need(row.text)
+            tally.second_found += second == row.labels[1]
+            if second != row.labels[1]:
+                report.misses.append(f"[{row.style}] second need {row.labels[1]}, not {second}: {row.text!r}")
         if not right:
             report.misses.append(f"[{row.style}] {'|'.join(row.labels)}: {row.text!r} -> {result}")
     return report
