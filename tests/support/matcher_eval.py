@@ -59,6 +59,7 @@ class Tally:
     rejected: int = 0
     two_needs: int = 0
     second_found: int = 0
+    held_back: int = 0  # requests the intent layer does not take for a help request
 
     def add(self, other: Tally) -> None:
         for name in self.__slots__:
@@ -89,19 +90,24 @@ def score(
     second_need: Callable[[str], str | None] | None = None,
     is_request: Callable[[str], bool] | None = None,
 ) -> Report:
-    """Score ``match`` on ``rows``; a message is rejected when ``is_request`` says no or nothing matches."""
+    """Score ``match`` on ``rows``. A non-request is rejected when ``is_request`` (the intent layer) says it is
+    none or nothing matches; a request the intent layer does not take for one is counted as held back."""
     report = Report()
     for row in rows:
         tally = report.styles.setdefault(row.style, Tally())
-        result = match(row.text) if is_request is None or is_request(row.text) else []
+        taken = is_request is None or is_request(row.text)
+        result = match(row.text)
         ranked = [slug for slug, _ in result]
         if not row.is_request:
             tally.non_requests += 1
-            tally.rejected += not ranked
-            if ranked:
+            tally.rejected += not (taken and ranked)
+            if taken and ranked:
                 report.misses.append(f"[{row.style}] out_of_scope: {row.text!r} -> {result}")
             continue
         tally.requests += 1
+        tally.held_back += not taken
+        if not taken:
+            report.misses.append(f"[{row.style}] held back by the intent layer: {row.text!r}")
         right = bool(ranked) and ranked[0] in row.accepted_first
         tally.top1 += right
         tally.top3 += any(slug in row.accepted_first for slug in ranked[:3])
@@ -122,7 +128,7 @@ def share(part: int, whole: int) -> str:
 
 def report_lines(report: Report) -> list[str]:
     """A table: per style and in total, top-1, top-3, non-requests rejected, second needs found."""
-    columns = ("style", "top-1", "top-3", "non-requests rejected", "second need")
+    columns = ("style", "top-1", "top-3", "non-requests rejected", "second need", "requests held back")
     rows = [
         (
             style,
@@ -130,6 +136,7 @@ def report_lines(report: Report) -> list[str]:
             share(t.top3, t.requests),
             share(t.rejected, t.non_requests),
             share(t.second_found, t.two_needs),
+            share(t.held_back, t.requests),
         )
         for style, t in [*sorted(report.styles.items()), ("all", report.total)]
     ]
