@@ -325,7 +325,17 @@ LANGUAGE_SECTIONS = {
     "dialect",
     "abbreviations",
 }
-CUE_KEYS = {"strong", "medium", "weak", "words", "phrases", "weak_phrases", "strong_phrases", "question_openers"}
+CUE_KEYS = {
+    "strong",
+    "medium",
+    "weak",
+    "words",
+    "phrases",
+    "weak_phrases",
+    "strong_phrases",
+    "sequences",
+    "question_openers",
+}
 
 
 @pytest.fixture(scope="module")
@@ -360,7 +370,14 @@ def test_language_lists_are_lowercase_words_without_duplicates(language: dict) -
 
 
 def test_language_single_words_where_one_word_is_meant(language: dict) -> None:
-    for name in ("separable.particles", "separable.verbs", "needs.opens", "needs.also"):
+    for name in (
+        "separable.particles",
+        "separable.verbs",
+        "needs.opens",
+        "needs.also",
+        "needs.begins",
+        "needs.reasons",
+    ):
         assert all(" " not in w for w in word_lists(language)[name]), name
     for section in ("dialect", "abbreviations"):
         for source, target in language[section].items():

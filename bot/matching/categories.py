@@ -10,7 +10,7 @@ from typing import Any
 
 from .language import Language
 from .lexicon import MEDIUM, PHRASE, STRONG, WEAK, WEAK_PHRASE, Lexicon
-from .needs import MatchResult, Need, main_and_second, parts
+from .needs import MatchResult, Need, Part, main_and_second, parts
 from .non_requests import is_offer, is_statement
 from .normalise import tokens
 
@@ -59,7 +59,7 @@ NEED_EVIDENCE = 4.0
 NEED_LEAD = 1.5
 # The need asked for goes first only when the whole message backs it this much (a share of the best
 # category's evidence): "... kapotte wc-bril ... deur die niet dichtgaat. Kan iemand even langs?" stays a repair.
-MAIN_SHARE = 0.3
+MAIN_SHARE = 0.2
 
 _LISTS = (("strong", STRONG), ("medium", MEDIUM), ("weak", WEAK))
 
@@ -162,6 +162,7 @@ class CategoryMatcher:
                 {label: _word_entries(section) for label, section in sections.items()},
                 {label: _phrase_entries(section) for label, section in sections.items()},
                 language,
+                {label: _sequence_entries(section) for label, section in sections.items()},
             )
         lexicon = Lexicon.build(entries, phrases, language, sequences)
         if cues is not None:
@@ -216,8 +217,8 @@ class CategoryMatcher:
 
     def match_needs(self, text: str) -> MatchResult:
         """The ranked categories with the main need first, and a clear second need if the message has one."""
-        pieces = parts(text, self.language.opens)
-        toks = [token for piece in pieces for token in piece]
+        pieces = parts(text, self.language.opens | self.language.reasons, self.language.questions)
+        toks = [token for piece in pieces for token in piece.words]
         ranked, oos = self._ranked(toks)
         if not ranked or self._out_of_scope(toks, ranked[0][0], oos):
             return MatchResult([])
@@ -227,8 +228,7 @@ class CategoryMatcher:
         needs = [need for piece in pieces if (need := self._need_in(piece)) is not None] if contested else []
         main, second = main_and_second(needs, ranked[0][1])
         top = ranked[0][0]
-        backing = dict((slug, value) for value, slug in ranked).get(main, 0.0) if main is not None else 0.0
-        if main is not None and main != ranked[0][1] and backing >= MAIN_SHARE * top:
+        if main is not None and main != ranked[0][1] and self._goes_first(main, second, ranked, needs):
             # The need asked for goes first, at the top's score: "... woon ik alleen ... Wie gaat naar de Jumbo?"
             ranked = [(top, main), *(item for item in ranked if item[1] != main)]
         asked = {need.slug for need in needs if need.asks}
@@ -263,16 +263,38 @@ class CategoryMatcher:
         ranked.sort(key=lambda item: (-item[0], item[1]))
         return ranked, oos
 
-    def _need_in(self, piece: list[str]) -> Need | None:
+    @staticmethod
+    def _goes_first(main: str, second: str | None, ranked: list[tuple[float, str]], needs: list[Need]) -> bool:
+        """Whether the need asked for goes before the best category.
+
+        It does when the best category is the second need, or is named only in other sentences (context:
+        "Sinds mijn man is overleden ... Wie gaat voor mij naar de Jumbo?") and the whole message backs the need
+        asked for. Named in the same sentence ("naar de dierenarts met mijn kat, wie kan mij brengen") the best
+        category stays first.
+        """
+        top_value, top = ranked[0]
+        if second == top:
+            return True
+        backing = next(value for value, slug in ranked if slug == main)
+        sentence = next(need.sentence for need in needs if need.slug == main)
+        return backing >= MAIN_SHARE * top_value and all(
+            need.sentence != sentence for need in needs if need.slug == top
+        )
+
+    def _need_in(self, part: Part) -> Need | None:
         """The category a part of a message clearly names, if any."""
+        piece = part.words
         ranked, _ = self._ranked(piece)
         if not ranked or ranked[0][0] < NEED_EVIDENCE:
             return None
         if len(ranked) > 1 and ranked[0][0] < NEED_LEAD * ranked[1][0]:
             return None
         asks, problem = True, False  # without cues every message asks
-        if self.cues is not None:
+        if piece[0] in self.language.reasons:
+            asks = False  # "... omdat mijn man een nieuw bed nodig heeft" explains, it does not ask
+        elif self.cues is not None:
             cues = self.cues.evidence(piece)
             asks, problem = (cues.get(self.cues.labels.index(label), 0.0) > 0 for label in (REQUEST, PROBLEM))
-        further = piece[0] in self.language.opens or any(token in self.language.also for token in piece)
-        return Need(ranked[0][1], asks, problem, further)
+        language = self.language
+        further = piece[0] in language.opens | language.begins or any(token in language.also for token in piece)
+        return Need(ranked[0][1], asks, problem, further, part.sentence)

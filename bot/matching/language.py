@@ -73,7 +73,11 @@ class Language:
     question_openers: frozenset[str] = frozenset()
     opens: frozenset[str] = frozenset()  # words that open a further need: "daarnaast", "verder"
     also: frozenset[str] = frozenset()  # words that mark a further need anywhere: "ook", "misschien"
+    begins: frozenset[str] = frozenset()  # words that mark a further need at the start of a sentence: "en"
+    reasons: frozenset[str] = frozenset()  # words that open an explanation, never the need: "omdat", "want"
+    questions: frozenset[str] = frozenset()  # words that open a question after a comma: "kan", "wie"
     auxiliaries: frozenset[str] = frozenset()  # [statements]: "heb", "is" (with a participle: news)
+    times: frozenset[str] = frozenset()  # "vandaag", "gisteren": a time gone by (with a participle: news)
     modals: frozenset[str] = frozenset()  # "moet", "kan", "wil": something still needs doing
     negations: frozenset[str] = frozenset()  # "niet", "geen": something is wrong
     troubles: frozenset[str] = frozenset()  # participles of trouble: "gevallen", "vastgelopen"
@@ -104,13 +108,13 @@ class Language:
         request = dict(data.get("request", {}))
         openers = _words(_string_list(request, "question_openers", "request"))
         needs = data.get("needs", {})
-        opens, also = (_string_list(needs, key, "needs") for key in ("opens", "also"))
-        if any(len(tokens(word)) != 1 for word in (*opens, *also)):
-            raise ValueError("needs.opens and needs.also must be single words")
+        lists = {key: _string_list(needs, key, "needs") for key in ("opens", "also", "begins", "reasons", "questions")}
+        if any(len(tokens(word)) != 1 for words in lists.values() for word in words):
+            raise ValueError("[needs] lists single words")
         statements = data.get("statements", {})
         statement_words = {
             key: _words(_string_list(statements, key, "statements"))
-            for key in ("auxiliaries", "modals", "negations", "troubles")
+            for key in ("auxiliaries", "times", "modals", "negations", "troubles")
         }
         offers = data.get("offers", {})
         for_others = tuple(tuple(tokens(words)) for words in _string_list(offers, "for_others", "offers"))
@@ -123,8 +127,7 @@ class Language:
             request=request,
             problem=dict(data.get("problem", {})),
             question_openers=openers,
-            opens=_words(opens),
-            also=_words(also),
+            **{key: _words(words) for key, words in lists.items()},
             **statement_words,
             first_person=_words(_string_list(offers, "first_person", "offers")),
             for_others=tuple(words for words in for_others if words),
@@ -133,7 +136,7 @@ class Language:
 
     @cached_property
     def beneficiary_words(self) -> frozenset[str]:
-        """The first words of ``for_others`` ("voor"): the word after one is the one helped."""
+        """The first words of ``for_others`` ("voor", "als")."""
         return frozenset(words[0] for words in self.for_others)
 
     @classmethod

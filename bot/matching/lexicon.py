@@ -177,7 +177,7 @@ class Lexicon:
         """Exact lookup: the word itself, its stem, or its stem without a verb ending -t/-d.
 
         Without the ending a doubled last letter is undoubled too, as the stemmer does ("aufpasst" ->
-        "aufpas", the stem of "aufpassen").
+        "aufpas", the stem of "aufpassen"); a last f/s may be the v/z of the stem ("geef" -> "gev").
         """
         weights = self.forms.get(word)
         if weights is not None:
@@ -192,6 +192,13 @@ class Lexicon:
                 weights = self.stems.get(candidate) if candidate else None
                 if weights is not None:
                     return Hit(candidate, weights, 1.0)
+        if len(key) > 3 and key[-1] in "fs":
+            # A verb form ends in f/s where the stem has v/z: "geef" (geven), "verhuis" (verhuizen).
+            base = key[:-2] if key[-2] == key[-3] else key[:-1]
+            candidate = base + ("v" if key[-1] == "f" else "z")
+            weights = self.stems.get(candidate)
+            if weights is not None:
+                return Hit(candidate, weights, 1.0)
         return None
 
     def resolve(self, word: str) -> tuple[Hit, ...]:

@@ -6,8 +6,8 @@ Daarnaast zou ik graag ... "). A message is cut into parts at sentence ends and 
 further need ("daarnaast", "verder": ``[needs] opens`` in language.toml); each part that clearly names one
 category is a :class:`Need`. The main need is the first one in a part that asks for help and is not marked as a
 further need ("ook", "misschien": ``[needs] also``); failing that, a first part that says what does not work
-out ("ik begrijp het formulier niet. Daarnaast wil ik graag ..."). A second need is a different, later one in a
-part that asks for help or is marked as a further need.
+out when a further need follows ("ik begrijp het formulier niet. Daarnaast wil ik graag ..."). A second need is
+a different, later one in a part that asks for help or is marked as a further need.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .normalise import tokens
 
-__all__ = ["MatchResult", "Need", "main_and_second", "parts"]
+__all__ = ["MatchResult", "Need", "Part", "main_and_second", "parts"]
 
 _SENTENCE_END = re.compile(r"[.!?;:\n]+")
 
@@ -39,27 +39,42 @@ class Need:
     asks: bool  # the part asks for help ("wie kan", "graag")
     problem: bool  # the part says something does not work out ("lukt niet meer", "snap het niet")
     further: bool  # the part is marked as a further need ("daarnaast", "ook", "misschien")
+    sentence: int = 0  # the sentence the part belongs to
 
 
-def parts(text: str, opens: frozenset[str]) -> list[list[str]]:
-    """The tokens of ``text`` in parts: cut at sentence ends and before a word of ``opens``."""
-    out: list[list[str]] = []
-    for sentence in _SENTENCE_END.split(text):
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The words of a part of a message and the number of its sentence."""
+
+    words: list[str]
+    sentence: int
+
+
+def parts(text: str, opens: frozenset[str], questions: frozenset[str] = frozenset()) -> list[Part]:
+    """The words of ``text`` in parts: cut at sentence ends, before a word of ``opens``, and at a comma before
+    a question ("... en ik heb geen auto, kan iemand ons brengen?": ``questions`` holds "kan", "wie")."""
+    out: list[Part] = []
+    for number, sentence in enumerate(_SENTENCE_END.split(text)):
         current: list[str] = []
-        for token in tokens(sentence):
-            if token in opens and current:
-                out.append(current)
+        for clause in sentence.split(","):
+            words = tokens(clause)
+            if current and words and words[0] in questions:
+                out.append(Part(current, number))
                 current = []
-            current.append(token)
+            for token in words:
+                if token in opens and current:
+                    out.append(Part(current, number))
+                    current = []
+                current.append(token)
         if current:
-            out.append(current)
+            out.append(Part(current, number))
     return out
 
 
 def main_and_second(needs: Sequence[Need], top: str | None = None) -> tuple[str | None, str | None]:
     """The main need and a different, later second need, or None; ``top`` stands in for a main need not found."""
     main_at = next((i for i, need in enumerate(needs) if need.asks and not need.further), None)
-    if main_at is None and needs and needs[0].problem:
+    if main_at is None and needs and needs[0].problem and any(need.further for need in needs[1:]):
         main_at = 0
     main = needs[main_at].slug if main_at is not None else None
     first = main or top

@@ -1,15 +1,15 @@
 """Messages that name a category's words but ask for nothing: news and offers of help.
 
-News ("ik heb vandaag de hele zolder opgeruimd", "mijn kleinzoon is 18 geworden", "mijn hond heeft zijn diploma
-gehaald" name a category's words but ask nothing. Such a message has a perfect tense (an auxiliary and a
-past participle) and no sign of a need: no help cue (checked by the caller), no negation ("het gras is niet
-gemaaid"), no modal verb ("de hond moet uitgelaten worden") and no participle of trouble ("gevallen",
-"vastgelopen"). The word lists are the [statements] section of language.toml; the shape of a participle
-is a spelling rule and stays here.
+News: "ik heb vandaag de hele zolder opgeruimd", "mijn hond heeft zijn diploma gehaald", "vandaag heerlijk met de
+hond gewandeld" name a category's words but ask nothing. Such a message has a past participle with an auxiliary
+or a time gone by ("vandaag", "gisteren") and no sign of a need: no help cue (checked by the caller), no negation
+("het gras is niet gemaaid"), no modal or future verb ("de hond moet uitgelaten worden", "de kast wordt
+geleverd") and no participle of trouble ("gevallen", "vastgelopen"). The word lists are the [statements]
+section of language.toml; the shape of a participle is a spelling rule and stays here.
 
-An offer ("ik kan wel boodschappen doen voor iemand", "ik kook graag voor een oudere in Heerlerbaan") is
-written in the first person, does a task for someone else ("voor iemand", "voor ouderen": the [offers]
-section) and asks nobody for anything ("wie", "hulp", "iemand die").
+An offer: "ik kan wel boodschappen doen voor iemand", "ik wil graag klusjes doen voor ouderen in de buurt"
+is written in the first person, does a task for someone else ("voor iemand", "bij ouderen": the [offers]
+section) and asks nobody for anything before that ("wie kan voor iemand ..." asks).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _participle(particles: frozenset[str]) -> re.Pattern[str]:
 def is_statement(toks: list[str], language: Language) -> bool:
     """Whether the tokens tell what happened, with nothing that needs doing (the caller checks help cues)."""
     words = set(toks)
-    if not words & language.auxiliaries or words & (language.modals | language.negations):
+    if not words & (language.auxiliaries | language.times) or words & (language.modals | language.negations):
         return False
     pattern = _participle(language.particles)
     return any(pattern.match(word) and word not in language.troubles for word in toks)
@@ -44,14 +44,13 @@ def is_offer(toks: list[str], language: Language) -> bool:
     if not words & language.first_person:
         return False
     starts = language.beneficiary_words
-    if not any(
-        tuple(toks[i : i + len(seq)]) == seq
-        for i, word in enumerate(toks)
-        if word in starts
-        for seq in language.for_others
-    ):
-        return False
-    # "iemand" in "voor iemand" is the one helped, not the one asked.
-    return not any(
-        word in language.askers and not (i and toks[i - 1] in language.beneficiary_words) for i, word in enumerate(toks)
+    at = next(
+        (
+            i
+            for i, word in enumerate(toks)
+            if word in starts and any(tuple(toks[i : i + len(seq)]) == seq for seq in language.for_others)
+        ),
+        None,
     )
+    # After "voor iemand" comes what the other needs; only a question before it makes this a request.
+    return at is not None and not any(word in language.askers for word in toks[:at])

@@ -101,6 +101,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"ee"), "ei"),  # klee -> klei
     (re.compile(r"ck"), "k"),
     (re.compile(r"ph"), "f"),
+    (re.compile(r"(?<=[aeiou])ch$"), "g"),  # hech -> heg, wech -> weg
     (re.compile(r"(?<=[^e])e$"), "en"),  # boodschappe -> boodschappen, tille -> tillen
     (re.compile(r"(?<=[^e])e$"), ""),  # kaske -> kask
 )
