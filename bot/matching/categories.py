@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .language import Language
-from .lexicon import MEDIUM, PHRASE, STRONG, WEAK, WEAK_PHRASE, Lexicon
+from .lexicon import MEDIUM, PHRASE, STRONG, WEAK, WEAK_PHRASE, Lexicon, Scan
 from .needs import MatchResult, Need, Part, main_and_second, parts
 from .non_requests import is_offer, is_statement
 from .normalise import tokens
@@ -185,10 +185,10 @@ class CategoryMatcher:
             return tok in self.language.question_openers
         return False
 
-    def _out_of_scope(self, toks: list[str], top: float, oos: float) -> bool:
+    def _out_of_scope(self, toks: list[str], top: float, oos: float, asks: bool) -> bool:
         if is_offer(toks, self.language):
             return True
-        if self.asks_for_help(toks):
+        if asks:
             return oos >= top and (top < OOS_OVERRIDE or oos - top >= OOS_MARGIN)
         if is_statement(toks, self.language):
             return True
@@ -218,14 +218,24 @@ class CategoryMatcher:
     def match_needs(self, text: str) -> MatchResult:
         """The ranked categories with the main need first, and a clear second need if the message has one."""
         pieces = parts(text, self.language.opens | self.language.reasons, self.language.questions)
-        toks = [token for piece in pieces for token in piece.words]
-        ranked, oos = self._ranked(toks)
-        if not ranked or self._out_of_scope(toks, ranked[0][0], oos):
+        words = [piece.words for piece in pieces]
+        toks = [token for piece in words for token in piece]
+        if not toks:
+            return MatchResult([])
+        scan = self.lexicon.scan(words)
+        cues = self.cues.scan(words) if self.cues is not None else None
+        ranked, oos = self._ranked(scan.total())
+        asks = cues is None or any(value > 0 for value in cues.total().values())
+        if not ranked or self._out_of_scope(toks, ranked[0][0], oos, asks):
             return MatchResult([])
         # A part has no more evidence than the whole message: with one part, or with no other category as
         # strong as a need, the ranking already says everything.
         contested = len(pieces) > 1 and len(ranked) > 1 and ranked[1][0] >= NEED_EVIDENCE
-        needs = [need for piece in pieces if (need := self._need_in(piece)) is not None] if contested else []
+        needs = (
+            [need for i, piece in enumerate(pieces) if (need := self._need_in(piece, scan, cues, i)) is not None]
+            if contested
+            else []
+        )
         main, second = main_and_second(needs, ranked[0][1])
         top = ranked[0][0]
         if main is not None and main != ranked[0][1] and self._goes_first(main, second, ranked, needs):
@@ -248,14 +258,12 @@ class CategoryMatcher:
         found = {slug for slug, _ in result}
         return MatchResult(result, second if second in found else None)
 
-    def _ranked(self, toks: list[str]) -> tuple[list[tuple[float, str]], float]:
+    def _ranked(self, evidence: dict[int, float]) -> tuple[list[tuple[float, str]], float]:
         """``(evidence, slug)`` per category, best first, and the out-of-scope evidence."""
-        if not toks:
-            return [], 0.0
         labels = self.lexicon.labels
         oos = 0.0
         ranked: list[tuple[float, str]] = []
-        for i, value in self.lexicon.evidence(toks).items():
+        for i, value in evidence.items():
             if labels[i] == OUT_OF_SCOPE:
                 oos = value
             elif labels[i] in self._slugs:
@@ -281,10 +289,10 @@ class CategoryMatcher:
             need.sentence != sentence for need in needs if need.slug == top
         )
 
-    def _need_in(self, part: Part) -> Need | None:
-        """The category a part of a message clearly names, if any."""
+    def _need_in(self, part: Part, scan: Scan, cues: Scan | None, index: int) -> Need | None:
+        """The category part ``index`` of a message clearly names, if any."""
         piece = part.words
-        ranked, _ = self._ranked(piece)
+        ranked, _ = self._ranked(scan.part(index))
         if not ranked or ranked[0][0] < NEED_EVIDENCE:
             return None
         if len(ranked) > 1 and ranked[0][0] < NEED_LEAD * ranked[1][0]:
@@ -292,9 +300,9 @@ class CategoryMatcher:
         asks, problem = True, False  # without cues every message asks
         if piece[0] in self.language.reasons:
             asks = False  # "... omdat mijn man een nieuw bed nodig heeft" explains, it does not ask
-        elif self.cues is not None:
-            cues = self.cues.evidence(piece)
-            asks, problem = (cues.get(self.cues.labels.index(label), 0.0) > 0 for label in (REQUEST, PROBLEM))
+        elif cues is not None:
+            found = cues.part(index)
+            asks, problem = (found.get(cues.lexicon.labels.index(label), 0.0) > 0 for label in (REQUEST, PROBLEM))
         language = self.language
         further = piece[0] in language.opens | language.begins or any(token in language.also for token in piece)
         return Need(ranked[0][1], asks, problem, further, part.sentence)

@@ -63,6 +63,39 @@ class Hit:
 
 
 @dataclass(slots=True)
+class Scan:
+    """The evidence found in one message: each hit at its position and where each key occurs, per part."""
+
+    lexicon: Lexicon
+    hits: list[tuple[int, Hit]]
+    positions: dict[str, list[int]]
+    bounds: list[tuple[int, int]]  # per part: its first and past-last position
+
+    def total(self) -> dict[int, float]:
+        """Evidence per label in the whole message."""
+        return self._sum(self.hits, self.positions)
+
+    def part(self, index: int) -> dict[int, float]:
+        """Evidence per label in one part: its own words and phrases only."""
+        lo, hi = self.bounds[index]
+        positions = {
+            key: inside for key, found in self.positions.items() if (inside := [p for p in found if lo <= p < hi])
+        }
+        return self._sum([(pos, hit) for pos, hit in self.hits if lo <= pos < hi], positions)
+
+    def _sum(self, hits: list[tuple[int, Hit]], positions: dict[str, list[int]]) -> dict[int, float]:
+        best: dict[int, dict[str, float]] = defaultdict(dict)
+        for _pos, hit in hits:
+            for label, weight in hit.weights.items():
+                per_key = best[label]
+                value = weight * hit.factor
+                if value > per_key.get(hit.key, 0.0):
+                    per_key[hit.key] = value
+        self.lexicon.match_phrases(positions, best)
+        return {label: _total(per_key) for label, per_key in best.items()}
+
+
+@dataclass(slots=True)
 class Phrase:
     label: int
     weight: float
@@ -303,17 +336,22 @@ class Lexicon:
     # ------------------------------------------------------------------ messages
     def evidence(self, toks: list[str]) -> dict[int, float]:
         """Sum of evidence per label over a tokenised message."""
-        toks = self._expand(toks)
-        best: dict[int, dict[str, float]] = defaultdict(dict)
+        return self.scan([toks]).total()
+
+    def scan(self, parts: list[list[str]]) -> Scan:
+        """Every piece of evidence in a message given in parts (their tokens), found once for all of them."""
+        toks: list[str] = []
+        bounds: list[tuple[int, int]] = []
+        for part in parts:
+            expanded = self._expand(part)
+            bounds.append((len(toks), len(toks) + len(expanded)))
+            toks.extend(expanded)
+        hits: list[tuple[int, Hit]] = []
         positions: dict[str, list[int]] = defaultdict(list)
 
         def add(hit: Hit, pos: int) -> None:
             positions[hit.key].append(pos)
-            for label, weight in hit.weights.items():
-                per_key = best[label]
-                value = weight * hit.factor
-                if value > per_key.get(hit.key, 0.0):
-                    per_key[hit.key] = value
+            hits.append((pos, hit))
 
         for pos, tok in enumerate(toks):
             positions[stem(tok)].append(pos)
@@ -335,11 +373,10 @@ class Lexicon:
                 joined = tok + toks[pos + 1]
                 if len(joined) >= 7 and joined in self.forms:
                     add(Hit(self.form_key[joined], self.forms[joined], 1.0), pos)
+        return Scan(self, hits, positions, bounds)
 
-        self._match_phrases(positions, best)
-        return {label: _total(per_key) for label, per_key in best.items()}
-
-    def _match_phrases(self, positions: dict[str, list[int]], best: dict[int, dict[str, float]]) -> None:
+    def match_phrases(self, positions: dict[str, list[int]], best: dict[int, dict[str, float]]) -> None:
+        """Add the phrases whose words are near enough in ``positions`` to ``best`` (label -> key -> value)."""
         seen: set[int] = set()
         for key, anchor_positions in list(positions.items()):
             for pid in self.phrase_index.get(key, ()):
