@@ -316,6 +316,7 @@ def test_seed_steunpunten_present(steunpunten: list[dict]) -> None:
 
 LANGUAGE_SECTIONS = {
     "no_evidence",
+    "fillers",
     "separable",
     "request",
     "problem",
@@ -347,6 +348,7 @@ def word_lists(language: dict) -> dict[str, list]:
     """Every list of words in language.toml by its dotted name."""
     lists = {f"no_evidence.{key}": value for key, value in language["no_evidence"].items()}
     lists.update({f"separable.{key}": value for key, value in language["separable"].items()})
+    lists["fillers.words"] = language["fillers"]["words"]
     lists.update({f"needs.{key}": value for key, value in language["needs"].items()})
     for section in ("statements", "offers"):
         lists.update({f"{section}.{key}": value for key, value in language[section].items()})
@@ -417,4 +419,4 @@ def test_a_bad_language_file_is_refused() -> None:
 
 
 def test_categories_file_holds_categories_only() -> None:
-    assert set(load("categories.toml")) == {"category", "out_of_scope"}
+    assert set(load("categories.toml")) == {"category", "social", "out_of_scope"}

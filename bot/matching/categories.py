@@ -22,6 +22,9 @@ CONFIDENT = 70
 POSSIBLE = 35
 
 OUT_OF_SCOPE = "out_of_scope"
+# Greetings, "ja", "nee", thumbs ([social] in categories.toml): out of scope on their own, but no evidence
+# against a category that is there too ("ja hallo eh ... kan iemand boodschappen doen").
+SOCIAL = "social"
 
 # Evidence -> score: 100 * (1 - exp(-evidence / SCALE)). One strong word (5) scores 71,
 # one medium word (3) 53, one weak word (1.5) 31 (not enough on its own), strong + phrase 89.
@@ -151,10 +154,11 @@ class CategoryMatcher:
             entries[slug] = _word_entries(section)
             phrases[slug] = _phrase_entries(section)
             sequences[slug] = _sequence_entries(section)
-        oos = data.get(OUT_OF_SCOPE, {})
-        entries[OUT_OF_SCOPE] = _word_entries(oos)
-        phrases[OUT_OF_SCOPE] = _phrase_entries(oos)
-        sequences[OUT_OF_SCOPE] = _sequence_entries(oos)
+        for label in (OUT_OF_SCOPE, SOCIAL):
+            section = data.get(label, {})
+            entries[label] = _word_entries(section)
+            phrases[label] = _phrase_entries(section)
+            sequences[label] = _sequence_entries(section)
         cues = None
         if language.request or language.problem:
             sections = {REQUEST: language.request, PROBLEM: language.problem}
@@ -177,17 +181,20 @@ class CategoryMatcher:
 
     def is_question(self, toks: list[str]) -> bool:
         """Whether the message opens (after a greeting) like an information question."""
-        oos = self.lexicon.labels.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in self.lexicon.labels else -1
+        labels = self.lexicon.labels
+        chit_chat = {labels.index(label) for label in (OUT_OF_SCOPE, SOCIAL) if label in labels}
         for tok in toks:
             hits = self.lexicon.resolve(tok)
-            if hits and all(set(h.weights) == {oos} for h in hits):
+            if hits and all(set(h.weights) <= chit_chat for h in hits):
                 continue  # "hallo", "goedemorgen"
             return tok in self.language.question_openers
         return False
 
-    def _out_of_scope(self, toks: list[str], top: float, oos: float, asks: bool) -> bool:
+    def _out_of_scope(self, toks: list[str], top: float, oos: float, social: float, asks: bool) -> bool:
         if is_offer(toks, self.language):
             return True
+        if top < OOS_OVERRIDE:
+            oos += social  # "hallo, fijn" with one weak category word
         if asks:
             return oos >= top and (top < OOS_OVERRIDE or oos - top >= OOS_MARGIN)
         if is_statement(toks, self.language):
@@ -218,15 +225,18 @@ class CategoryMatcher:
     def match_needs(self, text: str) -> MatchResult:
         """The ranked categories with the main need first, and a clear second need if the message has one."""
         pieces = parts(text, self.language.opens | self.language.reasons, self.language.questions)
-        words = [piece.words for piece in pieces]
+        # Filler words of speech ("eh", "ehm") are dropped, so they do not keep a phrase's words apart.
+        words = [[word for word in piece.words if word not in self.language.fillers] for piece in pieces]
         toks = [token for piece in words for token in piece]
         if not toks:
             return MatchResult([])
         scan = self.lexicon.scan(words)
         cues = self.cues.scan(words) if self.cues is not None else None
-        ranked, oos = self._ranked(scan.total())
+        evidence = scan.total()
+        ranked, oos = self._ranked(evidence)
+        social = evidence.get(self.lexicon.labels.index(SOCIAL), 0.0)
         asks = cues is None or any(value > 0 for value in cues.total().values())
-        if not ranked or self._out_of_scope(toks, ranked[0][0], oos, asks):
+        if not ranked or self._out_of_scope(toks, ranked[0][0], oos, social, asks):
             return MatchResult([])
         # A part has no more evidence than the whole message: with one part, or with no other category as
         # strong as a need, the ranking already says everything.
@@ -304,5 +314,8 @@ class CategoryMatcher:
             found = cues.part(index)
             asks, problem = (found.get(cues.lexicon.labels.index(label), 0.0) > 0 for label in (REQUEST, PROBLEM))
         language = self.language
-        further = piece[0] in language.opens | language.begins or any(token in language.also for token in piece)
+        # "En vrijdag moet ik naar de huisarts, wie kan mij brengen?": the whole sentence is a further need.
+        further = (
+            piece[0] in language.opens or part.lead in language.begins or any(token in language.also for token in piece)
+        )
         return Need(ranked[0][1], asks, problem, further, part.sentence)

@@ -21,6 +21,7 @@ LANGUAGE_FILE = "language.toml"
 NEIGHBOURHOODS_FILE = "neighbourhoods.toml"
 SECTIONS = (
     "no_evidence",
+    "fillers",
     "separable",
     "request",
     "problem",
@@ -65,6 +66,7 @@ class Language:
 
     stopwords: frozenset[str] = frozenset()  # from [no_evidence]: function words, politeness, people, time ...
     places: frozenset[str] = frozenset()  # place names, from neighbourhoods.toml
+    fillers: frozenset[str] = frozenset()  # [fillers]: "eh", "ehm" of speech, dropped from a message
     particles: frozenset[str] = frozenset()
     particle_verbs: frozenset[str] = frozenset()  # common verbs that still join a particle ("laat ... uit")
     rewrites: Mapping[str, str] = field(default_factory=dict)  # dialect and abbreviations -> plain words
@@ -120,6 +122,7 @@ class Language:
         for_others = tuple(tuple(tokens(words)) for words in _string_list(offers, "for_others", "offers"))
         return cls(
             stopwords=stopwords,
+            fillers=_words(_string_list(data.get("fillers", {}), "words", "fillers")),
             places=place_names(neighbourhoods or {}),
             particles=_words(_string_list(separable, "particles", "separable")),
             particle_verbs=_words(_string_list(separable, "verbs", "separable")),

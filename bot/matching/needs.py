@@ -44,10 +44,11 @@ class Need:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """The words of a part of a message and the number of its sentence."""
+    """The words of a part of a message, the number of its sentence and the first word of that sentence."""
 
     words: list[str]
     sentence: int
+    lead: str = ""
 
 
 def parts(text: str, opens: frozenset[str], questions: frozenset[str] = frozenset()) -> list[Part]:
@@ -56,18 +57,20 @@ def parts(text: str, opens: frozenset[str], questions: frozenset[str] = frozense
     out: list[Part] = []
     for number, sentence in enumerate(_SENTENCE_END.split(text)):
         current: list[str] = []
+        lead = ""
         for clause in sentence.split(","):
             words = tokens(clause)
+            lead = lead or (words[0] if words else "")
             if current and words and words[0] in questions:
-                out.append(Part(current, number))
+                out.append(Part(current, number, lead))
                 current = []
             for token in words:
                 if token in opens and current:
-                    out.append(Part(current, number))
+                    out.append(Part(current, number, lead))
                     current = []
                 current.append(token)
         if current:
-            out.append(Part(current, number))
+            out.append(Part(current, number, lead))
     return out
 
 

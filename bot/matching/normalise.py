@@ -25,6 +25,7 @@ __all__ = [
 
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ĳ": "ij", "’": "'", "‘": "'", "`": "'"})
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
+_ARTICLE = re.compile(r"(?:(?<=\bzo)|(?<![a-z]))'n\b")  # "zo'n", "'n" (een)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
 _DIGITS = re.compile(r"[0-9]+")
@@ -40,11 +41,12 @@ def fold(text: str) -> str:
 def normalise(text: str) -> str:
     """Folded text as space separated word tokens.
 
-    Apostrophes inside words disappear ("auto's" -> "autos", "d'r" -> "dr"), every other
+    The article "'n" is "een" ("zo'n" -> "zo een", not the sun), other apostrophes inside words
+    disappear ("auto's" -> "autos", "d'r" -> "dr"), every other
     non-letter (punctuation, emoji) becomes a space, letters repeated three or more times are
     squeezed to one ("hellllp" -> "help"), digits are dropped ("2x" -> "x", "85" -> "").
     """
-    text = _APOSTROPHE.sub("", fold(text))
+    text = _APOSTROPHE.sub("", _ARTICLE.sub(" een", fold(text)))
     text = _NON_WORD.sub(" ", text)
     text = _STRETCH.sub(r"\1", text)
     text = _DIGITS.sub(" ", text)
@@ -93,6 +95,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"sjw"), "zw"),  # sjwaar -> zwaar
     (re.compile(r"sj"), "sch"),  # boodsjappe -> boodschappe, sjoon -> schoon
     (re.compile(r"ie"), "ij"),  # mien -> mijn, tied -> tijd
+    (re.compile(r"ei"), "ij"),  # reiden -> rijden, bleiven -> blijven
     (re.compile(r"oe"), "ui"),  # hoes -> huis, oet -> uit
     (re.compile(r"uu"), "ui"),  # kruud -> kruid, huus -> huis
     (re.compile(r"ao"), "aa"),  # laote -> laate, haole -> haale
