@@ -69,21 +69,25 @@ class Scan:
     lexicon: Lexicon
     hits: list[tuple[int, Hit]]
     positions: dict[str, list[int]]
-    bounds: list[tuple[int, int]]  # per part: its first and past-last position
+    part_hits: list[list[tuple[int, Hit]]]  # the same, per part
+    part_positions: list[dict[str, list[int]]]
+    phrases: set[int] | None = None  # the phrases found in the whole message, once total() ran
 
     def total(self) -> dict[int, float]:
         """Evidence per label in the whole message."""
-        return self._sum(self.hits, self.positions)
+        evidence, self.phrases = self._sum(self.hits, self.positions, None)
+        return evidence
 
     def part(self, index: int) -> dict[int, float]:
         """Evidence per label in one part: its own words and phrases only."""
-        lo, hi = self.bounds[index]
-        positions = {
-            key: inside for key, found in self.positions.items() if (inside := [p for p in found if lo <= p < hi])
-        }
-        return self._sum([(pos, hit) for pos, hit in self.hits if lo <= pos < hi], positions)
+        if self.phrases is None:
+            self.total()
+        # A phrase a part holds is one the whole message holds.
+        return self._sum(self.part_hits[index], self.part_positions[index], self.phrases)[0]
 
-    def _sum(self, hits: list[tuple[int, Hit]], positions: dict[str, list[int]]) -> dict[int, float]:
+    def _sum(
+        self, hits: list[tuple[int, Hit]], positions: dict[str, list[int]], candidates: set[int] | None
+    ) -> tuple[dict[int, float], set[int]]:
         best: dict[int, dict[str, float]] = defaultdict(dict)
         for _pos, hit in hits:
             for label, weight in hit.weights.items():
@@ -91,8 +95,8 @@ class Scan:
                 value = weight * hit.factor
                 if value > per_key.get(hit.key, 0.0):
                     per_key[hit.key] = value
-        self.lexicon.match_phrases(positions, best)
-        return {label: _total(per_key) for label, per_key in best.items()}
+        found = self.lexicon.match_phrases(positions, best, candidates)
+        return {label: _total(per_key) for label, per_key in best.items()}, found
 
 
 @dataclass(slots=True)
@@ -348,13 +352,20 @@ class Lexicon:
             toks.extend(expanded)
         hits: list[tuple[int, Hit]] = []
         positions: dict[str, list[int]] = defaultdict(list)
+        part_of = [index for index, (lo, hi) in enumerate(bounds) for _ in range(lo, hi)]
+        part_hits: list[list[tuple[int, Hit]]] = [[] for _ in bounds]
+        part_positions: list[dict[str, list[int]]] = [defaultdict(list) for _ in bounds]
 
         def add(hit: Hit, pos: int) -> None:
             positions[hit.key].append(pos)
             hits.append((pos, hit))
+            part_positions[part_of[pos]][hit.key].append(pos)
+            part_hits[part_of[pos]].append((pos, hit))
 
         for pos, tok in enumerate(toks):
-            positions[stem(tok)].append(pos)
+            key = stem(tok)
+            positions[key].append(pos)
+            part_positions[part_of[pos]][key].append(pos)
             for hit in self.resolve(tok):
                 add(hit, pos)
             for words, label, weight in self.sequences.get(tok, ()):
@@ -373,26 +384,32 @@ class Lexicon:
                 joined = tok + toks[pos + 1]
                 if len(joined) >= 7 and joined in self.forms:
                     add(Hit(self.form_key[joined], self.forms[joined], 1.0), pos)
-        return Scan(self, hits, positions, bounds)
+        return Scan(self, hits, positions, part_hits, part_positions)
 
-    def match_phrases(self, positions: dict[str, list[int]], best: dict[int, dict[str, float]]) -> None:
-        """Add the phrases whose words are near enough in ``positions`` to ``best`` (label -> key -> value)."""
-        seen: set[int] = set()
-        for key, anchor_positions in list(positions.items()):
-            for pid in self.phrase_index.get(key, ()):
-                if pid in seen:
-                    continue
-                phrase = self.phrases[pid]
-                window = len(phrase.slots) + ENTRY_SLACK if phrase.key else PHRASE_WINDOW
-                for anchor in anchor_positions:
-                    # Every other slot needs a word near the anchor, and not the anchor itself: one
-                    # word ("wassen") must not fill two slots ("was" + "wassen").
-                    if all(
-                        any(p != anchor and abs(p - anchor) <= window for alt in slot for p in positions.get(alt, ()))
-                        for slot in phrase.slots[1:]
-                    ):
-                        seen.add(pid)
-                        per_key = best[phrase.label]
-                        name = phrase.key or f"#phrase{pid}"
-                        per_key[name] = max(per_key.get(name, 0.0), phrase.weight)
-                        break
+    def match_phrases(
+        self, positions: dict[str, list[int]], best: dict[int, dict[str, float]], candidates: set[int] | None = None
+    ) -> set[int]:
+        """Add the phrases whose words are near enough in ``positions`` to ``best`` (label -> key -> value).
+
+        Only ``candidates`` are tried when given (the phrases of the whole message, for one of its parts);
+        returns the phrases found.
+        """
+        if candidates is None:
+            candidates = {pid for key in positions for pid in self.phrase_index.get(key, ())}
+        found: set[int] = set()
+        for pid in candidates:
+            phrase = self.phrases[pid]
+            others = [[p for alt in slot for p in positions.get(alt, ())] for slot in phrase.slots[1:]]
+            if not all(others):
+                continue  # a word of the phrase is missing
+            window = len(phrase.slots) + ENTRY_SLACK if phrase.key else PHRASE_WINDOW
+            for anchor in (p for alt in phrase.slots[0] for p in positions.get(alt, ())):
+                # Every other slot needs a word near the anchor, and not the anchor itself: one
+                # word ("wassen") must not fill two slots ("was" + "wassen").
+                if all(any(p != anchor and abs(p - anchor) <= window for p in slot) for slot in others):
+                    found.add(pid)
+                    per_key = best[phrase.label]
+                    name = phrase.key or f"#phrase{pid}"
+                    per_key[name] = max(per_key.get(name, 0.0), phrase.weight)
+                    break
+        return found
