@@ -224,9 +224,13 @@ class CategoryMatcher:
 
     def match_needs(self, text: str) -> MatchResult:
         """The ranked categories with the main need first, and a clear second need if the message has one."""
-        pieces = parts(text, self.language.opens | self.language.reasons, self.language.questions)
+        language = self.language
         # Filler words of speech ("eh", "ehm") are dropped, so they do not keep a phrase's words apart.
-        words = [[word for word in piece.words if word not in self.language.fillers] for piece in pieces]
+        pieces = [
+            Part([word for word in piece.words if word not in language.fillers], piece.sentence, piece.lead)
+            for piece in parts(text, language.opens | language.reasons, language.questions)
+        ]
+        words = [piece.words for piece in pieces]
         toks = [token for piece in words for token in piece]
         if not toks:
             return MatchResult([])

@@ -2,12 +2,13 @@
 
 People write context first and the question last ("Sinds mijn man is overleden woon ik alleen ... Zou iemand
 voor mij naar de Jumbo willen gaan?"), or two questions, the main one first ("Kan iemand boodschappen doen?
-Daarnaast zou ik graag ... "). A message is cut into parts at sentence ends and before a word that opens a
-further need ("daarnaast", "verder": ``[needs] opens`` in language.toml); each part that clearly names one
-category is a :class:`Need`. The main need is the first one in a part that asks for help and is not marked as a
-further need ("ook", "misschien": ``[needs] also``); failing that, a first part that says what does not work
-out when a further need follows ("ik begrijp het formulier niet. Daarnaast wil ik graag ..."). A second need is
-a different, later one in a part that asks for help or is marked as a further need.
+Daarnaast zou ik graag ... "). A message is cut into parts at sentence ends, before a word that opens a further
+need or an explanation ("daarnaast", "omdat") and at a comma before a question ("..., wie kan mij brengen?"),
+all from ``[needs]`` in language.toml. Each part that clearly names one category is a :class:`Need`. The main
+need is the first one in a part that asks for help and is not marked as a further need ("ook", "misschien", a
+sentence opening with "En"); failing that, a first part that says what does not work out when a further need
+follows ("ik begrijp het formulier niet. Daarnaast wil ik graag ..."). A second need is a different, later one
+in a part that asks for help or is marked as a further need.
 """
 
 from __future__ import annotations
