@@ -15,7 +15,7 @@ from typing import Any
 
 from .normalise import tokens
 
-__all__ = ["LANGUAGE_FILE", "NEIGHBOURHOODS_FILE", "Language", "place_names"]
+__all__ = ["LANGUAGE_FILE", "NEIGHBOURHOODS_FILE", "Language", "place_names", "spellings"]
 
 LANGUAGE_FILE = "language.toml"
 NEIGHBOURHOODS_FILE = "neighbourhoods.toml"
@@ -44,19 +44,20 @@ def _string_list(section: Mapping[str, Any], key: str, where: str) -> list[str]:
     return value
 
 
+def spellings(entry: Mapping[str, Any]) -> list[str]:
+    """The ways a place of ``neighbourhoods.toml`` is written: its name, its slug with spaces, its aliases."""
+    return [entry.get("name", ""), entry.get("slug", "").replace("-", " "), *entry.get("aliases", ())]
+
+
 def place_names(neighbourhoods: Mapping[str, Any]) -> frozenset[str]:
-    """Every word of every municipality, area and buurt name, slug and alias in ``neighbourhoods.toml``."""
+    """Every word of every municipality, area and buurt spelling in ``neighbourhoods.toml``."""
     names: list[str] = []
-
-    def add(entry: Mapping[str, Any]) -> None:
-        names.extend([entry.get("name", ""), entry.get("slug", "").replace("-", " "), *entry.get("aliases", ())])
-
     for municipality in neighbourhoods.get("municipality", ()):
-        add(municipality)
+        names.extend(spellings(municipality))
         for area in municipality.get("area", ()):
-            add(area)
+            names.extend(spellings(area))
             for buurt in area.get("buurt", ()):
-                add(buurt)
+                names.extend(spellings(buurt))
     return _words(names)
 
 

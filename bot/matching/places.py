@@ -19,7 +19,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from .language import Language
+from .language import Language, spellings
 from .normalise import tokens
 
 __all__ = ["MUNICIPALITY_SCORE", "Place", "PlaceMatcher"]
@@ -43,8 +43,7 @@ class Place:
 
 
 def _names(section: dict[str, Any]) -> list[str]:
-    names = [section.get("name", ""), section["slug"].replace("-", " "), *section.get("aliases", ())]
-    return [" ".join(tokens(n)) for n in names if tokens(n)]
+    return [" ".join(tokens(n)) for n in spellings(section) if tokens(n)]
 
 
 class PlaceMatcher:
