@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.results import append_row, machine, print_table  # noqa: E402
+from bench.results import append_row, machine, percentile, print_table  # noqa: E402
 from bot.matching import CategoryMatcher, PlaceMatcher  # noqa: E402
 from bot.matching.normalise import stem  # noqa: E402
 from bot.understanding import DangerRules, Reader, Vocabulary  # noqa: E402
@@ -29,11 +29,6 @@ from tests.support.intents_eval import EVAL, STATE_EXPECTS, load_eval, score  # 
 
 DATA = ROOT / "data"
 GOAL_P99_MS = 2.0
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> int:

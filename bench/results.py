@@ -29,6 +29,12 @@ def command() -> str:
     return "`" + " ".join(["python", *[shlex.quote(arg) for arg in sys.argv]]) + "`"
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The value at share ``q`` of the sorted values (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
 def append_row(section: str, columns: list[str], values: list[str]) -> None:
     """Append one row under `section` (created with its table header when missing)."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"

@@ -1,4 +1,4 @@
-"""Checks on the coordinator-edited data files: data/neighbourhoods.toml and data/steunpunten.toml."""
+"""Checks on the coordinator-edited data files: neighbourhoods, steunpunten, language and categories."""
 
 from __future__ import annotations
 
@@ -310,3 +310,113 @@ def test_seed_steunpunten_present(steunpunten: list[dict]) -> None:
     for slug in ("wijksteunpunt-ransdaal", "wijksteunpunt-ubachsberg"):
         assert "gepland" in by_slug[slug]["name"].lower()
         assert "gepland" in by_slug[slug]["description"]["nl"].lower()
+
+
+# ---------------------------------------------------------------- language.toml and categories.toml
+
+LANGUAGE_SECTIONS = {
+    "no_evidence",
+    "fillers",
+    "separable",
+    "request",
+    "problem",
+    "needs",
+    "statements",
+    "offers",
+    "dialect",
+    "abbreviations",
+}
+CUE_KEYS = {
+    "strong",
+    "medium",
+    "weak",
+    "words",
+    "phrases",
+    "weak_phrases",
+    "strong_phrases",
+    "sequences",
+    "question_openers",
+}
+
+
+@pytest.fixture(scope="module")
+def language() -> dict:
+    return load("language.toml")
+
+
+def word_lists(language: dict) -> dict[str, list]:
+    """Every list of words in language.toml by its dotted name."""
+    lists = {f"no_evidence.{key}": value for key, value in language["no_evidence"].items()}
+    lists.update({f"separable.{key}": value for key, value in language["separable"].items()})
+    lists["fillers.words"] = language["fillers"]["words"]
+    lists.update({f"needs.{key}": value for key, value in language["needs"].items()})
+    for section in ("statements", "offers"):
+        lists.update({f"{section}.{key}": value for key, value in language[section].items()})
+    for section in ("request", "problem"):
+        lists.update({f"{section}.{key}": v for key, v in language[section].items() if isinstance(v, list)})
+    return lists
+
+
+def test_language_has_its_sections(language: dict) -> None:
+    assert set(language) == LANGUAGE_SECTIONS
+    for section in ("request", "problem"):
+        assert set(language[section]) <= CUE_KEYS, section
+
+
+def test_language_lists_are_lowercase_words_without_duplicates(language: dict) -> None:
+    for name, words in word_lists(language).items():
+        assert isinstance(words, list) and words, name
+        assert all(isinstance(w, str) and w.strip() and w == w.lower() for w in words), name
+        duplicates = [w for w, count in Counter(words).items() if count > 1]
+        assert not duplicates, f"{name}: {duplicates}"
+
+
+def test_language_single_words_where_one_word_is_meant(language: dict) -> None:
+    for name in (
+        "separable.particles",
+        "separable.verbs",
+        "needs.opens",
+        "needs.also",
+        "needs.begins",
+        "needs.reasons",
+    ):
+        assert all(" " not in w for w in word_lists(language)[name]), name
+    for section in ("dialect", "abbreviations"):
+        for source, target in language[section].items():
+            assert " " not in source.strip() and source == source.lower(), (section, source)
+            assert isinstance(target, str) and target.strip(), (section, source)
+
+
+def test_place_names_come_from_neighbourhoods_only(language: dict, municipalities: list[dict]) -> None:
+    from bot.matching.language import place_names
+
+    places = place_names({"municipality": municipalities})
+    assert {"kerkrade", "heerlen", "bleijerheide", "kunrade", "uow"} <= places
+    repeated = sorted({w for w in language["no_evidence"]["places"] if w in places})
+    assert not repeated, f"already in neighbourhoods.toml: {repeated}"
+
+
+def test_the_language_file_loads() -> None:
+    from bot.matching import Language
+
+    language = Language.from_directory(DATA_DIR)
+    assert {"de", "mevrouw", "morgen"} <= language.stopwords
+    assert "kerkrade" in language.no_evidence
+    assert language.rewrites["sjnee"] == "sneeuw"
+    assert "daarnaast" in language.opens
+    assert "ook" in language.also
+
+
+def test_a_bad_language_file_is_refused() -> None:
+    from bot.matching import Language
+
+    with pytest.raises(ValueError, match="unknown sections"):
+        Language.from_dict({"stopwords": ["de"]})
+    with pytest.raises(ValueError, match="list of words"):
+        Language.from_dict({"separable": {"particles": "uit op"}})
+    with pytest.raises(ValueError, match="one word"):
+        Language.from_dict({"dialect": {"sjnee sjuppe": "sneeuw scheppen"}})
+
+
+def test_categories_file_holds_categories_only() -> None:
+    assert set(load("categories.toml")) == {"category", "social", "out_of_scope"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,13 @@ from bot.matching import (
     normalise,
     tokens,
 )
+from bot.matching.needs import MatchResult, Need, Part, main_and_second, parts
 from bot.matching.normalise import spelling_variants
+from bot.understanding import Intent, understand
+from tests.support.matcher_eval import NON_REQUEST, load_eval, report_lines, score
 
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORIES = ROOT / "data" / "categories.toml"
-EVAL = ROOT / "tests" / "data" / "matcher_eval.tsv"
 SLUGS = {
     "boodschappen",
     "vervoer",
@@ -41,16 +44,28 @@ SLUGS = {
     "oppas",
     "zorgvraag",
 }
-
-
-def load_eval() -> list[tuple[list[str], str]]:
-    rows = []
-    for line in EVAL.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        labels, text = line.split("\t", 1)
-        rows.append((labels.split("|"), text))
-    return rows
+STYLES = {
+    "plain",
+    "long",
+    "carer",
+    "voice",
+    "chat",
+    "dialect",
+    "formal",
+    "indirect",
+    "two_needs",
+    "typos",
+    "de_en",
+    NON_REQUEST,
+}
+# The styles of the blind rounds written for this set, and how many lines each has at least.
+BLIND_STYLES = STYLES - {"plain"}
+BLIND_LINES = 60
+# The acceptance figures: every style and the whole set.
+STYLE_TOP1 = 0.93
+TOP1 = 0.95
+TOP3 = 0.99
+REJECTED = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -68,45 +83,42 @@ def top(matcher: CategoryMatcher, text: str) -> str | None:
 
 def test_eval_set_is_big_and_covers_everything() -> None:
     rows = load_eval()
-    labels = [labels[0] for labels, _ in rows]
+    labels = [row.labels[0] for row in rows]
     assert len(rows) >= 320
     assert labels.count("out_of_scope") >= 40
     for slug in SLUGS:
         assert labels.count(slug) >= 15, slug
     assert set(labels) == SLUGS | {"out_of_scope"}
+    assert all(set(row.labels) <= SLUGS | {"out_of_scope"} for row in rows)
+    assert {row.style for row in rows} == STYLES
+    styles = Counter(row.style for row in rows)
+    assert all(styles[style] >= BLIND_LINES for style in BLIND_STYLES), styles
+    assert all(len(row.labels) == 2 for row in rows if row.style == "two_needs")
+    assert all((row.style == NON_REQUEST) == (not row.is_request) for row in rows)
+
+
+def is_help_request(text: str) -> bool:
+    """What the intent layer makes of a message in a private chat with nothing asked yet."""
+    return understand(text).intent is Intent.HELP_REQUEST
 
 
 def test_eval_accuracy(matcher: CategoryMatcher) -> None:
-    in_scope = top1 = top3 = oos = oos_rejected = 0
-    misses = []
-    for labels, text in load_eval():
-        result = matcher.match(text)
-        ranked = [slug for slug, _ in result]
-        if labels[0] == "out_of_scope":
-            oos += 1
-            oos_rejected += not result
-            if result:
-                misses.append(f"out_of_scope: {text!r} -> {result}")
-            continue
-        in_scope += 1
-        hit1 = bool(ranked) and ranked[0] in labels
-        top1 += hit1
-        top3 += any(slug in labels for slug in ranked[:3])
-        if not hit1:
-            misses.append(f"{'|'.join(labels)}: {text!r} -> {result}")
-    print(f"\ntop-1 {top1}/{in_scope} = {top1 / in_scope:.3f}")
-    print(f"top-3 {top3}/{in_scope} = {top3 / in_scope:.3f}")
-    print(f"out of scope rejected {oos_rejected}/{oos} = {oos_rejected / oos:.3f}")
-    for miss in misses:
-        print("MISS", miss)
-    assert top1 / in_scope >= 0.90
-    assert top3 / in_scope >= 0.97
-    assert oos_rejected / oos >= 0.90
+    # A non-request is rejected when the intent layer does not take it for a help request or no category fits.
+    report = score(load_eval(), matcher.match, matcher.second_need, is_help_request)
+    print()
+    print("\n".join(report_lines(report)))
+    print("\n".join(report.misses))
+    total = report.total
+    assert total.top1 >= TOP1 * total.requests
+    assert total.top3 >= TOP3 * total.requests
+    assert total.rejected >= REJECTED * total.non_requests
+    for style, tally in report.styles.items():
+        assert tally.top1 >= STYLE_TOP1 * tally.requests, style
 
 
 def test_scores_are_ranked_and_bounded(matcher: CategoryMatcher) -> None:
-    for _, text in load_eval()[:80]:
-        result = matcher.match(text)
+    for row in load_eval()[::10]:
+        result = matcher.match(row.text)
         scores = [score for _, score in result]
         assert scores == sorted(scores, reverse=True)
         assert all(POSSIBLE <= s <= 100 for s in scores)
@@ -160,13 +172,18 @@ def test_data_dir_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         'name = { nl = "Tuin" }\ndescription = { nl = "Tuin." }\nstrong = ["moestuin"]\n',
         encoding="utf-8",
     )
+    (tmp_path / "language.toml").write_text('[no_evidence]\nwords = ["mijn"]\n', encoding="utf-8")
     monkeypatch.setenv("SAMENBOT_DATA_DIR", str(tmp_path))
-    matching.default_category_matcher.cache_clear()
+    loaders = (matching.default_category_matcher, matching.default_language)
+    for loader in loaders:
+        loader.cache_clear()
     try:
-        assert matching.default_category_matcher().match("moestuin") == [("tuin", 71)]
+        assert matching.default_category_matcher().match("mijn moestuin") == [("tuin", 71)]
+        assert matching.default_language().stopwords == {"mijn"}
     finally:
         monkeypatch.delenv("SAMENBOT_DATA_DIR")
-        matching.default_category_matcher.cache_clear()
+        for loader in loaders:
+            loader.cache_clear()
 
 
 # ---------------------------------------------------------------- building blocks
@@ -180,6 +197,7 @@ def test_data_dir_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         ("auto's, 2x per dag (85 jaar)", "autos x per dag jaar"),
         ("zóóóó   stil...", "zo stil"),
         ("m'n moeder", "mn moeder"),
+        ("zo'n lief beestje", "zo een lief beestje"),  # the article, not "zon" (sun)
     ],
 )
 def test_normalise(raw: str, expected: str) -> None:
@@ -211,6 +229,8 @@ def test_spelling_variants() -> None:
     assert "boodschappen" in spelling_variants("boodsjappe")
     assert "mijn" in spelling_variants("mien")
     assert "vrouw" in spelling_variants("vrauw")
+    assert "heg" in spelling_variants("hech")
+    assert "rijden" in spelling_variants("reiden")
 
 
 @pytest.mark.parametrize(
@@ -306,6 +326,90 @@ def test_several_needs_give_several_results(matcher: CategoryMatcher) -> None:
     assert {"boodschappen", "tuin", "huisdieren"} <= {slug for slug, _ in result}
 
 
+# ---------------------------------------------------------------- two needs in one message
+
+
+def test_two_needs_give_the_main_need_first_and_offer_the_second(matcher: CategoryMatcher) -> None:
+    text = "Kan iemand mijn gras maaien? Daarnaast zou ik graag hulp hebben met mijn computer, die is heel traag."
+    result = matcher.match_needs(text)
+    assert result.matches[0][0] == "tuin"
+    assert result.second == "digitaal"
+    assert matcher.second_need(text) == "digitaal"
+    assert matcher.match(text) == result.matches
+
+
+def test_the_main_need_is_the_first_asked_even_when_the_second_weighs_more(matcher: CategoryMatcher) -> None:
+    text = "Wie kan morgen boodschappen doen? En ook even met mijn hond een rondje lopen, de hond moet echt uit."
+    assert matcher.match_needs(text) == MatchResult(matcher.match(text), "huisdieren")
+    assert matcher.match(text)[0][0] == "boodschappen"
+
+
+def test_a_sentence_opening_with_en_is_a_further_need(matcher: CategoryMatcher) -> None:
+    text = "De kraan lekt al weken, ik krijg hem niet dicht. En zaterdag moet ik naar de tandarts, wie kan mij brengen?"
+    result = matcher.match_needs(text)
+    assert result.matches[0][0] == "klussen"
+    assert result.second == "vervoer"
+
+
+def test_one_need_has_no_second(matcher: CategoryMatcher) -> None:
+    assert matcher.match_needs("kan iemand mijn hond uitlaten").second is None
+    assert matcher.match_needs("hallo") == MatchResult([])
+
+
+def test_context_before_the_question_is_no_need(matcher: CategoryMatcher) -> None:
+    text = (
+        "Sinds mijn man vorig jaar is overleden woon ik alleen en ik zie weinig mensen. "
+        "Wie wil er op vrijdag voor mij naar de Jumbo gaan?"
+    )
+    result = matcher.match_needs(text)
+    assert result.matches[0][0] == "boodschappen"
+    assert result.second is None
+
+
+def test_a_message_in_parts() -> None:
+    assert parts("Kan iemand boodschappen doen en daarna de hond uitlaten? Dank u!", frozenset({"daarna"})) == [
+        Part(["kan", "iemand", "boodschappen", "doen", "en"], 0, "kan"),
+        Part(["daarna", "de", "hond", "uitlaten"], 0, "kan"),
+        Part(["dank"], 1, "dank"),
+    ]
+    assert parts("Ik heb geen auto, kan iemand mij brengen, graag", frozenset(), frozenset({"kan"})) == [
+        Part(["ik", "heb", "geen", "auto"], 0, "ik"),
+        Part(["kan", "iemand", "mij", "brengen", "graag"], 0, "ik"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("needs", "expected"),
+    [
+        ([], (None, None)),
+        ([Need("tuin", asks=False, problem=False, further=False)], (None, None)),
+        ([Need("tuin", asks=True, problem=False, further=False)], ("tuin", None)),
+        # a further need, asked for or not
+        ([Need("tuin", True, False, False), Need("digitaal", False, False, True)], ("tuin", "digitaal")),
+        ([Need("tuin", True, False, False), Need("digitaal", True, False, False)], ("tuin", "digitaal")),
+        # context, neither asked for nor marked as a further need
+        ([Need("tuin", True, False, False), Need("digitaal", False, False, False)], ("tuin", None)),
+        ([Need("gezelschap", False, False, False), Need("boodschappen", True, False, False)], ("boodschappen", None)),
+        # "... begrijp het formulier niet. Daarnaast wil ik graag ...": the problem first is the main need
+        (
+            [Need("administratie", False, True, False), Need("digitaal", True, False, True)],
+            ("administratie", "digitaal"),
+        ),
+        # ... but only before a further need
+        ([Need("sjouwen", False, True, False), Need("zorgvraag", False, False, False)], (None, None)),
+        # the same need twice is one need
+        ([Need("tuin", True, False, False), Need("tuin", True, False, True)], ("tuin", None)),
+    ],
+)
+def test_main_and_second(needs: list[Need], expected: tuple[str | None, str | None]) -> None:
+    assert main_and_second(needs) == expected
+
+
+def test_second_need_after_the_best_category_when_no_need_is_asked_first() -> None:
+    needs = [Need("digitaal", False, False, False), Need("administratie", True, False, True)]
+    assert main_and_second(needs, top="digitaal") == (None, "administratie")
+
+
 def test_long_rambling_message_with_one_cue(matcher: CategoryMatcher) -> None:
     text = (
         "Goedemiddag, ik ben Truus en ik woon al veertig jaar in Bleijerheide. Mijn man is twee jaar "
@@ -314,6 +418,11 @@ def test_long_rambling_message_with_one_cue(matcher: CategoryMatcher) -> None:
         "zo dat de dakgoot vol bladeren zit en het water over de rand loopt."
     )
     assert top(matcher, text) == "klussen"
+
+
+def test_greetings_and_fillers_of_speech_do_not_hide_a_request(matcher: CategoryMatcher) -> None:
+    assert top(matcher, "ja hallo eh ik wou vragen of iemand eh boodschappen voor mij kan doen") == "boodschappen"
+    assert matcher.match("ja hoor, prima 👍") == []
 
 
 @pytest.mark.parametrize("text", ["hallo", "dank je wel!", "ja", "test", "asdf", "👍", "", "   ", "123"])
@@ -388,6 +497,68 @@ def test_news_and_statements_are_no_requests(matcher: CategoryMatcher, text: str
 )
 def test_news_words_in_a_request(matcher: CategoryMatcher, text: str, slug: str) -> None:
     assert top(matcher, text) == slug
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik heb gisteren de heg gesnoeid, ziet er mooi uit", "mijn hond heeft een prijs gewonnen op de show"],
+)
+def test_what_happened_is_news(matcher: CategoryMatcher, text: str) -> None:
+    assert matcher.match(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik wil graag boodschappen doen voor ouderen in Kerkrade", "wij kunnen wel klusjes doen voor iemand in de buurt"],
+)
+def test_an_offer_of_help_is_no_request(matcher: CategoryMatcher, text: str) -> None:
+    assert matcher.match(text) == []
+
+
+@pytest.mark.parametrize("text", ["kan iemand koken voor een oudere dame", "ik zoek iemand die voor mijn moeder kookt"])
+def test_a_task_for_someone_else_can_still_be_asked_for(matcher: CategoryMatcher, text: str) -> None:
+    assert top(matcher, text) == "maaltijden"
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("mijn heg komt tot mijn schouders", "tuin"),
+        ("ik mag niet meer achter het stuur en moet volgende week naar de cardioloog", "vervoer"),
+    ],
+)
+def test_a_problem_names_its_task(matcher: CategoryMatcher, text: str, slug: str) -> None:
+    assert top(matcher, text) == slug
+
+
+def test_an_explanation_is_no_need(matcher: CategoryMatcher) -> None:
+    text = (
+        "Mijn moeder komt bij ons wonen omdat ze een rolstoel nodig heeft. "
+        "Wie helpt haar kasten naar onze zolder te sjouwen?"
+    )
+    assert top(matcher, text) == "sjouwen"
+
+
+def test_a_question_to_someone_is_a_help_cue(matcher: CategoryMatcher) -> None:
+    assert matcher.asks_for_help(tokens("is er een buurtgenoot die kan helpen"))
+    assert not matcher.asks_for_help(tokens("ze is bang dat er iemand valt"))
+
+
+def test_a_notice_is_no_request(matcher: CategoryMatcher) -> None:
+    assert matcher.match("Gratis: kinderfiets, ophalen in Heerlen") == []
+
+
+def test_a_verb_form_finds_its_stem() -> None:
+    matcher = CategoryMatcher.from_dict({"category": [{"slug": "sjouwen", "strong": ["verhuizen"]}]})
+    assert top(matcher, "ik verhuis") == "sjouwen"  # verhuis -> verhuiz, the stem of verhuizen
+
+
+def test_sequences_count_only_in_their_order() -> None:
+    data = {"category": [{"slug": "klussen", "strong": ["fiets"]}], "out_of_scope": {"sequences": {"te koop": 10}}}
+    matcher = CategoryMatcher.from_dict(data)
+    assert matcher.evidence("fiets te koop")["out_of_scope"] == 10.0
+    assert "out_of_scope" not in matcher.evidence("koop te fiets")
+    assert matcher.match("fiets te koop") == []
 
 
 def test_strong_phrases_count_as_strong_words() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.matching import default_category_matcher, default_place_matcher
+from bot.matching import default_category_matcher, default_language, default_place_matcher
 from bot.understanding import (
     PHONE_NUMBER,
     DangerKind,
@@ -136,18 +136,30 @@ def test_intents_file_mistakes_are_refused() -> None:
 
 
 def test_a_word_added_to_the_data_dir_is_picked_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("categories.toml", "neighbourhoods.toml", "danger.toml"):
+    for name in ("categories.toml", "language.toml", "neighbourhoods.toml", "danger.toml"):
         shutil.copy(DATA / name, tmp_path / name)
     text = (DATA / "intents.toml").read_text(encoding="utf-8")
     (tmp_path / "intents.toml").write_text(text.replace('"hallo", "hallo*",', '"hallo", "hallo*", "joepie",'))
     monkeypatch.setenv("SAMENBOT_DATA_DIR", str(tmp_path))
-    for loader in (default_vocabulary, default_danger_rules, default_reader, default_category_matcher):
+    for loader in (
+        default_vocabulary,
+        default_danger_rules,
+        default_reader,
+        default_category_matcher,
+        default_language,
+    ):
         loader.cache_clear()
     try:
         assert understand("joepie").intent is Intent.GREETING
     finally:
         monkeypatch.delenv("SAMENBOT_DATA_DIR")
-        for loader in (default_vocabulary, default_danger_rules, default_reader, default_category_matcher):
+        for loader in (
+            default_vocabulary,
+            default_danger_rules,
+            default_reader,
+            default_category_matcher,
+            default_language,
+        ):
             loader.cache_clear()
 
 

@@ -1,7 +1,8 @@
 """Understanding plain (Dutch, Limburgish, German-ish, English) text: help categories and places.
 
-Pure: no Telegram, no database. Data files are read from ``data/`` in the repository, or from
-the directory in the environment variable ``SAMENBOT_DATA_DIR``.
+Pure: no Telegram, no database. Data files (``categories.toml``, ``language.toml``,
+``neighbourhoods.toml``) are read from ``data/`` in the repository, or from the directory in the
+environment variable ``SAMENBOT_DATA_DIR``.
 
     >>> default_category_matcher().match("kan iemand mijn hond uitlaten")[0][0]
     'huisdieren'
@@ -13,7 +14,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from .categories import CONFIDENT, OUT_OF_SCOPE, POSSIBLE, Category, CategoryMatcher
+from .categories import CONFIDENT, OUT_OF_SCOPE, POSSIBLE, Category, CategoryMatcher, MatchResult
+from .language import Language
 from .normalise import normalise, stem, tokens
 from .places import Place, PlaceMatcher
 
@@ -23,10 +25,13 @@ __all__ = [
     "POSSIBLE",
     "Category",
     "CategoryMatcher",
+    "Language",
+    "MatchResult",
     "Place",
     "PlaceMatcher",
     "data_dir",
     "default_category_matcher",
+    "default_language",
     "default_place_matcher",
     "normalise",
     "stem",
@@ -43,12 +48,18 @@ def data_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
+def default_language() -> Language:
+    """The word lists of ``data/language.toml`` and the place names of ``data/neighbourhoods.toml``, loaded once."""
+    return Language.from_directory(data_dir())
+
+
+@lru_cache(maxsize=1)
 def default_category_matcher() -> CategoryMatcher:
     """The matcher for ``data/categories.toml``, loaded once."""
-    return CategoryMatcher.from_file(data_dir() / "categories.toml")
+    return CategoryMatcher.from_file(data_dir() / "categories.toml", default_language())
 
 
 @lru_cache(maxsize=1)
 def default_place_matcher() -> PlaceMatcher:
     """The matcher for ``data/neighbourhoods.toml``, loaded once."""
-    return PlaceMatcher.from_file(data_dir() / "neighbourhoods.toml")
+    return PlaceMatcher.from_file(data_dir() / "neighbourhoods.toml", default_language())

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .normalise import EMOJI_PREFIX, PARTICLES, STOPWORDS, spelling_variants, stem, tokens
+from .language import Language
+from .normalise import EMOJI_PREFIX, spelling_variants, stem, tokens
 
 # Weights of the word lists in categories.toml.
 STRONG = 5.0
@@ -62,6 +63,43 @@ class Hit:
 
 
 @dataclass(slots=True)
+class Scan:
+    """The evidence found in one message: each hit at its position and where each key occurs, per part."""
+
+    lexicon: Lexicon
+    hits: list[tuple[int, Hit]]
+    positions: dict[str, list[int]]
+    part_hits: list[list[tuple[int, Hit]]]  # the same, per part
+    part_positions: list[dict[str, list[int]]]
+    phrases: set[int] | None = None  # the phrases found in the whole message, once total() ran
+
+    def total(self) -> dict[int, float]:
+        """Evidence per label in the whole message."""
+        evidence, self.phrases = self._sum(self.hits, self.positions, None)
+        return evidence
+
+    def part(self, index: int) -> dict[int, float]:
+        """Evidence per label in one part: its own words and phrases only."""
+        if self.phrases is None:
+            self.total()
+        # A phrase a part holds is one the whole message holds.
+        return self._sum(self.part_hits[index], self.part_positions[index], self.phrases)[0]
+
+    def _sum(
+        self, hits: list[tuple[int, Hit]], positions: dict[str, list[int]], candidates: set[int] | None
+    ) -> tuple[dict[int, float], set[int]]:
+        best: dict[int, dict[str, float]] = defaultdict(dict)
+        for _pos, hit in hits:
+            for label, weight in hit.weights.items():
+                per_key = best[label]
+                value = weight * hit.factor
+                if value > per_key.get(hit.key, 0.0):
+                    per_key[hit.key] = value
+        found = self.lexicon.match_phrases(positions, best, candidates)
+        return {label: _total(per_key) for label, per_key in best.items()}, found
+
+
+@dataclass(slots=True)
 class Phrase:
     label: int
     weight: float
@@ -77,7 +115,13 @@ class Lexicon:
     form_key: dict[str, str] = field(default_factory=dict)  # normalised word -> its key (stem)
     phrases: list[Phrase] = field(default_factory=list)
     phrase_index: dict[str, list[int]] = field(default_factory=dict)  # stem -> phrase ids
+    # Word sequences that only count in this order, word after word ("te koop", "dank aan"): first word ->
+    # (the words, label, weight).
+    sequences: dict[str, list[tuple[tuple[str, ...], int, float]]] = field(default_factory=dict)
     rewrites: dict[str, list[str]] = field(default_factory=dict)  # dialect / abbreviation -> words
+    stopwords: frozenset[str] = frozenset()  # words that carry no evidence unless listed exactly
+    particles: frozenset[str] = frozenset()  # separable-verb particles: "laat de hond uit"
+    particle_verbs: frozenset[str] = frozenset()  # stopwords that still join a particle ("laat", "haal")
     # Words known elsewhere (the categories, for the help-cue lexicon): never split or fuzzy-matched.
     known: frozenset[str] = frozenset()
     _fuzzy_pool: dict[int, list[str]] = field(default_factory=dict)
@@ -89,16 +133,25 @@ class Lexicon:
         cls,
         entries: Mapping[str, Iterable[tuple[str, float]]],
         phrases: Mapping[str, Iterable[tuple[str, float]]] = (),  # type: ignore[assignment]
-        rewrites: Mapping[str, str] | None = None,
+        language: Language | None = None,
+        sequences: Mapping[str, Iterable[tuple[str, float]]] = (),  # type: ignore[assignment]
     ) -> Lexicon:
         """``entries``: label -> (word, weight); multi-word entries become phrases.
 
         ``phrases``: label -> (phrase, weight) where a phrase is space separated slots and each
-        slot is "|"-separated alternatives.
+        slot is "|"-separated alternatives. ``sequences``: label -> (words, weight), words that count
+        only in this order, one after the other. ``language``: the words without evidence, the
+        particles and the dialect and abbreviation rewrites.
         """
-        lex = cls(labels=list(entries))
+        language = language or Language()
+        lex = cls(
+            labels=list(entries),
+            stopwords=language.stopwords,
+            particles=language.particles,
+            particle_verbs=language.particle_verbs,
+        )
         index = {label: i for i, label in enumerate(lex.labels)}
-        for source, target in (rewrites or {}).items():
+        for source, target in language.rewrites.items():
             src = tokens(source)
             if len(src) == 1:
                 lex.rewrites[src[0]] = tokens(target)
@@ -113,6 +166,11 @@ class Lexicon:
                     lex._add_word(joined, li, weight)
                     # Typed together or apart, close together (ENTRY_SLACK): one piece of evidence, not two.
                     lex._add_phrase(li, weight, [[t] for t in toks], key=lex.form_key[joined])
+        for label, items in dict(sequences or {}).items():
+            for text, weight in items:
+                words = tuple(lex._expand(tokens(text)))
+                if words:
+                    lex.sequences.setdefault(words[0], []).append((words, index[label], weight))
         for label, items in dict(phrases or {}).items():
             li = index.setdefault(label, len(lex.labels))
             if li == len(lex.labels):
@@ -122,6 +180,8 @@ class Lexicon:
                 slots = [s for s in slots if s]
                 if slots:
                     lex._add_phrase(li, weight, slots)
+        # A place name is no evidence, unless it is also a word here ("lange" in Langeberg, "gras" in Grasbroek).
+        lex.stopwords |= frozenset(word for word in language.places if lex.lookup(word) is None)
         pool: dict[int, list[str]] = defaultdict(list)
         for form in lex.forms:
             if len(form) >= 4:
@@ -151,7 +211,11 @@ class Lexicon:
 
     # ------------------------------------------------------------------ resolving
     def lookup(self, word: str) -> Hit | None:
-        """Exact lookup: the word itself, its stem, or its stem without a verb ending -t/-d."""
+        """Exact lookup: the word itself, its stem, or its stem without a verb ending -t/-d.
+
+        Without the ending a doubled last letter is undoubled too, as the stemmer does ("aufpasst" ->
+        "aufpas", the stem of "aufpassen"); a last f/s may be the v/z of the stem ("geef" -> "gev").
+        """
         weights = self.forms.get(word)
         if weights is not None:
             return Hit(self.form_key[word], weights, 1.0)
@@ -160,9 +224,18 @@ class Lexicon:
         if weights is not None:
             return Hit(key, weights, 1.0)
         if len(key) > 4 and key[-1] in "td":
-            weights = self.stems.get(key[:-1])
+            base = key[:-1]
+            for candidate in (base, base[:-1] if base[-1] == base[-2] else None):
+                weights = self.stems.get(candidate) if candidate else None
+                if weights is not None:
+                    return Hit(candidate, weights, 1.0)
+        if len(key) > 3 and key[-1] in "fs":
+            # A verb form ends in f/s where the stem has v/z: "geef" (geven), "verhuis" (verhuizen).
+            base = key[:-2] if key[-2] == key[-3] else key[:-1]
+            candidate = base + ("v" if key[-1] == "f" else "z")
+            weights = self.stems.get(candidate)
             if weights is not None:
-                return Hit(key[:-1], weights, 1.0)
+                return Hit(candidate, weights, 1.0)
         return None
 
     def resolve(self, word: str) -> tuple[Hit, ...]:
@@ -177,7 +250,7 @@ class Lexicon:
         return hits
 
     def _resolve(self, word: str) -> tuple[Hit, ...]:
-        if word in STOPWORDS:
+        if word in self.stopwords:
             # Only an exact lexicon entry counts ("alleen", "was"), not a stem collision
             # ("jaar" ~ "jarig", "zoon" ~ "zoontje").
             weights = self.forms.get(word)
@@ -232,9 +305,12 @@ class Lexicon:
                 partial = [head]
         if partial:
             return partial
-        for i in range(1, n - 3):
-            tail_hit = self.lookup(word[i:])
-            if tail_hit is not None and i >= 3:
+        for i in range(3, n - 3):
+            # An unknown start needs a tail that is a word itself or long: "bloeddrukpillen" is pills, but
+            # "freitagabend" is no "bende".
+            tail = word[i:]
+            tail_hit = self.lookup(tail) if tail in self.forms or len(tail) >= 6 else None
+            if tail_hit is not None:
                 return [tail_hit]
         return []
 
@@ -264,26 +340,41 @@ class Lexicon:
     # ------------------------------------------------------------------ messages
     def evidence(self, toks: list[str]) -> dict[int, float]:
         """Sum of evidence per label over a tokenised message."""
-        toks = self._expand(toks)
-        best: dict[int, dict[str, float]] = defaultdict(dict)
+        return self.scan([toks]).total()
+
+    def scan(self, parts: list[list[str]]) -> Scan:
+        """Every piece of evidence in a message given in parts (their tokens), found once for all of them."""
+        toks: list[str] = []
+        bounds: list[tuple[int, int]] = []
+        for part in parts:
+            expanded = self._expand(part)
+            bounds.append((len(toks), len(toks) + len(expanded)))
+            toks.extend(expanded)
+        hits: list[tuple[int, Hit]] = []
         positions: dict[str, list[int]] = defaultdict(list)
+        part_of = [index for index, (lo, hi) in enumerate(bounds) for _ in range(lo, hi)]
+        part_hits: list[list[tuple[int, Hit]]] = [[] for _ in bounds]
+        part_positions: list[dict[str, list[int]]] = [defaultdict(list) for _ in bounds]
 
         def add(hit: Hit, pos: int) -> None:
             positions[hit.key].append(pos)
-            for label, weight in hit.weights.items():
-                per_key = best[label]
-                value = weight * hit.factor
-                if value > per_key.get(hit.key, 0.0):
-                    per_key[hit.key] = value
+            hits.append((pos, hit))
+            part_positions[part_of[pos]][hit.key].append(pos)
+            part_hits[part_of[pos]].append((pos, hit))
 
         for pos, tok in enumerate(toks):
-            positions[stem(tok)].append(pos)
+            key = stem(tok)
+            positions[key].append(pos)
+            part_positions[part_of[pos]][key].append(pos)
             for hit in self.resolve(tok):
                 add(hit, pos)
+            for words, label, weight in self.sequences.get(tok, ()):
+                if tuple(toks[pos : pos + len(words)]) == words:
+                    add(Hit("=" + " ".join(words), {label: weight}, 1.0), pos)
             # Separable verbs: "laat de hond uit", "de hond uit te laten".
-            if tok in PARTICLES:
+            if tok in self.particles:
                 for other in toks[max(0, pos - 8) : pos] + toks[pos + 1 : pos + 4]:
-                    if other in STOPWORDS and other not in ("laat", "laten", "haal", "gaat", "gaan"):
+                    if other in self.stopwords and other not in self.particle_verbs:
                         continue
                     hit = self.lookup(tok + other)
                     if hit is not None:
@@ -293,27 +384,32 @@ class Lexicon:
                 joined = tok + toks[pos + 1]
                 if len(joined) >= 7 and joined in self.forms:
                     add(Hit(self.form_key[joined], self.forms[joined], 1.0), pos)
+        return Scan(self, hits, positions, part_hits, part_positions)
 
-        self._match_phrases(positions, best)
-        return {label: _total(per_key) for label, per_key in best.items()}
+    def match_phrases(
+        self, positions: dict[str, list[int]], best: dict[int, dict[str, float]], candidates: set[int] | None = None
+    ) -> set[int]:
+        """Add the phrases whose words are near enough in ``positions`` to ``best`` (label -> key -> value).
 
-    def _match_phrases(self, positions: dict[str, list[int]], best: dict[int, dict[str, float]]) -> None:
-        seen: set[int] = set()
-        for key, anchor_positions in list(positions.items()):
-            for pid in self.phrase_index.get(key, ()):
-                if pid in seen:
-                    continue
-                phrase = self.phrases[pid]
-                window = len(phrase.slots) + ENTRY_SLACK if phrase.key else PHRASE_WINDOW
-                for anchor in anchor_positions:
-                    # Every other slot needs a word near the anchor, and not the anchor itself: one
-                    # word ("wassen") must not fill two slots ("was" + "wassen").
-                    if all(
-                        any(p != anchor and abs(p - anchor) <= window for alt in slot for p in positions.get(alt, ()))
-                        for slot in phrase.slots[1:]
-                    ):
-                        seen.add(pid)
-                        per_key = best[phrase.label]
-                        name = phrase.key or f"#phrase{pid}"
-                        per_key[name] = max(per_key.get(name, 0.0), phrase.weight)
-                        break
+        Only ``candidates`` are tried when given (the phrases of the whole message, for one of its parts);
+        returns the phrases found.
+        """
+        if candidates is None:
+            candidates = {pid for key in positions for pid in self.phrase_index.get(key, ())}
+        found: set[int] = set()
+        for pid in candidates:
+            phrase = self.phrases[pid]
+            others = [[p for alt in slot for p in positions.get(alt, ())] for slot in phrase.slots[1:]]
+            if not all(others):
+                continue  # a word of the phrase is missing
+            window = len(phrase.slots) + ENTRY_SLACK if phrase.key else PHRASE_WINDOW
+            for anchor in (p for alt in phrase.slots[0] for p in positions.get(alt, ())):
+                # Every other slot needs a word near the anchor, and not the anchor itself: one
+                # word ("wassen") must not fill two slots ("was" + "wassen").
+                if all(any(p != anchor and abs(p - anchor) <= window for p in slot) for slot in others):
+                    found.add(pid)
+                    per_key = best[phrase.label]
+                    name = phrase.key or f"#phrase{pid}"
+                    per_key[name] = max(per_key.get(name, 0.0), phrase.weight)
+                    break
+        return found

@@ -2,8 +2,8 @@
 
 Everything here is pure and cheap: folding (case, diacritics), tokenising (punctuation and numbers
 dropped, an emoji becomes a word of its own, stretched letters "hellllp" squeezed), Dutch stemming
-with a cache, the list of words that carry no evidence, and spelling-variant rules for Limburgish /
-German-ish spelling.
+with a cache, and spelling-variant rules for Limburgish / German-ish spelling. The word lists (words
+that carry no evidence, particles, dialect) are data: see :mod:`bot.matching.language`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ import snowballstemmer
 
 __all__ = [
     "EMOJI_PREFIX",
-    "PARTICLES",
-    "STOPWORDS",
     "fold",
     "normalise",
     "spelling_variants",
@@ -27,6 +25,7 @@ __all__ = [
 
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ĳ": "ij", "’": "'", "‘": "'", "`": "'"})
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
+_ARTICLE = re.compile(r"(?:(?<=\bzo)|(?<![a-z]))'n\b")  # "zo'n", "'n" (een)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
 _DIGITS = re.compile(r"[0-9]+")
@@ -42,11 +41,12 @@ def fold(text: str) -> str:
 def normalise(text: str) -> str:
     """Folded text as space separated word tokens.
 
-    Apostrophes inside words disappear ("auto's" -> "autos", "d'r" -> "dr"), every other
+    The article "'n" is "een" ("zo'n" -> "zo een", not the sun), other apostrophes inside words
+    disappear ("auto's" -> "autos", "d'r" -> "dr"), every other
     non-letter (punctuation, emoji) becomes a space, letters repeated three or more times are
     squeezed to one ("hellllp" -> "help"), digits are dropped ("2x" -> "x", "85" -> "").
     """
-    text = _APOSTROPHE.sub("", fold(text))
+    text = _APOSTROPHE.sub("", _ARTICLE.sub(" een", fold(text)))
     text = _NON_WORD.sub(" ", text)
     text = _STRETCH.sub(r"\1", text)
     text = _DIGITS.sub(" ", text)
@@ -88,63 +88,6 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
-# Separable-verb particles: "laat de hond uit" -> "uit" + "laat" -> "uitlaat".
-_PARTICLES_TEXT = """
-    uit op af aan mee in door weg om over terug toe bij na neer los binnen buiten vast langs schoon
-    leeg open dicht klaar vrij thuis
-"""
-PARTICLES = frozenset(_PARTICLES_TEXT.split())
-
-# Words that carry no evidence for any category: function words, politeness, "help", people,
-# time words, the people and set phrases of a formal letter or a nurse's note ("Geachte heer/mevrouw,
-# hierbij ...", "mevrouw Janssen", "cliënt"). They are never fuzzy-matched or split ("mevrouw" is no
-# "rouw"), but a lexicon entry always wins over this list (so "alleen" or "was" can still be a word
-# in categories.toml).
-_STOPWORDS_TEXT = """
-    de het een en of maar want dus als dan dat die dit deze wat wie waar wanneer hoe waarom welke
-    ik mij me mijn mn m'n jij je jou jouw u uw hij hem zijn zij ze haar wij we ons onze jullie hun
-    hen men iemand iets niets niks alles allemaal elkaar zich zelf zelfs is ben bent was waren
-    wordt worden werd geworden ben zijn heb hebt heeft hebben had hadden kan kun kunt kunnen kon
-    konden zou zouden zal zullen wil wilt willen wou moet moeten moest mag mogen doe doet doen deed
-    gedaan ga gaat gaan ging gegaan kom komt komen kwam gekomen laat laten liet zeg zegt zeggen
-    weet weten denk denken vind vindt vinden zoek zoekt zoeken gezocht krijg krijgt krijgen graag
-    alstublieft alsjeblieft aub svp please pls bitte danke help helpen helpt geholpen hulp hulpje
-    nodig vraag vragen vraagje verzoek misschien even eens beetje paar keer keertje soms vaak
-    altijd nooit nog al ook wel niet geen meer veel weinig erg heel zeer zo te er hier daar nu
-    straks later vandaag morgen gisteren week weken dag dagen maand jaar jaren uur uurtje tijd
-    tijdje middag ochtend avond nacht weekend maandag dinsdag woensdag donderdag vrijdag zaterdag
-    zondag januari februari maart april mei juni juli augustus september oktober november december
-    van voor met naar bij aan op in uit om over onder tot door tegen na sinds tijdens zonder tussen
-    per via rond achter naast boven beneden binnen buiten langs af toe mee weg terug moeder vader
-    ouders man vrouw zoon dochter oma opa buurman buurvrouw buren buurt tante oom schoonmoeder
-    schoonvader echtgenoot partner familie vriend vriendin mensen persoon kinderen jaar oud oude
-    jarige jaren lieve beste beste hallo goed goede fijn leuk mooi groot klein nieuwe nieuw andere
-    ander eigen zelfstandig eigenlijk omdat doordat terwijl zodat toen nadat voordat totdat hoewel
-    ja nee ok oke dank bedankt hartelijk groet groeten vriendelijke mvg gr ding dingen manier
-    kwestie probleem problemen situatie ich du er sie wir ihr mein meine meinen meinem dein sein
-    ist bin sind hat habe haben kann konnte konnen mochte mochten brauche braucht jemand mir mich
-    dich uns und oder aber der die das den dem des ein eine einen einem einer mit fur von zu zum
-    zur bei nach aus auf an im am nicht kein keine auch noch schon sehr gern gerne hilfe helfen
-    hallo wer was wie wo i me my mine you your he she it we they them our us a an the and or but to
-    of for with on at in from by is am are was be been can could would will need needs someone
-    somebody anyone please help get got have has do does some any this that there here not no yes
-    mien dich uch get waat neet ins dao noe ouch
-    voel voelt voelen voelde fuhle fuhlt es mehr nichts etwas wenn dass weil gehen geht kommt konnte
-    wurde wurden heute immer wieder vielleicht mal einmal ganz viel nur weiss weiter jemanden
-    looking look like would love just really because after when while who what where how im ive
-    dont cant wont isnt also very much many thing things time week weeks day days next every back
-    bad new know sure thanks hello hi
-    up down off before soon today tomorrow tonight
-    heerlen kerkrade landgraaf brunssum simpelveld voerendaal beekdaelen nuth schinveld hoensbroek
-    schaesberg eygelshoven chevremont bleijerheide terwinselen heerlerheide nieuwenhagen ubach palenberg
-    parkstad limburg
-    mevrouw meneer mevr mw dhr heer dame dames heren geachte hierbij hierdoor betreft inzake
-    aangezien daarom tevens wellicht hoogachtend mogelijkheid mogelijk vriendelijk beleefd client
-    clienten cliente patient patiente patienten bewoner bewoonster bewoners
-"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-
-
 # Spelling rules for Limburgish, German-ish and phonetic spelling. Each is tried alone and in
 # combination with the others on a word the lexicon does not know.
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -152,6 +95,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"sjw"), "zw"),  # sjwaar -> zwaar
     (re.compile(r"sj"), "sch"),  # boodsjappe -> boodschappe, sjoon -> schoon
     (re.compile(r"ie"), "ij"),  # mien -> mijn, tied -> tijd
+    (re.compile(r"ei"), "ij"),  # reiden -> rijden, bleiven -> blijven
     (re.compile(r"oe"), "ui"),  # hoes -> huis, oet -> uit
     (re.compile(r"uu"), "ui"),  # kruud -> kruid, huus -> huis
     (re.compile(r"ao"), "aa"),  # laote -> laate, haole -> haale
@@ -160,6 +104,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"ee"), "ei"),  # klee -> klei
     (re.compile(r"ck"), "k"),
     (re.compile(r"ph"), "f"),
+    (re.compile(r"(?<=[aeiou])ch$"), "g"),  # hech -> heg, wech -> weg
     (re.compile(r"(?<=[^e])e$"), "en"),  # boodschappe -> boodschappen, tille -> tillen
     (re.compile(r"(?<=[^e])e$"), ""),  # kaske -> kask
 )

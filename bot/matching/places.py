@@ -19,7 +19,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from .normalise import STOPWORDS, tokens
+from .language import Language, spellings
+from .normalise import tokens
 
 __all__ = ["MUNICIPALITY_SCORE", "Place", "PlaceMatcher"]
 
@@ -42,12 +43,17 @@ class Place:
 
 
 def _names(section: dict[str, Any]) -> list[str]:
-    names = [section.get("name", ""), section["slug"].replace("-", " "), *section.get("aliases", ())]
-    return [" ".join(tokens(n)) for n in names if tokens(n)]
+    return [" ".join(tokens(n)) for n in spellings(section) if tokens(n)]
 
 
 class PlaceMatcher:
-    def __init__(self, places: list[Place], names: dict[str, set[str]], municipalities: dict[str, str]) -> None:
+    def __init__(
+        self,
+        places: list[Place],
+        names: dict[str, set[str]],
+        municipalities: dict[str, str],
+        filler: frozenset[str] = frozenset(),
+    ) -> None:
         self.places = {p.slug: p for p in places}
         self._order = {p.slug: i for i, p in enumerate(places)}
         self._exact: dict[str, set[str]] = {}  # "ubach over worms" and "ubachoverworms" -> slugs
@@ -57,6 +63,7 @@ class PlaceMatcher:
         self._fuzzy_names = list(names)
         self._names = names
         self._municipalities = municipalities  # name -> municipality slug
+        self._filler = filler  # words never tried as a misspelt place ("de", "morgen")
         self._muni_names = list(municipalities)
         self._areas_by_muni: dict[str, list[str]] = {}
         for p in places:
@@ -64,12 +71,17 @@ class PlaceMatcher:
                 self._areas_by_muni.setdefault(p.municipality, []).append(p.slug)
 
     @classmethod
-    def from_file(cls, path: Path) -> PlaceMatcher:
-        with Path(path).open("rb") as fh:
-            return cls.from_dict(tomllib.load(fh))
+    def from_file(cls, path: Path, language: Language | None = None) -> PlaceMatcher:
+        """The matcher for a neighbourhoods file; ``language`` defaults to the language files beside it."""
+        path = Path(path)
+        if language is None:
+            language = Language.from_directory(path.parent)
+        with path.open("rb") as fh:
+            return cls.from_dict(tomllib.load(fh), language.no_evidence)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PlaceMatcher:
+    def from_dict(cls, data: dict[str, Any], filler: frozenset[str] = frozenset()) -> PlaceMatcher:
+        """The matcher for parsed ``neighbourhoods.toml``; ``filler`` words are never read as a misspelt place."""
         places: list[Place] = []
         names: dict[str, set[str]] = {}
         municipalities: dict[str, str] = {}
@@ -87,7 +99,7 @@ class PlaceMatcher:
                     )
                     for name in _names(buurt):
                         names.setdefault(name, set()).add(buurt["slug"])
-        return cls(places, names, municipalities)
+        return cls(places, names, municipalities, filler)
 
     def match(self, text: str) -> list[tuple[str, int]]:
         """Ranked ``(area or buurt slug, score 0-100)``, best first; ``[]`` when nothing fits."""
@@ -117,7 +129,7 @@ class PlaceMatcher:
         for n in range(1, min(MAX_NGRAM - 1, n_toks) + 1):
             for i in range(n_toks - n + 1):
                 gram_toks = toks[i : i + n]
-                if covered.issuperset(range(i, i + n)) or all(t in STOPWORDS for t in gram_toks):
+                if covered.issuperset(range(i, i + n)) or all(t in self._filler for t in gram_toks):
                     continue
                 gram = " ".join(gram_toks)
                 if len(gram) < 4:

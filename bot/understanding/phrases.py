@@ -4,7 +4,7 @@ A phrase is written as people say it: ``"bel mij|me terug"`` (words in this orde
 choices for one word, at most ``GAP`` other words in between), ``"kind|baby + geslagen|alleen thuis"``
 (parts close together in any order, within ``NEAR`` words), ``"hallo*"`` / ``"*steunpunt"`` (a word
 that starts or ends like this). A message word matches a phrase word when it is the same word, has
-the same Dutch stem, is a dialect spelling of it (the ``[dialect]`` table of categories.toml), starts
+the same Dutch stem, is a dialect spelling of it (the ``[dialect]`` table of language.toml), starts
 or ends as its wildcard says, or is a typo of a long word (one edit for six letters or more, two from
 nine). All phrases of all labels share one index, so each message word is looked up once.
 """
@@ -20,7 +20,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.matching.normalise import STOPWORDS, stem, tokens
+from bot.matching.normalise import stem, tokens
 
 #: Other words allowed between two words of a phrase ("kunt u mij even terugbellen").
 GAP = 2
@@ -70,6 +70,7 @@ class PhraseBook:
     fuzzy_pool: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     rewrites: Mapping[str, Sequence[str]] = field(default_factory=dict)
     known: frozenset[str] = frozenset()
+    stopwords: frozenset[str] = frozenset()  # words without evidence (language.toml): never a typo, common
     anchors: set[Ref] = field(default_factory=set)
     _cache: dict[str, tuple[frozenset[Ref], frozenset[int]]] = field(default_factory=dict)
 
@@ -79,10 +80,11 @@ class PhraseBook:
         entries: Iterable[tuple[Hashable, str]],
         rewrites: Mapping[str, Sequence[str]] | None = None,
         known: Iterable[str] = (),
+        stopwords: Iterable[str] = (),
     ) -> PhraseBook:
         """``entries``: (label, phrase). ``rewrites``: dialect word -> standard words; ``known``: words never
-        taken for a typo of a phrase word (they mean something else)."""
-        book = cls(rewrites=dict(rewrites or {}), known=frozenset(known))
+        taken for a typo of a phrase word (they mean something else); ``stopwords``: words in every message."""
+        book = cls(rewrites=dict(rewrites or {}), known=frozenset(known), stopwords=frozenset(stopwords))
         for label, text in entries:
             book._add(label, text)
         for form in book.exact:
@@ -104,7 +106,7 @@ class PhraseBook:
             for slot, alternatives in enumerate(slots):
                 for alternative in alternatives:
                     self._add_word(alternative, (pid, part_index, slot), label, text)
-                rarity[(part_index, slot)] = -sum(_commonness(a) for a in alternatives)
+                rarity[(part_index, slot)] = -sum(_commonness(a, self.stopwords) for a in alternatives)
             parts.append(len(slots))
         anchor = max(rarity, key=rarity.__getitem__)
         self.anchors.add((pid, *anchor))
@@ -148,7 +150,7 @@ class PhraseBook:
             (self.infixes, word.__contains__),
         ):
             refs.update(ref for affix, ref in affixes if fits(affix))
-        if not refs and len(word) >= FUZZY_MIN and word not in STOPWORDS and word not in self.known:
+        if not refs and len(word) >= FUZZY_MIN and word not in self.stopwords and word not in self.known:
             refs.update(self._fuzzy(word))
         return refs
 
@@ -195,10 +197,10 @@ class PhraseBook:
         return found
 
 
-def _commonness(alternative: str) -> int:
+def _commonness(alternative: str, stopwords: frozenset[str]) -> int:
     """How often a phrase word is in messages, roughly: function words and wildcards often, others rarely."""
     word = _word(alternative)
-    return 1 if word in STOPWORDS or len(word) <= 3 or "*" in alternative else 0
+    return 1 if word in stopwords or len(word) <= 3 or "*" in alternative else 0
 
 
 def _word(alternative: str) -> str:

@@ -35,7 +35,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from bot.matching import CategoryMatcher, PlaceMatcher
-from bot.matching.normalise import EMOJI_PREFIX, STOPWORDS, tokens
+from bot.matching.normalise import EMOJI_PREFIX, tokens
 from bot.privacy import redact
 
 from .danger import DangerRules, HelpLine, unguarded
@@ -81,7 +81,10 @@ class Reader:
         for word, forms in vocabulary.spelling.items():
             rewrites[word] = (*rewrites.get(word, ()), *forms)
         self.book = PhraseBook.build(
-            [*vocabulary.entries(), *danger.entries()], rewrites=rewrites, known=categories.lexicon.forms
+            [*vocabulary.entries(), *danger.entries()],
+            rewrites=rewrites,
+            known=categories.lexicon.forms,
+            stopwords=categories.lexicon.stopwords,
         )
         self._tasks = frozenset(c.slug for c in categories.categories if c.for_volunteers)
 
@@ -169,7 +172,7 @@ class Reader:
         elif expecting is Expecting.PHONE:
             fits = self._has_phone_number(message)
         elif expecting is Expecting.PLACE:
-            content = [word for word in message.words if word not in STOPWORDS]
+            content = [word for word in message.words if word not in self.categories.lexicon.stopwords]
             fits = (
                 (not matches and 0 < len(content) <= _PLACE_WORDS)
                 or message.has(("answer", PLACE))
