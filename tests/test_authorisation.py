@@ -39,7 +39,7 @@ COORDINATOR = make_user(700, "Coby")
 OTHER_COORDINATOR = make_user(601, "Olaf")
 ROLES = ("stranger", "resident", "other_volunteer", "volunteer", "other_coordinator", "coordinator")
 # Rows that every update may touch, whoever sends it: the user's own record and the bookkeeping of updates.
-UNGUARDED_TABLES = {"processedupdate", "user", "messagewindow"}
+UNGUARDED_TABLES = {"processedupdate", "user", "conversation"}  # bookkeeping of every update
 SHOWN_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto")
 
 

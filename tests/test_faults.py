@@ -13,10 +13,10 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import select
-from telegram.error import RetryAfter
 
 from bot.services.outbox import enqueue_message
 from bot.services.people import upsert_user
+from bot.services.requests import create_request
 from db.models import (
     GroupLink,
     HelpRequest,
@@ -27,9 +27,7 @@ from db.models import (
 )
 from tests.support.app import World
 from tests.support.fake_bot_api import ApiCall
-from tests.support.scenarios import (
-    ask_for_groceries,
-)
+from tests.support.scenarios import ask_for_groceries, settings_of
 from tests.support.updates import make_user
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -47,6 +45,33 @@ def sent_counts(world: World) -> Counter:
 def outbox_rows(world: World) -> list[Outbox]:
     with world.session() as session:
         return list(session.exec(select(Outbox).order_by(Outbox.id)))
+
+
+def post_request(world: World, resident, text: str) -> None:
+    """A request of `resident` in Klimmen, placed through the service: its card waits in the outbox."""
+    with world.unit_of_work() as uow:
+        upsert_user(
+            uow.session,
+            user_id=resident.id,
+            first_name=resident.first_name,
+            username=None,
+            language_code="nl",
+            now=world.clock.now(),
+            private_chat=True,
+        )
+        uow.session.flush()
+        create_request(
+            uow.session,
+            resident_id=resident.id,
+            category_slug="boodschappen",
+            neighbourhood_slug="klimmen",
+            when_kind="any",
+            when_date=None,
+            details=text,
+            now=world.clock.now(),
+            settings=settings_of(world),
+        )
+        uow.commit()
 
 
 async def ask(world: World, resident, text: str, place: str = "klimmen") -> None:
@@ -95,7 +120,7 @@ def _card_chat(world: World, row: Outbox) -> int:
 async def test_cards_and_messages_survive_429_5xx_timeouts_and_network_errors(world: World) -> None:
     residents = [make_user(1000 + n, f"Bewoner{n}") for n in range(6)]
     for n, resident in enumerate(residents):
-        await ask(world, resident, f"kan iemand mijn boodschappen doen, lijstje {n}")
+        post_request(world, resident, f"kan iemand mijn boodschappen doen, lijstje {n}")  # cards wait in the outbox
     with world.session() as session:
         for n in range(20):
             enqueue_message(session, chat_id=3000 + n, text=f"Nieuws voor u, nummer {n}", now=world.clock.now())
@@ -182,17 +207,19 @@ async def test_a_user_who_blocked_the_bot_is_unreachable_and_the_broadcast_goes_
     assert all(row.status == OutboxStatus.SENT for row in rows if row.chat_id not in blocked)
 
 
-async def test_retry_after_on_a_direct_reply_never_reaches_the_handler(world: World) -> None:
+async def test_retry_after_on_a_reply_puts_it_off_and_never_blocks_the_handler(world: World) -> None:
     h, anna = world.harness, world.resident
     start = world.clock.now()
     world.api.fail("sendMessage", "retry_after", times=2, retry_after=4, chat_id=anna.id)
 
     await h.command(anna, "/start")  # the harness re-raises any error a handler let through
 
-    assert "gemeente" in h.last_text(anna)
     assert h.errors == []
-    # The rate limiter waited as Telegram asked, on the manual clock: nothing slept for real.
-    assert world.clock.now() - start == timedelta(seconds=8)
+    assert world.clock.now() == start  # nobody waited: the replies are put off in the outbox, in order
+    assert h.last_text(anna) is None
+    await world.deliver()  # the sender tries again when Telegram allows it
+    assert "Welkom" in h.texts(anna)[0] and "gemeente" in h.last_text(anna)
+    assert world.clock.now() - start >= timedelta(seconds=4)
 
 
 async def test_retry_after_on_a_claim_answer_and_card_edit_is_absorbed(world: World) -> None:
@@ -211,19 +238,21 @@ async def test_retry_after_on_a_claim_answer_and_card_edit_is_absorbed(world: Wo
     assert len(world.api.sent_messages(world.volunteer.id)) == 1
 
 
-async def test_a_long_flood_is_dropped_quietly_by_the_error_handler(world: World, caplog) -> None:
+async def test_a_long_flood_puts_the_reply_off_without_an_error(world: World, caplog) -> None:
     h, anna = world.harness, world.resident
-    h.raise_errors = False
-    world.api.fail("sendMessage", "retry_after", times=10, retry_after=45, chat_id=anna.id)
+    world.api.fail("sendMessage", "retry_after", times=1, retry_after=45, chat_id=anna.id)
 
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         await h.command(anna, "/start")
 
-    assert [type(error) for error in h.errors] == [RetryAfter]
+    assert h.errors == []
     assert "RetryAfter" in caplog.text
-    # No apology: it would be throttled too. Only the two tries of the real answer reached the server.
+    # One try reached the server; the reply waits in the outbox for the 45 seconds Telegram asked for.
     assert world.api.sent_messages(anna.id) == []
-    assert len([c for c in world.api.failed_calls if c.chat_id == anna.id]) == 2
+    assert len([c for c in world.api.failed_calls if c.chat_id == anna.id]) == 1
+    assert {row.last_error for row in outbox_rows(world) if row.status == OutboxStatus.PENDING} >= {"RetryAfter"}
+    await world.deliver()
+    assert "Welkom" in h.texts(anna)[0]
 
 
 async def test_the_outbox_handles_its_own_retry_after(world: World) -> None:

@@ -1,38 +1,34 @@
-"""A restart in the middle of a conversation: the resident goes on where they were."""
+"""The conversation lives in the database, read and written with every update: any process can go on with it."""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
-from db.models import ConversationState, HelpRequest, User, UserState
-from tests.support.app import make_world
+from db.models import Conversation, HelpRequest, User
+from tests.support.app import another_process, make_world
 
 
-async def test_a_restart_mid_conversation_keeps_the_question_and_the_draft(engine, clock, settings) -> None:
-    before = make_world(engine, clock, settings)
-    anna = before.resident
-    with before.session() as session:
+async def test_any_process_goes_on_where_the_resident_was(engine, clock, settings) -> None:
+    one = make_world(engine, clock, settings)
+    anna = one.resident
+    with one.session() as session:
         session.add(User(id=anna.id, first_name="Anna", neighbourhood_slug="klimmen", created_at=clock.now()))
         session.commit()
-    async with before.harness as h:
-        await h.send(anna, "kan iemand mijn hond uitlaten")
-        await h.press(anna, "Ja")
-        assert "Wanneer" in h.last_text(anna)
-        await h.app.update_persistence()  # what the running bot does every few seconds and when it stops
-    with before.session() as session:
-        assert session.exec(select(ConversationState)).all()
-        assert session.get(UserState, anna.id) is not None
-
-    after = make_world(engine, clock, settings)  # a new process: new Application, same database
-    async with after.harness as h:
-        await h.send(anna, "maakt niet uit")
-        assert "Wilt u nog iets vertellen" in h.last_text(anna)
-        await h.send(anna, "nee")
-        await h.press(anna, "Ja, versturen")
-        await h.app.update_persistence()
-    with after.session() as session:
+    async with one.harness as first, another_process(one) as second:  # two processes, one database
+        await first.send(anna, "kan iemand mijn hond uitlaten")
+        await second.press(anna, "Ja")
+        assert "Wanneer" in second.last_text(anna)
+        await first.send(anna, "maakt niet uit")
+        assert "Wilt u nog iets vertellen" in first.last_text(anna)
+        await second.send(anna, "nee")
+        assert "Klopt dit?" in second.last_text(anna)
+        with one.session() as session:
+            state = session.get(Conversation, anna.id)
+            assert state.state == "ask_confirm" and "hond" in state.draft["details"]
+        await first.send(anna, "ja")
+    with one.session() as session:
         request = session.exec(select(HelpRequest)).one()
         assert request.category_slug == "huisdieren" and "hond" in request.details
-        # The conversation is over: nothing is left behind.
-        assert session.exec(select(ConversationState)).all() == []
-        assert session.get(UserState, anna.id) is None
+        # The conversation is over: no open question, no draft left behind.
+        state = session.get(Conversation, anna.id)
+        assert state.state == "" and state.draft == {}

@@ -28,7 +28,7 @@ from bot.understanding import Expecting, Intent, Understanding, default_vocabula
 
 CLOSE_CALL_MARGIN = 15
 GUESSES = 3
-RECENT_SECONDS = 15
+RECENT_SECONDS = 5
 """A "nee" this soon after "Klopt dit?" was probably meant for the question before: ask once more."""
 
 
@@ -318,7 +318,8 @@ def read_confirm(turn: Turn, meaning: Understanding) -> bool:
     if meaning.intent is not Intent.NO:
         return False
     asked = turn.conversation.updated_at
-    if asked is not None and (turn.now - asked).total_seconds() < RECENT_SECONDS and not turn.draft.get("checked"):
+    just_asked = asked is not None and (turn.now - asked).total_seconds() < RECENT_SECONDS
+    if just_asked and turn.conversation.misunderstood == 0 and not turn.draft.get("checked"):
         turn.draft["checked"] = True
         _ = turn._
         options = [

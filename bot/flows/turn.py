@@ -237,7 +237,7 @@ async def run_turn(update: Update, context: BotContext, step: Step) -> None:
         turn.flush_preface()
         for chat_id, method, params in turn.replies:
             enqueue(session, chat_id=chat_id, method=method, params=params, now=now)
-        if turn.conversation != before or opened.new_user:
+        if turn.conversation != before:
             save_conversation(session, turn.conversation, now=now)
         uow.commit()
         rows = [Row.of(outbox) for outbox in rows_to_send(session)]

@@ -68,7 +68,6 @@ class Opened:
 
     profile: Profile
     conversation: ConversationState
-    new_user: bool
 
 
 def _insert(session: Session, table):
@@ -95,7 +94,7 @@ def open_conversation(
     if row is None:
         _create_user(session, seen=seen, private_chat=private_chat, now=now)
         profile = dataclasses.replace(seen, has_private_chat=private_chat)
-        return Opened(profile, ConversationState(user_id=seen.user_id), new_user=True)
+        return Opened(profile, ConversationState(user_id=seen.user_id))
     forgotten = row[_users.c.forgotten_at] is not None
     profile = Profile(
         user_id=seen.user_id,
@@ -125,7 +124,7 @@ def open_conversation(
         )
         if conversation.updated_at is not None and _aware(conversation.updated_at) < now - TIMEOUT:
             conversation.reset()
-    return Opened(profile, conversation, new_user=False)
+    return Opened(profile, conversation)
 
 
 def _aware(value: datetime) -> datetime:

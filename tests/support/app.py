@@ -69,6 +69,13 @@ class World:
         return fired
 
 
+def another_process(world: World) -> BotHarness:
+    """A second bot process on the same database and the same Telegram (the world's fake Bot API)."""
+    settings = world.harness.app.bot_data["runtime"].settings
+    application = build_application(settings, request=world.api, engine=world.engine, clock=world.clock)
+    return BotHarness(application, world.api, run_post_init=False)
+
+
 def make_world(engine: Engine, clock: ManualClock, settings: Settings, place: str = "klimmen") -> World:
     """Build the app and its people; the group of `place` is linked, the volunteer approved there."""
     api = FakeBotAPI()
