@@ -63,6 +63,7 @@ from bot.render.notices import telegram_renderer
 from bot.services.erasure import schedule_retention
 from bot.services.runtime import Runtime
 from bot.services.timers import fire_due_timers
+from bot.understanding import default_reader
 from bot.update_processor import PerUserUpdateProcessor
 from db.session import make_engine
 
@@ -102,6 +103,7 @@ def build_application(
     throttle = Throttle(Limits() if settings.throttle else UNLIMITED)
     sender = OutboxSender(engine, outbox_call(application.bot), clock, throttle=throttle)
     application.bot_data["sender"] = sender
+    default_reader()  # the language data, read once before the first update (not during it)
     application.bot_data["runtime"] = Runtime(
         settings=settings,
         engine=engine,

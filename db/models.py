@@ -345,11 +345,11 @@ class Conversation(SQLModel, table=True):
     user_id: int = Field(sa_type=BigInteger, primary_key=True)
     state: str = ""
     draft: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    # "Dat begrijp ik niet" said in a row, and the last question asked with how often in a row.
+    # "Dat begrijp ik niet" said in a row.
     misunderstood: int = 0
-    question: str = ""
-    asked: int = 0
     # Anti-spam: private messages in the current minute.
     window_start: datetime | None = None
     window_count: int = 0
     updated_at: datetime | None = None
+    # Written once more with every change; a write that expects an older version lost a race to another process.
+    version: int = 0

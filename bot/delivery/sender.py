@@ -304,6 +304,9 @@ class OutboxSender:
         row.sent_at = self._now()
         lease.sent += 1
         cards = {row.ref_id: card} if card is not None else {}
+        if not lease.record_each:
+            lease.card_updates.update(cards)  # written with the other rows at the end
+            return
         try:
             self.store.record_sent([row], lease, cards)
         except Exception as error:  # the end-of-pass record tries again

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from bot.services.outbox import LEASE
+from bot.services.outbox import LEASE, Queued
 from db.models import GroupLink, HelpRequest, Outbox, OutboxStatus, User
 
 CARD = "card"
@@ -65,7 +65,7 @@ class Row:
     recorded: bool = False
 
     @classmethod
-    def of(cls, outbox: Outbox) -> Row:
+    def of(cls, outbox: Outbox | Queued) -> Row:
         """The row as the sender holds it, from a row just written (and committed) in a transaction."""
         return cls(
             id=outbox.id,
@@ -90,9 +90,14 @@ class Row:
 
 @dataclass
 class Lease:
-    """The rows one sender holds until `until`, and what it learned about cards and users on the way."""
+    """The rows one sender holds until `until`, and what it learned about cards and users on the way.
+
+    `record_each`: write each sent row at once (a pass over many rows), or all together at the end (a turn's few
+    replies: one statement; only a crash in those milliseconds could send them twice).
+    """
 
     until: datetime
+    record_each: bool = True
     rows: list[Row] = field(default_factory=list)
     cards: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
     """request id → (card_chat_id, card_message_id), for the card rows of this lease."""
@@ -183,7 +188,7 @@ class OutboxStore:
 
     def hold(self, rows: Sequence[Row], until: datetime) -> Lease:
         """A lease over rows this process wrote already leased (a handler's own replies), with their cards."""
-        lease = Lease(until=until, rows=list(rows))
+        lease = Lease(until=until, rows=list(rows), record_each=False)
         if any(row.targets_card for row in rows):
             with self.engine.connect() as connection:
                 self._load_cards(connection, lease)

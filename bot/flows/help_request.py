@@ -22,7 +22,6 @@ from bot.matching import CONFIDENT
 from bot.render.keyboards import button_rows
 from bot.render.requests import WHEN_LABELS, category_label, summary
 from bot.services.catalogue import all_categories, category_of
-from bot.services.limits import may_ask_another
 from bot.services.requests import create_request, preview_request
 from bot.understanding import Expecting, Intent, Understanding, default_vocabulary
 
@@ -44,7 +43,7 @@ def start(turn: Turn) -> None:
 def over_daily_limit(turn: Turn) -> bool:
     """True (and the resident is told kindly) when they already sent today's number of requests."""
     per_day = turn.runtime.settings.requests_per_day
-    if may_ask_another(turn.session, resident_id=turn.user_id, now=turn.now, per_day=per_day):
+    if turn.requests_today < per_day:
         return False
     _ = turn._
     text = _.plural(

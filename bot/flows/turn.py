@@ -32,9 +32,15 @@ from bot.context import BotContext
 from bot.dates import local_today
 from bot.delivery.store import Row
 from bot.i18n import Translator, resolve_locale, translator
-from bot.services.conversations import ConversationState, Profile, count_message, open_conversation, save_conversation
-from bot.services.idempotency import first_time
-from bot.services.outbox import enqueue, rows_to_send, send_after_commit
+from bot.services.conversations import (
+    ConversationChanged,
+    ConversationState,
+    Profile,
+    count_message,
+    open_update,
+    save_conversation,
+)
+from bot.services.outbox import enqueue_calls, rows_to_send, send_after_commit
 from bot.services.places import is_linked
 from bot.services.runtime import Runtime
 
@@ -43,6 +49,7 @@ log = logging.getLogger(__name__)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 Step = Callable[["Turn"], None]
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+ATTEMPTS = 3
 
 
 @dataclass
@@ -57,6 +64,7 @@ class Turn:
     conversation: ConversationState
     _: Translator
     button: Button | None = None
+    requests_today: int = 0
     replies: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     answer_text: str = ""
     answer_alert: bool = False
@@ -205,17 +213,40 @@ def _in_place(turn: Turn) -> bool:
 
 async def run_turn(update: Update, context: BotContext, step: Step) -> None:
     """Read, decide and write in one transaction; then answer the press and send the replies."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            decided = _decide(update, context, step)
+            break
+        except ConversationChanged:  # another process handled this person in between: read afresh
+            if attempt == ATTEMPTS:
+                raise
+    if decided is None:
+        return
+    turn, rows, lease_until = decided
+    await _answer_press(turn)
+    await context.sender.send_now(rows, lease_until)
+
+
+def _decide(update: Update, context: BotContext, step: Step) -> tuple[Turn, list[Row], datetime] | None:
+    """The synchronous part of a turn, in one unit of work; None when the update was handled before."""
     runtime = context.runtime
     query = update.callback_query
     now = runtime.clock.now()
+    private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
     with runtime.unit_of_work() as uow:
         session = uow.session
         lease_until = send_after_commit(session, now)
-        if not first_time(session, update_id=update.update_id, callback_query_id=query.id if query else None, now=now):
+        opened = open_update(
+            session,
+            update_id=update.update_id,
+            callback_query_id=query.id if query else None,
+            seen=_seen(update),
+            private_chat=private,
+            now=now,
+        )
+        if opened is None:
             log.info("update %s was already handled; skipped", update.update_id)
-            return
-        private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
-        opened = open_conversation(session, seen=_seen(update), private_chat=private, now=now)
+            return None
         settings = runtime.settings
         locale = resolve_locale(opened.profile.chosen_locale, opened.profile.telegram_locale, settings.default_locale)
         context.use_locale(locale)
@@ -228,6 +259,7 @@ async def run_turn(update: Update, context: BotContext, step: Step) -> None:
             conversation=opened.conversation,
             _=translator(locale, settings.time_zone),
             button=parse_any(query.data) if query else None,
+            requests_today=opened.requests_today,
         )
         before = copy.deepcopy(opened.conversation)
         if not _in_place(turn):
@@ -235,14 +267,11 @@ async def run_turn(update: Update, context: BotContext, step: Step) -> None:
         elif not (private and update.message is not None and _flooding(turn)):
             step(turn)
         turn.flush_preface()
-        for chat_id, method, params in turn.replies:
-            enqueue(session, chat_id=chat_id, method=method, params=params, now=now)
+        enqueue_calls(session, turn.replies, now=now)
         if turn.conversation != before:
             save_conversation(session, turn.conversation, now=now)
         uow.commit()
-        rows = [Row.of(outbox) for outbox in rows_to_send(session)]
-    await _answer_press(turn)
-    await context.sender.send_now(rows, lease_until)
+        return turn, [Row.of(outbox) for outbox in rows_to_send(session)], lease_until
 
 
 def _flooding(turn: Turn) -> bool:

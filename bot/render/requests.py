@@ -9,7 +9,8 @@ from telegram import InlineKeyboardMarkup
 from bot.i18n import N_, Translator
 from bot.privacy import redact
 from bot.render.keyboards import button_rows
-from bot.services.views import CategoryView, ContactView, RequestView
+from bot.services.catalogue import CategoryView
+from bot.services.views import ContactView, RequestView
 
 ANY_TIME = N_("Maakt niet uit")
 # A message holds 4,096 characters; a request keeps 1,000 of the resident's own.

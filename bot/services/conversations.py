@@ -11,20 +11,26 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from db.models import Conversation, User
+from bot.services.idempotency import update_keys
+from db.models import Conversation, HelpRequest, ProcessedUpdate, User
 
 IDLE = ""
 TIMEOUT = timedelta(hours=1)
 """An open question older than this is forgotten: the next message starts afresh."""
 
+DAY = timedelta(days=1)
+
 _users = User.__table__
 _conversations = Conversation.__table__
+_requests = HelpRequest.__table__
+_processed = ProcessedUpdate.__table__
 
 
 @dataclass(frozen=True)
@@ -51,23 +57,28 @@ class ConversationState:
     state: str = IDLE
     draft: dict[str, Any] = field(default_factory=dict)
     misunderstood: int = 0
-    question: str = ""
-    asked: int = 0
     window_start: datetime | None = None
     window_count: int = 0
     updated_at: datetime | None = None
+    version: int = 0
+    """How often the row was written; the next write expects it unchanged (else another process came first)."""
 
     def reset(self) -> None:
         """Leave the open question and drop the draft."""
-        self.state, self.draft, self.misunderstood, self.question, self.asked = IDLE, {}, 0, "", 0
+        self.state, self.draft, self.misunderstood = IDLE, {}, 0
 
 
 @dataclass(frozen=True)
 class Opened:
-    """What an update starts from: the user's profile and their conversation."""
+    """What an update starts from: the user's profile, their conversation, and their requests of the last day."""
 
     profile: Profile
     conversation: ConversationState
+    requests_today: int
+
+
+class ConversationChanged(Exception):
+    """Another process wrote this conversation since it was read: the update is handled again, afresh."""
 
 
 def _insert(session: Session, table):
@@ -76,55 +87,105 @@ def _insert(session: Session, table):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def open_conversation(
-    session: Session, *, seen: Profile, private_chat: bool, now: datetime, lock: bool = True
-) -> Opened:
-    """Read (and on PostgreSQL lock) the user and their conversation; create or refresh the user as Telegram shows them.
+_USER_COLUMNS = (
+    "first_name",
+    "username",
+    "telegram_locale",
+    "chosen_locale",
+    "neighbourhood_slug",
+    "phone",
+    "activity_news",
+    "has_private_chat",
+    "reachable",
+    "forgotten_at",
+)
+_CONVERSATION_COLUMNS = ("state", "draft", "misunderstood", "window_start", "window_count", "updated_at", "version")
 
-    `seen` carries what the update says about the user (id, names, Telegram's language); the rest is read.
+
+@cache
+def _open_statement(dialect: str):
+    """The statement of `open_update` for one dialect, built once (the uid and the moment are parameters)."""
+    uid, since = bindparam("uid"), bindparam("since")
+    user = [select(_users.c[name]).where(_users.c.id == uid).scalar_subquery() for name in _USER_COLUMNS]
+    conversation = [
+        select(_conversations.c[name]).where(_conversations.c.user_id == uid).scalar_subquery()
+        for name in _CONVERSATION_COLUMNS
+    ]
+    today = (
+        select(func.count())
+        .select_from(_requests)
+        .where(_requests.c.resident_id == uid, _requests.c.created_at > since)
+        .scalar_subquery()
+    )
+    exists_user = select(_users.c.id).where(_users.c.id == uid).scalar_subquery()
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(_processed)
+        .on_conflict_do_nothing(index_elements=[_processed.c.update_id])
+        .returning(exists_user, *user, *conversation, today)
+    )
+
+
+def open_update(
+    session: Session,
+    *,
+    update_id: int,
+    callback_query_id: str | None,
+    seen: Profile,
+    private_chat: bool,
+    now: datetime,
+) -> Opened | None:
+    """Record the update (and its button press) and read who sent it, in one statement; None when seen before.
+
+    The statement inserts the update's keys into `processedupdate` and returns, for each new key, the user's row,
+    their conversation and how many requests they made in the last day (scalar subqueries: one round trip on
+    SQLite and PostgreSQL alike). A key that was there already returns nothing: the update was handled before.
+    A new user is created; Telegram's names and language are written only when they changed.
     """
-    query = (
-        select(_users, _conversations)
-        .select_from(_users.outerjoin(_conversations, _conversations.c.user_id == _users.c.id))
-        .where(_users.c.id == seen.user_id)
-    )
-    if lock:
-        query = query.with_for_update(of=_users)
-    row = session.execute(query).mappings().first()
-    if row is None:
+    keys = update_keys(update_id, callback_query_id)
+    uid = seen.user_id
+    statement = _open_statement(session.get_bind().dialect.name)
+    params = [{"update_id": key, "processed_at": now, "uid": uid, "since": now - DAY} for key in keys]
+    rows = session.execute(statement, params).all()
+    if len(rows) < len(keys):
+        return None
+    row = rows[0]
+    user = dict(zip(_USER_COLUMNS, row[1 : 1 + len(_USER_COLUMNS)], strict=True))
+    stored = dict(zip(_CONVERSATION_COLUMNS, row[1 + len(_USER_COLUMNS) : -1], strict=True))
+    requests_today = row[-1] or 0
+    if row[0] is None:
         _create_user(session, seen=seen, private_chat=private_chat, now=now)
-        profile = dataclasses.replace(seen, has_private_chat=private_chat)
-        return Opened(profile, ConversationState(user_id=seen.user_id))
-    forgotten = row[_users.c.forgotten_at] is not None
-    profile = Profile(
-        user_id=seen.user_id,
-        first_name=row[_users.c.first_name],
-        username=row[_users.c.username],
-        telegram_locale=row[_users.c.telegram_locale],
-        chosen_locale=row[_users.c.chosen_locale],
-        neighbourhood_slug=row[_users.c.neighbourhood_slug],
-        phone=row[_users.c.phone],
-        activity_news=row[_users.c.activity_news],
-        has_private_chat=row[_users.c.has_private_chat],
-        forgotten=forgotten,
+        return Opened(dataclasses.replace(seen, has_private_chat=private_chat), ConversationState(uid), requests_today)
+    stored_profile = Profile(
+        user_id=uid,
+        first_name=user["first_name"],
+        username=user["username"],
+        telegram_locale=user["telegram_locale"],
+        chosen_locale=user["chosen_locale"],
+        neighbourhood_slug=user["neighbourhood_slug"],
+        phone=user["phone"],
+        activity_news=bool(user["activity_news"]),
+        has_private_chat=bool(user["has_private_chat"]),
+        forgotten=user["forgotten_at"] is not None,
     )
-    profile = _refresh_user(session, stored=profile, seen=seen, private_chat=private_chat, reachable=row["reachable"])
-    conversation = ConversationState(user_id=seen.user_id)
-    if row[_conversations.c.user_id] is not None:
+    profile = _refresh_user(
+        session, stored=stored_profile, seen=seen, private_chat=private_chat, reachable=bool(user["reachable"])
+    )
+    conversation = ConversationState(uid)
+    if stored["version"] is not None:
         conversation = ConversationState(
-            user_id=seen.user_id,
-            state=row[_conversations.c.state],
-            draft=dict(row[_conversations.c.draft] or {}),
-            misunderstood=row[_conversations.c.misunderstood],
-            question=row[_conversations.c.question],
-            asked=row[_conversations.c.asked],
-            window_start=row[_conversations.c.window_start],
-            window_count=row[_conversations.c.window_count],
-            updated_at=row[_conversations.c.updated_at],
+            user_id=uid,
+            state=stored["state"],
+            draft=dict(stored["draft"] or {}),
+            misunderstood=stored["misunderstood"],
+            window_start=stored["window_start"],
+            window_count=stored["window_count"],
+            updated_at=stored["updated_at"],
+            version=stored["version"],
         )
         if conversation.updated_at is not None and _aware(conversation.updated_at) < now - TIMEOUT:
             conversation.reset()
-    return Opened(profile, conversation)
+    return Opened(profile, conversation, requests_today)
 
 
 def _aware(value: datetime) -> datetime:
@@ -175,25 +236,44 @@ def count_message(conversation: ConversationState, *, now: datetime) -> int:
     return conversation.window_count
 
 
+_SAVED_COLUMNS = ("state", "draft", "misunderstood", "window_start", "window_count", "updated_at")
+
+
+@cache
+def _save_statement(dialect: str):
+    """The upsert of `save_conversation` for one dialect, built once: it only writes over the version it read."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_conversations)
+    return (
+        insert.values(version=1)
+        .on_conflict_do_update(
+            index_elements=[_conversations.c.user_id],
+            set_={
+                **{name: insert.excluded[name] for name in _SAVED_COLUMNS},
+                "version": _conversations.c.version + 1,
+            },
+            where=_conversations.c.version == bindparam("read_version"),
+        )
+        .returning(_conversations.c.version)
+    )
+
+
 def save_conversation(session: Session, conversation: ConversationState, *, now: datetime) -> None:
-    """Write the conversation in the update's transaction."""
-    values = {
+    """Write the conversation in the update's transaction; `ConversationChanged` when another process came first."""
+    params = {
+        "user_id": conversation.user_id,
         "state": conversation.state,
         "draft": conversation.draft,
         "misunderstood": conversation.misunderstood,
-        "question": conversation.question,
-        "asked": conversation.asked,
         "window_start": conversation.window_start,
         "window_count": conversation.window_count,
         "updated_at": now,
+        "read_version": conversation.version,
     }
-    statement = (
-        _insert(session, _conversations)
-        .values(user_id=conversation.user_id, **values)
-        .on_conflict_do_update(index_elements=[_conversations.c.user_id], set_=values)
-    )
-    session.execute(statement)
+    statement = _save_statement(session.get_bind().dialect.name)
+    if session.execute(statement, params).first() is None:  # neither inserted nor updated: someone else wrote it
+        raise ConversationChanged(conversation.user_id)
     conversation.updated_at = now
+    conversation.version += 1
 
 
 def forget_conversation(session: Session, *, user_id: int) -> None:

@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
-
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
-
-from db.models import ProcessedUpdate
 
 
 def callback_key(query_id: str) -> int:
@@ -22,17 +16,6 @@ def callback_key(query_id: str) -> int:
     return -(int.from_bytes(digest[:7], "big") + 1)
 
 
-def first_time(session: Session, *, update_id: int, callback_query_id: str | None, now: datetime) -> bool:
-    """Record an update (and its button press) in one statement; False when it was handled before (in any process)."""
-    keys = [update_id]
-    if callback_query_id is not None:  # the same press in another update counts once
-        keys.append(callback_key(callback_query_id))
-    table = ProcessedUpdate.__table__
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(table)
-        .values([{"update_id": key, "processed_at": now} for key in keys])
-        .on_conflict_do_nothing(index_elements=[table.c.update_id])
-        .returning(table.c.update_id)
-    )
-    return len(session.execute(statement).all()) == len(keys)
+def update_keys(update_id: int, callback_query_id: str | None) -> list[int]:
+    """The `ProcessedUpdate` keys of an update: its id, and its button press's key (the same press counts once)."""
+    return [update_id] if callback_query_id is None else [update_id, callback_key(callback_query_id)]

@@ -8,10 +8,12 @@ and `rows_to_send` hands them over after the commit. Any other row queued in a t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, text, update
+from sqlalchemy import delete, insert, or_, text, update
 from sqlmodel import Session
 
 from db.models import Outbox, OutboxStatus
@@ -31,9 +33,55 @@ def send_after_commit(session: Session, now: datetime) -> datetime:
     return until
 
 
-def rows_to_send(session: Session) -> list[Outbox]:
+@dataclass(frozen=True)
+class Queued:
+    """A row written with `enqueue_calls`: what the sender needs of it."""
+
+    id: int
+    chat_id: int
+    method: str
+    params: dict[str, Any]
+    not_before: datetime
+    ref_kind: str | None = None
+    ref_id: int | None = None
+
+
+def rows_to_send(session: Session) -> list[Outbox | Queued]:
     """The rows queued under `send_after_commit` (read them after the commit: their ids are known)."""
     return list(session.info.get(_LEASED, (None, []))[1])
+
+
+def enqueue_calls(session: Session, calls: Sequence[tuple[int, str, dict[str, Any]]], *, now: datetime) -> None:
+    """Queue several (chat id, method, parameters) calls due now in one INSERT (a turn's replies, in order).
+
+    Ids come back in insertion order when sorted: both databases number the rows of one INSERT in the order
+    of its VALUES, whatever order RETURNING reports them in.
+    """
+    if not calls:
+        return
+    leased = session.info.get(_LEASED)
+    lease = leased[0] if leased is not None else None
+    if lease is None:
+        session.info[_QUEUED] = True
+    values = [
+        {
+            "chat_id": chat_id,
+            "method": method,
+            "params": params,
+            "status": OutboxStatus.PENDING,
+            "not_before": now,
+            "attempts": 0,
+            "created_at": now,
+            "locked_until": lease,
+        }
+        for chat_id, method, params in calls
+    ]
+    ids = sorted(session.execute(insert(Outbox).returning(Outbox.id), values).scalars())
+    if leased is not None:
+        leased[1].extend(
+            Queued(id=row_id, chat_id=chat_id, method=method, params=params, not_before=now)
+            for row_id, (chat_id, method, params) in zip(ids, calls, strict=True)
+        )
 
 
 def take_queued(session: Session) -> bool:

@@ -8,6 +8,7 @@ from math import cos, hypot, radians
 
 from sqlmodel import Session, select
 
+from bot.services.catalogue import place_of_slug
 from db.models import GroupLink, Municipality, Neighbourhood
 
 
@@ -22,7 +23,7 @@ class Place:
 
 def family(session: Session, slug: str) -> set[str]:
     """A neighbourhood with its kern/wijk above it (a buurt belongs to both)."""
-    place = session.get(Neighbourhood, slug)
+    place = place_of_slug(session, slug)
     if place is None:
         return set()
     return {place.slug, place.parent_slug} - {None}
@@ -45,8 +46,8 @@ def municipality_name(session: Session, municipality_slug: str) -> str | None:
 
 def place_of(session: Session, slug: str) -> Place | None:
     """A neighbourhood by its slug, or None."""
-    neighbourhood = session.get(Neighbourhood, slug)
-    return _place(neighbourhood) if neighbourhood else None
+    place = place_of_slug(session, slug)
+    return Place(place.slug, place.name, place.municipality_slug) if place else None
 
 
 def areas_of(session: Session, municipality_slug: str) -> list[Place]:
@@ -64,7 +65,7 @@ def groups_serving(session: Session, neighbourhood_slug: str) -> list[GroupLink]
         links = list(session.exec(select(GroupLink).where(GroupLink.neighbourhood_slug == slug)))
         if links:
             return links
-        place = session.get(Neighbourhood, slug)
+        place = place_of_slug(session, slug)
         slug = place.parent_slug if place else None
     return []
 

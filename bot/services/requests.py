@@ -12,17 +12,16 @@ from sqlmodel import Session, or_, select
 
 from bot.config import Settings
 from bot.services.access import coordinators_of, volunteers_in
+from bot.services.catalogue import category_of, place_of_slug
 from bot.services.notices import CardPosted, CardTaken, HelperFound, RequestForCoordinators, tell
 from bot.services.places import groups_serving
-from bot.services.timing import arm_timer, hours_for, schedule_day_before_reminder
+from bot.services.timing import add_timers, arm_timer, hours_for, schedule_day_before_reminder
 from bot.services.views import ContactView, RequestView, contact_of, contact_view, request_view
 from db.models import (
-    Category,
     HelpRequest,
     InboxItem,
     InboxKind,
     InboxStatus,
-    Neighbourhood,
     Outbox,
     RequestStatus,
     Timer,
@@ -75,8 +74,8 @@ def create_request(
     on_behalf_name: str | None = None,
 ) -> Placement:
     """Store a request and tell its group (or the coordinators), in the caller's transaction."""
-    category = session.get(Category, category_slug)
-    place = session.get(Neighbourhood, neighbourhood_slug)
+    category = category_of(session, category_slug)
+    place = place_of_slug(session, neighbourhood_slug)
     if category is None or place is None:
         raise ValueError("unknown category or neighbourhood")
     request = HelpRequest(
@@ -93,7 +92,7 @@ def create_request(
     )
     session.add(request)
     session.flush()
-    to_group = place_request(session, request=request, now=now, settings=settings)
+    to_group = place_request(session, request=request, now=now, settings=settings, new=True)
     return Placement(request_id=request.id, to_group=to_group, place_name=place.name)
 
 
@@ -118,9 +117,14 @@ def preview_request(
     return request_view(session, draft)
 
 
-def place_request(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> bool:
-    """Post a first card in the group of the request's place and arm its timers; else tell the coordinators."""
-    category = session.get(Category, request.category_slug)
+def place_request(
+    session: Session, *, request: HelpRequest, now: datetime, settings: Settings, new: bool = False
+) -> bool:
+    """Post a first card in the group of the request's place and arm its timers; else tell the coordinators.
+
+    `new`: the request was stored in this transaction, so it has no timers yet to re-use.
+    """
+    category = category_of(session, request.category_slug)
     groups = groups_serving(session, request.neighbourhood_slug) if category.for_volunteers else []
     if not groups:
         resident = session.get(User, request.resident_id) if request.resident_id else None
@@ -128,7 +132,7 @@ def place_request(session: Session, *, request: HelpRequest, now: datetime, sett
             notify_coordinators(session, request=request, resident=resident, now=now)
         return False
     tell(session, CardPosted(chat_id=groups[0].chat_id, request=request_view(session, request)))
-    schedule_reminders(session, request=request, now=now, settings=settings)
+    schedule_reminders(session, request=request, now=now, settings=settings, new=new)
     return True
 
 
@@ -140,11 +144,17 @@ def card_chat(session: Session, request_id: int) -> int | None:
     return session.exec(query.order_by(Outbox.id)).first()
 
 
-def schedule_reminders(session: Session, *, request: HelpRequest, now: datetime, settings: Settings) -> None:
+def schedule_reminders(
+    session: Session, *, request: HelpRequest, now: datetime, settings: Settings, new: bool = False
+) -> None:
     """Timers for an unclaimed request: a bump in its group, later the coordinators (hours per category)."""
     hours = hours_for(request.category_slug, request.when_kind, settings)
-    arm_timer(session, kind=TimerKind.BUMP, ref_id=request.id, due_at=now + timedelta(hours=hours.bump))
-    arm_timer(session, kind=TimerKind.ESCALATE, ref_id=request.id, due_at=now + timedelta(hours=hours.escalate))
+    due = {TimerKind.BUMP: now + timedelta(hours=hours.bump), TimerKind.ESCALATE: now + timedelta(hours=hours.escalate)}
+    if new:
+        add_timers(session, ref_id=request.id, due=due)
+        return
+    for kind, due_at in due.items():
+        arm_timer(session, kind=kind, ref_id=request.id, due_at=due_at)
 
 
 def notify_coordinators(session: Session, *, request: HelpRequest, resident: User, now: datetime) -> None:

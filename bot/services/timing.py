@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bot.config import Settings
@@ -96,6 +97,12 @@ def arm_timer(session: Session, *, kind: TimerKind, ref_id: int, due_at: datetim
     timer.due_at, timer.fired_at = due_at, None
     session.add(timer)
     return timer
+
+
+def add_timers(session: Session, *, ref_id: int, due: dict[TimerKind, datetime]) -> None:
+    """The first timers of something new (it has none to re-use), written in one statement."""
+    rows = [{"kind": kind, "ref_id": ref_id, "due_at": due_at, "fired_at": None} for kind, due_at in due.items()]
+    session.execute(insert(Timer), rows)
 
 
 def schedule_day_before_reminder(

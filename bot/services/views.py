@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session
 
-from db.models import Category, HelpRequest, Neighbourhood, User
-
-
-@dataclass(frozen=True)
-class CategoryView:
-    """A category as texts need it."""
-
-    slug: str
-    emoji: str
-    names: dict[str, str] = field(default_factory=dict)
-    for_volunteers: bool = True
+from bot.services.catalogue import CategoryView, category_of, place_of_slug
+from db.models import HelpRequest, User
 
 
 @dataclass(frozen=True)
@@ -51,23 +42,13 @@ class ContactView:
     phone: str | None = None
 
 
-def category_view(category: Category) -> CategoryView:
-    """A category row as plain values."""
-    return CategoryView(
-        slug=category.slug,
-        emoji=category.emoji,
-        names=dict(category.names or {}),
-        for_volunteers=category.for_volunteers,
-    )
-
-
 def request_view(session: Session, request: HelpRequest) -> RequestView:
     """A request row (with its category and place) as plain values."""
-    category = session.get(Category, request.category_slug)
-    place = session.get(Neighbourhood, request.neighbourhood_slug)
+    category = category_of(session, request.category_slug)
+    place = place_of_slug(session, request.neighbourhood_slug)
     return RequestView(
         id=request.id or 0,
-        category=category_view(category),
+        category=category,
         place_slug=place.slug,
         place_name=place.name,
         municipality_slug=place.municipality_slug,

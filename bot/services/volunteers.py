@@ -12,10 +12,11 @@ from sqlmodel import Session, select
 
 from bot.config import Settings
 from bot.services.access import coordinates, coordinators_of, volunteer_areas, volunteers_in
+from bot.services.catalogue import category_view
 from bot.services.notices import NewVolunteer, VolunteerDecided, VolunteerStopped, tell
 from bot.services.places import family, linked_neighbourhoods
 from bot.services.request_states import release_all_held
-from bot.services.views import OfferView, category_view, contact_of
+from bot.services.views import OfferView, contact_of
 from db.models import Category, GroupLink, Neighbourhood, User, Volunteer, VolunteerArea, VolunteerStatus
 
 # What a volunteer can choose as times: days of the week and parts of the day.

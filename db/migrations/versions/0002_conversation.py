@@ -24,11 +24,10 @@ def upgrade() -> None:
         sa.Column("state", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("draft", sa.JSON(), nullable=False),
         sa.Column("misunderstood", sa.Integer(), nullable=False),
-        sa.Column("question", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("asked", sa.Integer(), nullable=False),
         sa.Column("window_start", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("window_count", sa.Integer(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("user_id"),
     )
 
