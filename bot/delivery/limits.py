@@ -45,6 +45,25 @@ def retry_after_seconds(error: RetryAfter) -> float:
     return max(float(value), 0.0)
 
 
+MESSAGE_CREATING = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendVoice",
+        "sendAudio",
+        "sendVideo",
+        "sendSticker",
+        "sendLocation",
+        "sendContact",
+        "sendPoll",
+        "copyMessage",
+        "forwardMessage",
+    }
+)
+"""Calls that put a new message in a chat: the ones Telegram counts against its limits (an edit is not one)."""
+
+
 def is_group(chat_id: int) -> bool:
     """Groups and channels have negative chat ids."""
     return chat_id < 0
@@ -105,9 +124,11 @@ class Throttle:
             moment = max(moment, times[-n] + MINUTE)
         return moment
 
-    def allowed_at(self, chat_id: int, now: datetime) -> datetime:
-        """When one more call to `chat_id` may go: every limit and every 429 pause counted."""
-        moment = max(self.overall_free_at(now), self.chat_free_at(chat_id, now))
+    def allowed_at(self, chat_id: int, now: datetime, *, counted: bool = True) -> datetime:
+        """When one more call to `chat_id` may go: every 429 pause, and the limits for a `counted` call."""
+        moment = max(self.overall_free_at(now), self.chat_free_at(chat_id, now)) if counted else now
+        if self.paused_until is not None:
+            moment = max(moment, self.paused_until)
         pause = self._chat_paused_until.get(chat_id)
         if pause is not None:
             if pause > now:
@@ -115,13 +136,6 @@ class Throttle:
             else:
                 del self._chat_paused_until[chat_id]
         return moment
-
-    def take(self, chat_id: int, now: datetime) -> bool:
-        """Count a call to `chat_id` now if the limits allow it; False (nothing counted) if it must wait."""
-        if self.allowed_at(chat_id, now) > now:
-            return False
-        self.record(chat_id, now)
-        return True
 
     def retry_after(self, chat_id: int, until: datetime, now: datetime) -> bool:
         """Telegram answered 429 for `chat_id`: pause the chat; True when it is a flood that pauses every chat."""

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.clock import Clock
-from bot.delivery.limits import DEFAULT_LIMITS, Limits, Throttle, retry_after_seconds
+from bot.delivery.limits import DEFAULT_LIMITS, MESSAGE_CREATING, Limits, Throttle, retry_after_seconds
 from bot.delivery.store import Lease, OutboxStore, Row
 from db.models import OutboxStatus
 
@@ -155,14 +155,23 @@ class OutboxSender:
         """New rows may be due: start the next pass of `run` now instead of at its next planned moment."""
         self._wake.set()
 
-    async def run(self, stop: asyncio.Event, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
-        """Deliver until `stop` is set: a pass, then wait until the next row is due (20 ms … 1 s) or a wake."""
+    async def run(
+        self,
+        stop: asyncio.Event,
+        *,
+        poll: float = MAX_SLEEP,
+        sleep: Callable[[float], Awaitable[Any]] | None = None,
+    ) -> None:
+        """Deliver until `stop` is set: a pass, then wait until the next row is due (at most `poll`) or a wake.
+
+        `sleep` replaces the real wait (a test moving a fake clock); it does not see wakes.
+        """
         while not stop.is_set():
             self._wake.clear()
-            delay = MAX_SLEEP
+            delay = poll
             try:
                 await self.deliver_due()
-                delay = self._seconds_until_next()
+                delay = min(self._seconds_until_next(), poll)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
@@ -170,7 +179,7 @@ class OutboxSender:
                 log.error("outbox pass failed: %s", type(error).__name__)
             if stop.is_set():
                 break
-            if sleep is asyncio.sleep:
+            if sleep is None:
                 await self._wait(stop, delay)
             else:
                 await sleep(delay)
@@ -259,11 +268,13 @@ class OutboxSender:
             chat_id, params["message_id"] = target
         params["chat_id"] = chat_id
 
-        allowed = self.throttle.allowed_at(chat_id, now)
+        counted = row.method in MESSAGE_CREATING
+        allowed = self.throttle.allowed_at(chat_id, now, counted=counted)
         if allowed > now:
             self._put_off(row, allowed, DEFERRED_RATE_LIMIT)
             return Outcome.PUT_OFF
-        self.throttle.record(chat_id, now)
+        if counted:
+            self.throttle.record(chat_id, now)
         row.attempts += 1
         try:
             result = await self.call(row.method, params)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from bot.delivery.limits import MESSAGE_CREATING
 from bot.services.outbox import LEASE, Queued
 from db.models import GroupLink, HelpRequest, Outbox, OutboxStatus, User
 
@@ -141,7 +142,10 @@ class OutboxStore:
     def sent_in_last_minute(self, now: datetime) -> list[tuple[int, datetime]]:
         """(chat id, sent at) of every row sent in the minute before `now`: the throttle's memory after a restart."""
         query = select(_outbox.c.chat_id, _outbox.c.sent_at).where(
-            _outbox.c.status == _SENT, _outbox.c.sent_at > now - timedelta(seconds=60), _outbox.c.sent_at <= now
+            _outbox.c.status == _SENT,
+            _outbox.c.sent_at > now - timedelta(seconds=60),
+            _outbox.c.sent_at <= now,
+            _outbox.c.method.in_(sorted(MESSAGE_CREATING)),
         )
         with self.engine.connect() as connection:
             return [(chat_id, aware(sent_at)) for chat_id, sent_at in connection.execute(query)]
