@@ -130,7 +130,12 @@ def server() -> Iterator[HttpBotAPI]:
 
 def button(api, chat_id: int, data_prefix: str) -> tuple[dict, str] | None:
     """The newest message in `chat_id` with a button whose callback data starts with `data_prefix`."""
-    for message in reversed(api.messages(chat_id)):
+    return newest_button(api.messages(chat_id), data_prefix)
+
+
+def newest_button(messages: list[dict], data_prefix: str) -> tuple[dict, str] | None:
+    """The newest of `messages` with a button whose callback data starts with `data_prefix`."""
+    for message in reversed(messages):
         for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
             for key in row:
                 if key.get("callback_data", "").startswith(data_prefix):
@@ -265,8 +270,9 @@ class Crowd:
         for resident in self.residents:
             if resident.user.id in accepted:
                 continue
+            messages = api.messages(resident.user.id)  # one look per resident: the tick changes no message
             for prefix in ORDER:
-                found = button(api, resident.user.id, prefix)
+                found = newest_button(messages, prefix)
                 if found and (found[0]["message_id"], found[1]) not in resident.pressed:
                     message, data = found
                     resident.pressed.add((message["message_id"], data))

@@ -14,6 +14,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,10 @@ def empty_postgres_engine() -> Iterator[Engine]:
 
 
 class PostgresTemplate:
-    """A seeded schema built once, and the script that copies it into a new schema per test."""
+    """A seeded schema built once, and the script that copies it into a new schema per test.
+
+    PostgreSQL makes the next copy and drops the last one in a background thread, while the test runs.
+    """
 
     def __init__(self) -> None:
         self.schema = f"template_{uuid.uuid4().hex[:12]}"
@@ -125,6 +129,8 @@ class PostgresTemplate:
         self._ddl = _schema_ddl(engine)
         engine.dispose()
         self._copy_rows = self._row_copies()
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-template")
+        self._next = self._background.submit(self._new_copy)
 
     def _row_copies(self) -> list[str]:
         """`INSERT ... SELECT` for each table the seed filled, parents first, with serial counters moved on."""
@@ -141,25 +147,35 @@ class PostgresTemplate:
                         )
         return statements
 
-    @contextlib.contextmanager
-    def copy(self) -> Iterator[Engine]:
-        """An engine on a new schema holding what the template holds, dropped afterwards."""
+    def _new_copy(self) -> str:
         schema = f"t_{uuid.uuid4().hex[:12]}"
         script = [f'CREATE SCHEMA "{schema}"', f'SET LOCAL search_path TO "{schema}"', *self._ddl, *self._copy_rows]
         with self._admin.begin() as connection:
             connection.exec_driver_sql(";\n".join(script))
+        return schema
+
+    def _drop_schema(self, schema: str) -> None:
+        with self._admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+    @contextlib.contextmanager
+    def copy(self) -> Iterator[Engine]:
+        """An engine on a new schema holding what the template holds, dropped afterwards."""
+        schema = self._next.result()
+        self._next = self._background.submit(self._new_copy)
         engine = postgres_engine_on(schema)
         try:
             yield engine
         finally:
             engine.dispose()
-            with self._admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            self._background.submit(self._drop_schema, schema)
 
     def drop(self) -> None:
-        """Drop the template schema."""
-        with self._admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
+        """Drop the template schema and every copy left."""
+        with contextlib.suppress(Exception):  # a copy that could not be made left nothing to drop
+            self._drop_schema(self._next.result())
+        self._background.shutdown(wait=True)
+        self._drop_schema(self.schema)
         self._admin.dispose()
 
 
