@@ -111,6 +111,10 @@ def test_danger_file_mistakes_are_refused() -> None:
     unused_concept["concepts"]["dier"] = ["hond", "kat"]
     with pytest.raises(ValueError, match="dier"):
         DangerRules.from_dict(unused_concept)
+    danger_word_as_ordinary = load("danger.toml")
+    danger_word_as_ordinary["ordinary"]["words"].append("geweld")
+    with pytest.raises(ValueError, match="geweld"):
+        DangerRules.from_dict(danger_word_as_ordinary)
 
 
 def test_the_danger_file_header_names_every_combination() -> None:
@@ -287,6 +291,24 @@ def test_each_kind_of_danger(kind: DangerKind, text: str) -> None:
         "de buurman rookt de hele dag op zijn balkon",
         "mijn man heeft vorig jaar een hartaanval gehad, wie helpt in de tuin",
         "ik kan die computer wel vermoorden",
+        # A thing that "wil niet meer" is broken; nobody says it of themselves.
+        "de printer wil niet meer aan",
+        "mijn rug wil niet meer, wie harkt de bladeren",
+        "het raam wil niet meer open",
+        # Ordinary words one letter from a word of danger, and a participle's stem ("geschopt") on a noun.
+        "ik ben gewend aan mijn rollator",
+        "wie kan mijn instellingen veranderd krijgen, ze hebben het wachtwoord veranderd",
+        "wie leent mij een schop om sneeuw te ruimen",
+        # Warm food missed is no neglect; a fall last month, a near fall or a thing that fell is no emergency.
+        "ik heb al een week geen warme maaltijd gehad, wie kookt er voor mij",
+        "mijn vader eet niet meer goed, kan iemand twee keer per week koken",
+        "vorige maand ben ik op de stoep gevallen, nu durf ik niet meer naar de winkel",
+        "ik ben bijna uitgegleden op het ijs, wie strooit zout",
+        "de plank is van de muur gevallen, wie hangt hem op",
+        "sinds mijn beroerte kan ik niet meer autorijden, wie brengt mij",
+        "ich bin letzte Woche gestürzt, wer kann für mich einkaufen",
+        "na de dood van mijn vrouw zit ik veel alleen, wie komt een kaartje leggen",
+        "ik voel me niet veilig sinds de inbraak, wie kan een extra slot plaatsen",
     ],
 )
 def test_the_same_words_without_danger(text: str) -> None:

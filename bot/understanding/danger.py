@@ -4,7 +4,8 @@ A kind is named by one of its ``urgent`` phrases, always, or by one of its ``sig
 combinations of ``[concepts]`` (:mod:`bot.understanding.concepts`) unless a ``not_when`` phrase of that
 kind or a ``[not_danger] near`` phrase lies within ``GUARD_GAP`` words of it ("de brand in het nieuws"),
 or a ``[not_danger] anywhere`` phrase is in the message (a joke). When in doubt the rule is danger:
-nothing ever cancels an urgent phrase.
+nothing ever cancels an urgent phrase. The ``[ordinary]`` words are never read as a typo of a danger
+word ("gewend" is no "geweld").
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.matching.normalise import tokens
+
 from .concepts import CONCEPT, combined_kinds, used_concepts
 from .kinds import DangerKind
 from .phrases import Found, phrase_list, with_groups
@@ -23,6 +26,7 @@ from .phrases import Found, phrase_list, with_groups
 GUARD_GAP = 4
 URGENT, SIGNS, NOT_WHEN = "urgent", "signs", "not_when"
 NOT_DANGER, NEAR, ANYWHERE = "not_danger", "near", "anywhere"
+ORDINARY = "ordinary"
 LANGUAGES = ("nl", "en", "de")
 
 
@@ -44,6 +48,7 @@ class DangerRules:
     kinds: tuple[DangerKind, ...]
     lines: dict[DangerKind, tuple[HelpLine, ...]]
     phrases: dict[tuple[str, str], tuple[str, ...]]  # (kind, "not_danger" or "concept", list) -> phrases
+    ordinary: frozenset[str] = frozenset()  # words that are never a typo of a danger word ("gewend", "geweld")
 
     @classmethod
     def from_file(cls, path: Path) -> DangerRules:
@@ -96,7 +101,7 @@ class DangerRules:
             if tier not in (NEAR, ANYWHERE):
                 raise ValueError(f"danger.toml: [not_danger] has an unknown list {tier!r}")
             phrases[(NOT_DANGER, tier)] = phrase_list(f"danger.toml: [not_danger] {tier}", items)
-        return cls(kinds=tuple(kinds), lines=lines, phrases=phrases)
+        return cls(kinds=tuple(kinds), lines=lines, phrases=phrases, ordinary=_ordinary(data, phrases))
 
     def entries(self) -> Iterator[tuple[tuple[str, str], str]]:
         """(label, phrase) for the phrase book: ``(kind, list)``, ``("not_danger", list)``, ``("concept", name)``."""
@@ -135,6 +140,19 @@ class DangerRules:
 def unguarded(item: Found, guards: Sequence[Found]) -> bool:
     """Whether no guard lies within GUARD_GAP words of the phrase found."""
     return all(item.gap_to(guard) > GUARD_GAP for guard in guards)
+
+
+def _ordinary(data: dict[str, Any], phrases: dict[tuple[str, str], tuple[str, ...]]) -> frozenset[str]:
+    """The [ordinary] words: single words, none of them a word of the phrases themselves."""
+    items = phrase_list("danger.toml: [ordinary] words", data.get(ORDINARY, {}).get("words"))
+    words = [tokens(item) for item in items]
+    if any(len(word) != 1 for word in words):
+        raise ValueError("danger.toml: [ordinary] words must be single words")
+    ordinary = frozenset(word[0] for word in words)
+    listed = {word for items in phrases.values() for phrase in items for word in tokens(phrase.replace("*", ""))}
+    if ordinary & listed:
+        raise ValueError(f"danger.toml: [ordinary] lists words of danger phrases: {sorted(ordinary & listed)}")
+    return ordinary
 
 
 def _help_line(entry: dict[str, Any]) -> HelpLine:

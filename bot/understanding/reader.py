@@ -83,7 +83,7 @@ class Reader:
         self.book = PhraseBook.build(
             [*vocabulary.entries(), *danger.entries()],
             rewrites=rewrites,
-            known=categories.lexicon.forms,
+            known=categories.lexicon.forms.keys() | danger.ordinary,
             stopwords=categories.lexicon.stopwords,
         )
         self._tasks = frozenset(c.slug for c in categories.categories if c.for_volunteers)
