@@ -383,6 +383,19 @@ def test_a_message_naming_two_dangers_gives_both_lines() -> None:
         (Expecting.NOTHING, "hoi, ik ben Truus uit Nuth", Intent.GREETING),
         (Expecting.NOTHING, "hartelijk dank, de tuin is prachtig geworden", Intent.THANKS),
         (Expecting.NOTHING, "bedankt, en kan iemand ook mijn heg knippen", Intent.HELP_REQUEST),
+        # Not knowing what to do about a named task, or despair about a named care, is a request for it.
+        (Expecting.NOTHING, "er kwam een brief van de belasting en ik weet niet wat ik moet doen", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "de zorg voor mijn vader wordt me te veel", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "🧺 hulp?", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "hulp?", Intent.DONT_KNOW),
+        # Chit-chat words that describe the need rather than the news.
+        (Expecting.NOTHING, "iemand om gezellig mee te kaarten", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "de bus rijdt niet meer, hoe kom ik bij het ziekenhuis", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "wil iemand brood voor mij kopen bij de bakker", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "wij hebben nog een oude kast, wil iemand die kopen", Intent.OUT_OF_SCOPE),
+        # Somebody else calling, or being on the phone, is no request to be called back.
+        (Expecting.NOTHING, "mijn moeder belt mij steeds in paniek, ze is zo vergeetachtig", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "kan iemand van het wijkteam langskomen voor een traplift", Intent.HELP_REQUEST),
     ],
 )
 def test_precedence(expecting: Expecting, text: str, intent: Intent) -> None:
