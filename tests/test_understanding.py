@@ -61,6 +61,7 @@ def test_data_files_load_and_every_kind_has_a_number() -> None:
         (DangerKind.SUICIDE, {"113", "0800-0113"}),
         (DangerKind.ABUSE_NEGLECT, {"0800-2000", "112"}),
         (DangerKind.CHILD, {"0800-2000", "112"}),
+        (DangerKind.EMERGENCY, {"112"}),
     ],
 )
 def test_help_lines_per_kind(kind: DangerKind, numbers: set[str]) -> None:
@@ -111,6 +112,10 @@ def test_danger_file_mistakes_are_refused() -> None:
     unused_concept["concepts"]["dier"] = ["hond", "kat"]
     with pytest.raises(ValueError, match="dier"):
         DangerRules.from_dict(unused_concept)
+    foreign_number = load("danger.toml")
+    foreign_number["danger"][0]["numbers"] = ["0800-2000"]  # suicide's lines are 113 and 112
+    with pytest.raises(ValueError, match="0800-2000"):
+        DangerRules.from_dict(foreign_number)
     danger_word_as_ordinary = load("danger.toml")
     danger_word_as_ordinary["ordinary"]["words"].append("geweld")
     with pytest.raises(ValueError, match="geweld"):
@@ -319,6 +324,34 @@ def test_danger_wins_in_every_state_and_inside_a_request() -> None:
     for expecting in Expecting:
         for text in ("ik wil niet meer leven", "ik ben net gevallen en kan niet opstaan, kan iemand komen", "ja brand"):
             assert understand(text, expecting).intent is Intent.DANGER, (expecting, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("112", DangerKind.EMERGENCY),
+        ("bel 112!!", DangerKind.EMERGENCY),
+        ("moet ik nu 112 bellen?", DangerKind.EMERGENCY),
+        ("SOS", DangerKind.EMERGENCY),
+        ("help help", DangerKind.EMERGENCY),
+        ("bel 113", DangerKind.SUICIDE),
+        ("0800-0113", DangerKind.SUICIDE),
+        ("0800 2000", DangerKind.ABUSE_NEGLECT),
+    ],
+)
+def test_a_help_line_typed_in_digits_or_a_cry_for_help_is_danger(text: str, kind: DangerKind) -> None:
+    result = understand(text)
+    assert result.intent is Intent.DANGER and result.danger is kind, result
+
+
+def test_help_alone_or_a_number_in_an_address_is_no_danger() -> None:
+    # "help" says that someone wants help, not with what: the bot asks (danger.toml, header).
+    for text in ("help", "Help!", "hulp", "help mij"):
+        assert understand(text).intent is Intent.DONT_KNOW, text
+    for text in ("ik woon op de Akerstraat 112, wie maait mijn gras", "bel mij op 06 1121 1300"):
+        assert understand(text).intent is not Intent.DANGER, text
+    assert understand("112", Expecting.NUMBER).intent is Intent.ANSWER  # minutes a volunteer spent
+    assert understand("bel 112", Expecting.NUMBER).intent is Intent.DANGER
 
 
 def test_a_message_naming_two_dangers_gives_both_lines() -> None:

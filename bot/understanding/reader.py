@@ -2,7 +2,8 @@
 
 The order of precedence (the first that applies wins):
 
-1. ``danger`` — words of danger (``data/danger.toml``), always and everywhere, also inside a request.
+1. ``danger`` — words of danger (``data/danger.toml``), always and everywhere, also inside a request;
+   a help line's number typed in digits ("112", "bel 112!"), except "112" alone where a number is asked.
 2. ``answer`` — a phone number, in figures or in words, when the open question asks for one ("bel maar
    op 045 541 2233").
 3. ``call_back`` — "bel mij maar terug", "ik wil liever bellen", anywhere in the message.
@@ -97,6 +98,9 @@ class Reader:
             return Understanding(Intent.DONT_KNOW if "?" in text else Intent.OUT_OF_SCOPE)
         found = self.book.find(words)
         kinds = self.danger.detect(found)
+        if words or expecting is not Expecting.NUMBER:  # "112" alone may be the minutes a volunteer spent
+            called = self.danger.called_numbers(text, words, self.vocabulary.filler)
+            kinds = tuple(kind for kind in self.danger.kinds if kind in kinds or kind in called)
         if kinds:
             return Understanding(
                 Intent.DANGER, danger=kinds[0], danger_kinds=kinds, help_lines=self.danger.help_lines(kinds)
