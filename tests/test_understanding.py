@@ -27,6 +27,7 @@ from bot.understanding import (
     understand,
 )
 from bot.understanding.concepts import COMBINATIONS
+from tests.support import matcher_eval
 from tests.support.intents_eval import STATE_EXPECTS, load_eval, score
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -507,3 +508,43 @@ def test_eval_accuracy() -> None:
     assert result.false_alarm_rate <= 0.02, result.table()
     for label in result.total:
         assert result.accuracy(label) >= 0.95, f"{label}\n{result.table()}"
+
+
+# ---------------------------------------------------------------------- the matcher's eval set, read as requests
+
+# Every private message is read here before the category matcher. On the 1,648 real help requests of the
+# matcher's eval set (typed in an idle chat) this layer held back 77 (4.7 %) before: 39 as danger (such as
+# "mijn knie wil niet meer" as suicide), 17 dont_know, 13 out_of_scope, 3 call_back, 2 about, 2 steunpunt,
+# 1 volunteer. Now 1,636 (99.3 %) are help requests, 5 are danger (0.3 %, the genuine ones below) and 7 are
+# read otherwise: bare despair without a named need ("ik kan het niet meer aan", "I can't cope at home
+# anymore", "ik kan het thuis niet meer aan": dont_know, a coordinator calls back, as in the intent eval),
+# "waar kan ik terecht?" after a worry (steunpunt), "hoe werkt dit" before a request (about), "ik word er
+# gek van" and a line the matcher itself does not place (out_of_scope).
+MATCHER_EVAL_DANGER = 0.005
+MATCHER_EVAL_HELP_REQUESTS = 0.99
+GENUINE_DANGER = {
+    "mijn zoon bedreigt mij": "a son threatening his parent is violence at home (Veilig Thuis)",
+    "de buurvrouw ziet er verwaarloosd uit en ik maak me zorgen om haar": "a neighbour who looks neglected",
+    "mijn buurvrouw ligt al dagen in bed en eet niet, ik maak me ernstig zorgen": (
+        "days in bed without eating: she may be ill or left alone"
+    ),
+    "Mijn moeder heeft alzheimer en woont nog zelfstandig in Landgraaf. Ze vergeet te eten en haar medicijnen, en "
+    "gisteren stond ze in haar nachthemd bij de bushalte. Hoe kunnen we via de gemeente thuiszorg of een casemanager "
+    "dementie regelen?": "dementia, alone, skipping food and medicines, wandering outside in her nightgown",
+    "kan iemant voor mij boodschapen doen ik ben gefallen en kan nie lopen mijn adres is in holz": (
+        "a fall, no time given, and she cannot walk: a doctor or 112 first"
+    ),
+}
+
+
+def test_the_matcher_evals_real_requests_are_read_as_help_requests() -> None:
+    requests = [row.text for row in matcher_eval.load_eval() if row.is_request]
+    results = {text: understand(text) for text in requests}
+    danger = {text for text, result in results.items() if result.intent is Intent.DANGER}
+    assert danger == set(GENUINE_DANGER), {
+        "false alarms": danger - set(GENUINE_DANGER),
+        "missed": set(GENUINE_DANGER) - danger,
+    }
+    assert len(danger) <= MATCHER_EVAL_DANGER * len(requests)
+    held_back = {text: result.intent for text, result in results.items() if result.intent is not Intent.HELP_REQUEST}
+    assert len(requests) - len(held_back) >= MATCHER_EVAL_HELP_REQUESTS * len(requests), held_back
