@@ -27,6 +27,7 @@ from bot.understanding import (
     understand,
 )
 from bot.understanding.concepts import COMBINATIONS
+from tests.support import matcher_eval
 from tests.support.intents_eval import STATE_EXPECTS, load_eval, score
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +62,7 @@ def test_data_files_load_and_every_kind_has_a_number() -> None:
         (DangerKind.SUICIDE, {"113", "0800-0113"}),
         (DangerKind.ABUSE_NEGLECT, {"0800-2000", "112"}),
         (DangerKind.CHILD, {"0800-2000", "112"}),
+        (DangerKind.EMERGENCY, {"112"}),
     ],
 )
 def test_help_lines_per_kind(kind: DangerKind, numbers: set[str]) -> None:
@@ -111,6 +113,14 @@ def test_danger_file_mistakes_are_refused() -> None:
     unused_concept["concepts"]["dier"] = ["hond", "kat"]
     with pytest.raises(ValueError, match="dier"):
         DangerRules.from_dict(unused_concept)
+    foreign_number = load("danger.toml")
+    foreign_number["danger"][0]["numbers"] = ["0800-2000"]  # suicide's lines are 113 and 112
+    with pytest.raises(ValueError, match="0800-2000"):
+        DangerRules.from_dict(foreign_number)
+    danger_word_as_ordinary = load("danger.toml")
+    danger_word_as_ordinary["ordinary"]["words"].append("geweld")
+    with pytest.raises(ValueError, match="geweld"):
+        DangerRules.from_dict(danger_word_as_ordinary)
 
 
 def test_the_danger_file_header_names_every_combination() -> None:
@@ -287,6 +297,24 @@ def test_each_kind_of_danger(kind: DangerKind, text: str) -> None:
         "de buurman rookt de hele dag op zijn balkon",
         "mijn man heeft vorig jaar een hartaanval gehad, wie helpt in de tuin",
         "ik kan die computer wel vermoorden",
+        # A thing that "wil niet meer" is broken; nobody says it of themselves.
+        "de printer wil niet meer aan",
+        "mijn rug wil niet meer, wie harkt de bladeren",
+        "het raam wil niet meer open",
+        # Ordinary words one letter from a word of danger, and a participle's stem ("geschopt") on a noun.
+        "ik ben gewend aan mijn rollator",
+        "wie kan mijn instellingen veranderd krijgen, ze hebben het wachtwoord veranderd",
+        "wie leent mij een schop om sneeuw te ruimen",
+        # Warm food missed is no neglect; a fall last month, a near fall or a thing that fell is no emergency.
+        "ik heb al een week geen warme maaltijd gehad, wie kookt er voor mij",
+        "mijn vader eet niet meer goed, kan iemand twee keer per week koken",
+        "vorige maand ben ik op de stoep gevallen, nu durf ik niet meer naar de winkel",
+        "ik ben bijna uitgegleden op het ijs, wie strooit zout",
+        "de plank is van de muur gevallen, wie hangt hem op",
+        "sinds mijn beroerte kan ik niet meer autorijden, wie brengt mij",
+        "ich bin letzte Woche gestürzt, wer kann für mich einkaufen",
+        "na de dood van mijn vrouw zit ik veel alleen, wie komt een kaartje leggen",
+        "ik voel me niet veilig sinds de inbraak, wie kan een extra slot plaatsen",
     ],
 )
 def test_the_same_words_without_danger(text: str) -> None:
@@ -297,6 +325,34 @@ def test_danger_wins_in_every_state_and_inside_a_request() -> None:
     for expecting in Expecting:
         for text in ("ik wil niet meer leven", "ik ben net gevallen en kan niet opstaan, kan iemand komen", "ja brand"):
             assert understand(text, expecting).intent is Intent.DANGER, (expecting, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("112", DangerKind.EMERGENCY),
+        ("bel 112!!", DangerKind.EMERGENCY),
+        ("moet ik nu 112 bellen?", DangerKind.EMERGENCY),
+        ("SOS", DangerKind.EMERGENCY),
+        ("help help", DangerKind.EMERGENCY),
+        ("bel 113", DangerKind.SUICIDE),
+        ("0800-0113", DangerKind.SUICIDE),
+        ("0800 2000", DangerKind.ABUSE_NEGLECT),
+    ],
+)
+def test_a_help_line_typed_in_digits_or_a_cry_for_help_is_danger(text: str, kind: DangerKind) -> None:
+    result = understand(text)
+    assert result.intent is Intent.DANGER and result.danger is kind, result
+
+
+def test_help_alone_or_a_number_in_an_address_is_no_danger() -> None:
+    # "help" says that someone wants help, not with what: the bot asks (danger.toml, header).
+    for text in ("help", "Help!", "hulp", "help mij"):
+        assert understand(text).intent is Intent.DONT_KNOW, text
+    for text in ("ik woon op de Akerstraat 112, wie maait mijn gras", "bel mij op 06 1121 1300"):
+        assert understand(text).intent is not Intent.DANGER, text
+    assert understand("112", Expecting.NUMBER).intent is Intent.ANSWER  # minutes a volunteer spent
+    assert understand("bel 112", Expecting.NUMBER).intent is Intent.DANGER
 
 
 def test_a_message_naming_two_dangers_gives_both_lines() -> None:
@@ -361,6 +417,19 @@ def test_a_message_naming_two_dangers_gives_both_lines() -> None:
         (Expecting.NOTHING, "hoi, ik ben Truus uit Nuth", Intent.GREETING),
         (Expecting.NOTHING, "hartelijk dank, de tuin is prachtig geworden", Intent.THANKS),
         (Expecting.NOTHING, "bedankt, en kan iemand ook mijn heg knippen", Intent.HELP_REQUEST),
+        # Not knowing what to do about a named task, or despair about a named care, is a request for it.
+        (Expecting.NOTHING, "er kwam een brief van de belasting en ik weet niet wat ik moet doen", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "de zorg voor mijn vader wordt me te veel", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "🧺 hulp?", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "hulp?", Intent.DONT_KNOW),
+        # Chit-chat words that describe the need rather than the news.
+        (Expecting.NOTHING, "iemand om gezellig mee te kaarten", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "de bus rijdt niet meer, hoe kom ik bij het ziekenhuis", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "wil iemand brood voor mij kopen bij de bakker", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "wij hebben nog een oude kast, wil iemand die kopen", Intent.OUT_OF_SCOPE),
+        # Somebody else calling, or being on the phone, is no request to be called back.
+        (Expecting.NOTHING, "mijn moeder belt mij steeds in paniek, ze is zo vergeetachtig", Intent.HELP_REQUEST),
+        (Expecting.NOTHING, "kan iemand van het wijkteam langskomen voor een traplift", Intent.HELP_REQUEST),
     ],
 )
 def test_precedence(expecting: Expecting, text: str, intent: Intent) -> None:
@@ -439,3 +508,43 @@ def test_eval_accuracy() -> None:
     assert result.false_alarm_rate <= 0.02, result.table()
     for label in result.total:
         assert result.accuracy(label) >= 0.95, f"{label}\n{result.table()}"
+
+
+# ---------------------------------------------------------------------- the matcher's eval set, read as requests
+
+# Every private message is read here before the category matcher. On the 1,648 real help requests of the
+# matcher's eval set (typed in an idle chat) this layer held back 77 (4.7 %) before: 39 as danger (such as
+# "mijn knie wil niet meer" as suicide), 17 dont_know, 13 out_of_scope, 3 call_back, 2 about, 2 steunpunt,
+# 1 volunteer. Now 1,636 (99.3 %) are help requests, 5 are danger (0.3 %, the genuine ones below) and 7 are
+# read otherwise: bare despair without a named need ("ik kan het niet meer aan", "I can't cope at home
+# anymore", "ik kan het thuis niet meer aan": dont_know, a coordinator calls back, as in the intent eval),
+# "waar kan ik terecht?" after a worry (steunpunt), "hoe werkt dit" before a request (about), "ik word er
+# gek van" and a line the matcher itself does not place (out_of_scope).
+MATCHER_EVAL_DANGER = 0.005
+MATCHER_EVAL_HELP_REQUESTS = 0.99
+GENUINE_DANGER = {
+    "mijn zoon bedreigt mij": "a son threatening his parent is violence at home (Veilig Thuis)",
+    "de buurvrouw ziet er verwaarloosd uit en ik maak me zorgen om haar": "a neighbour who looks neglected",
+    "mijn buurvrouw ligt al dagen in bed en eet niet, ik maak me ernstig zorgen": (
+        "days in bed without eating: she may be ill or left alone"
+    ),
+    "Mijn moeder heeft alzheimer en woont nog zelfstandig in Landgraaf. Ze vergeet te eten en haar medicijnen, en "
+    "gisteren stond ze in haar nachthemd bij de bushalte. Hoe kunnen we via de gemeente thuiszorg of een casemanager "
+    "dementie regelen?": "dementia, alone, skipping food and medicines, wandering outside in her nightgown",
+    "kan iemant voor mij boodschapen doen ik ben gefallen en kan nie lopen mijn adres is in holz": (
+        "a fall, no time given, and she cannot walk: a doctor or 112 first"
+    ),
+}
+
+
+def test_the_matcher_evals_real_requests_are_read_as_help_requests() -> None:
+    requests = [row.text for row in matcher_eval.load_eval() if row.is_request]
+    results = {text: understand(text) for text in requests}
+    danger = {text for text, result in results.items() if result.intent is Intent.DANGER}
+    assert danger == set(GENUINE_DANGER), {
+        "false alarms": danger - set(GENUINE_DANGER),
+        "missed": set(GENUINE_DANGER) - danger,
+    }
+    assert len(danger) <= MATCHER_EVAL_DANGER * len(requests)
+    held_back = {text: result.intent for text, result in results.items() if result.intent is not Intent.HELP_REQUEST}
+    assert len(requests) - len(held_back) >= MATCHER_EVAL_HELP_REQUESTS * len(requests), held_back

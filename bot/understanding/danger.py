@@ -4,16 +4,21 @@ A kind is named by one of its ``urgent`` phrases, always, or by one of its ``sig
 combinations of ``[concepts]`` (:mod:`bot.understanding.concepts`) unless a ``not_when`` phrase of that
 kind or a ``[not_danger] near`` phrase lies within ``GUARD_GAP`` words of it ("de brand in het nieuws"),
 or a ``[not_danger] anywhere`` phrase is in the message (a joke). When in doubt the rule is danger:
-nothing ever cancels an urgent phrase.
+nothing ever cancels an urgent phrase. The ``[ordinary]`` words are never read as a typo of a danger
+word ("gewend" is no "geweld"). A help line's number typed in digits names the kind that lists it under
+``numbers`` when the other words are ``[called_number]`` words ("bel 112!"), not in an address.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bot.matching.normalise import tokens
 
 from .concepts import CONCEPT, combined_kinds, used_concepts
 from .kinds import DangerKind
@@ -23,6 +28,9 @@ from .phrases import Found, phrase_list, with_groups
 GUARD_GAP = 4
 URGENT, SIGNS, NOT_WHEN = "urgent", "signs", "not_when"
 NOT_DANGER, NEAR, ANYWHERE = "not_danger", "near", "anywhere"
+ORDINARY, CALLED_NUMBER = "ordinary", "called_number"
+# Digits typed in a message, with spaces or dashes between groups: "112", "0800-0113", "0800 2000".
+_DIGITS = re.compile(r"\d+(?:[\s-]\d+)*")
 LANGUAGES = ("nl", "en", "de")
 
 
@@ -44,6 +52,9 @@ class DangerRules:
     kinds: tuple[DangerKind, ...]
     lines: dict[DangerKind, tuple[HelpLine, ...]]
     phrases: dict[tuple[str, str], tuple[str, ...]]  # (kind, "not_danger" or "concept", list) -> phrases
+    ordinary: frozenset[str] = frozenset()  # words that are never a typo of a danger word ("gewend", "geweld")
+    numbers: dict[str, DangerKind] = field(default_factory=dict)  # a help line's digits -> the kind it names
+    number_words: frozenset[str] = frozenset()  # words that may stand beside such a number ("bel", "bellen")
 
     @classmethod
     def from_file(cls, path: Path) -> DangerRules:
@@ -67,6 +78,7 @@ class DangerRules:
         kinds: list[DangerKind] = []
         lines: dict[DangerKind, tuple[HelpLine, ...]] = {}
         phrases: dict[tuple[str, str], tuple[str, ...]] = {}
+        numbers: dict[str, DangerKind] = {}
         for entry in data.get("danger", ()):
             kind = DangerKind(entry["kind"])
             if kind in kinds:
@@ -76,6 +88,10 @@ class DangerRules:
             if not slugs or any(slug not in help_lines for slug in slugs):
                 raise ValueError(f"danger.toml: {kind} needs lines that are listed under [[line]], got {slugs}")
             lines[kind] = tuple(help_lines[slug] for slug in slugs)
+            for number in entry.get("numbers", ()):
+                if not any(number in line.phones for line in lines[kind]) or _digits(number) in numbers:
+                    raise ValueError(f"danger.toml: {kind} number {number!r} is none of its lines' or listed twice")
+                numbers[_digits(number)] = kind
             for tier in (URGENT, SIGNS, NOT_WHEN):
                 if tier in entry:
                     items = phrase_list(f"danger.toml: {kind} {tier}", entry[tier])
@@ -96,7 +112,15 @@ class DangerRules:
             if tier not in (NEAR, ANYWHERE):
                 raise ValueError(f"danger.toml: [not_danger] has an unknown list {tier!r}")
             phrases[(NOT_DANGER, tier)] = phrase_list(f"danger.toml: [not_danger] {tier}", items)
-        return cls(kinds=tuple(kinds), lines=lines, phrases=phrases)
+        words = phrase_list("danger.toml: [called_number] words", data.get(CALLED_NUMBER, {}).get("words"))
+        return cls(
+            kinds=tuple(kinds),
+            lines=lines,
+            phrases=phrases,
+            ordinary=_ordinary(data, phrases),
+            numbers=numbers,
+            number_words=frozenset(token for word in words for token in tokens(word)),
+        )
 
     def entries(self) -> Iterator[tuple[tuple[str, str], str]]:
         """(label, phrase) for the phrase book: ``(kind, list)``, ``("not_danger", list)``, ``("concept", name)``."""
@@ -124,6 +148,15 @@ class DangerRules:
                 named |= combined_kinds(concepts, lambda kind, item: unguarded(item, guards[kind]))
         return tuple(kind for kind in self.kinds if kind in named)
 
+    def called_numbers(self, text: str, words: Sequence[str], filler: frozenset[str]) -> tuple[DangerKind, ...]:
+        """The kinds whose help line's number the message names in digits, when every word beside it is a
+        ``[called_number]`` word or filler ("112", "bel 112!", "moet ik 113 bellen?", not "Akerstraat 112")."""
+        if not self.numbers or any(word not in self.number_words and word not in filler for word in words):
+            return ()
+        typed = {_digits(group) for match in _DIGITS.findall(text) for group in (match, *match.split())}
+        named = {self.numbers[number] for number in typed if number in self.numbers}
+        return tuple(kind for kind in self.kinds if kind in named)
+
     def help_lines(self, kinds: Sequence[DangerKind]) -> tuple[HelpLine, ...]:
         """The help lines of these kinds, most important first, each once."""
         out: list[HelpLine] = []
@@ -135,6 +168,23 @@ class DangerRules:
 def unguarded(item: Found, guards: Sequence[Found]) -> bool:
     """Whether no guard lies within GUARD_GAP words of the phrase found."""
     return all(item.gap_to(guard) > GUARD_GAP for guard in guards)
+
+
+def _ordinary(data: dict[str, Any], phrases: dict[tuple[str, str], tuple[str, ...]]) -> frozenset[str]:
+    """The [ordinary] words: single words, none of them a word of the phrases themselves."""
+    items = phrase_list("danger.toml: [ordinary] words", data.get(ORDINARY, {}).get("words"))
+    words = [tokens(item) for item in items]
+    if any(len(word) != 1 for word in words):
+        raise ValueError("danger.toml: [ordinary] words must be single words")
+    ordinary = frozenset(word[0] for word in words)
+    listed = {word for items in phrases.values() for phrase in items for word in tokens(phrase.replace("*", ""))}
+    if ordinary & listed:
+        raise ValueError(f"danger.toml: [ordinary] lists words of danger phrases: {sorted(ordinary & listed)}")
+    return ordinary
+
+
+def _digits(number: str) -> str:
+    return "".join(ch for ch in number if ch.isdigit())
 
 
 def _help_line(entry: dict[str, Any]) -> HelpLine:

@@ -35,6 +35,7 @@ class DangerKind(StrEnum):
     SUICIDE = "suicide"
     ABUSE_NEGLECT = "abuse_neglect"
     CHILD = "child"
+    EMERGENCY = "emergency"  # no kind named: "112", "bel 112!", "SOS", "help help"
 
 
 class Expecting(StrEnum):

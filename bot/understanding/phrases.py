@@ -125,7 +125,7 @@ class PhraseBook:
         else:
             self.exact[word].append(ref)
             if len(word) >= STEM_MIN:
-                self.stems[stem(word)].append(ref)
+                self.stems[_stem_key(word)].append(ref)
 
     # ------------------------------------------------------------------ words
     def resolve(self, word: str) -> tuple[frozenset[Ref], frozenset[int]]:
@@ -142,8 +142,11 @@ class PhraseBook:
         refs: set[Ref] = set()
         for form in (word, *self.rewrites.get(word, ())):
             refs.update(self.exact.get(form, ()))
-            if len(form) >= STEM_MIN:
+            if len(form) >= STEM_MIN and form not in self.stopwords:
+                # A word in every message only counts as itself, not by its stem ("weinig" is no "weinen");
+                # a participle also fills the words of its verb ("geslapen": "slapen").
                 refs.update(self.stems.get(stem(form), ()))
+                refs.update(self.stems.get(_stem_key(form), ()))
         for affixes, fits in (
             (self.prefixes, word.startswith),
             (self.suffixes, word.endswith),
@@ -195,6 +198,13 @@ class PhraseBook:
                     found.append(Found(phrase.label, min(covered), max(covered), covered))
                     break
         return found
+
+
+def _stem_key(word: str) -> str:
+    """The stem, marked when the stemmer took off the "ge" of a participle: "geschopt" (kicked) is no "schop"
+    (a shovel), "gesmeten" no "Smeets"."""
+    key = stem(word)
+    return f"ge-{key}" if word.startswith("ge") and not key.startswith("ge") else key
 
 
 def _commonness(alternative: str, stopwords: frozenset[str]) -> int:

@@ -2,13 +2,16 @@
 
 The order of precedence (the first that applies wins):
 
-1. ``danger`` — words of danger (``data/danger.toml``), always and everywhere, also inside a request.
+1. ``danger`` — words of danger (``data/danger.toml``), always and everywhere, also inside a request;
+   a help line's number typed in digits ("112", "bel 112!"), except "112" alone where a number is asked.
 2. ``answer`` — a phone number, in figures or in words, when the open question asks for one ("bel maar
    op 045 541 2233").
 3. ``call_back`` — "bel mij maar terug", "ik wil liever bellen", anywhere in the message.
 4. ``stop`` — "stop", "laat maar" as the whole message; "vergeet het maar" anywhere.
 5. ``dont_know`` — "weet ik niet" as the whole message (or a typo of it); "ik weet niet wat ik nodig
-   heb" anywhere; despair ("alles wordt me te veel") when no task for volunteers is named.
+   heb" anywhere; despair ("alles wordt me te veel"); but not when the rest of the message names a
+   category ("ik krijg een aanmaning en weet niet wat ik moet doen", "de zorg voor mijn moeder wordt me
+   te veel", "🧹 hulp?").
 6. ``yes`` / ``no`` read from the first words ("Ja, graag", "nee hoor", however long the rest), when a
    yes/no question is open.
 7. ``thanks``, then ``greeting`` — only as the whole message ("hallo, dank u wel hoor"); a greeting
@@ -22,7 +25,8 @@ The order of precedence (the first that applies wins):
     options).
 11. ``help_request`` when the category matcher finds a category, else ``out_of_scope``; news, TV and
     chit-chat ([out_of_scope] of intents.toml) are out of scope too unless they ask for help, and what
-    we never do ("kunt u mijn huur betalen") even then; so is a message that opens with thanks and asks
+    we never do ("kunt u mijn huur betalen") even then, unless a ``not_when`` says otherwise ("ik kan
+    mijn rekeningen niet meer betalen"); so is a message that opens with thanks and asks
     nothing ("hartelijk dank, de jongen die mijn gras maaide was een engel"). A message out of scope
     that thanks somebody ("ik schrok me dood toen de telefoon ging, maar dank je wel") is ``thanks``, one
     that opens with a greeting ("hoi, ik ben Annie uit Terwinselen") is ``greeting``. Only question
@@ -83,10 +87,9 @@ class Reader:
         self.book = PhraseBook.build(
             [*vocabulary.entries(), *danger.entries()],
             rewrites=rewrites,
-            known=categories.lexicon.forms,
+            known=categories.lexicon.forms.keys() | danger.ordinary,
             stopwords=categories.lexicon.stopwords,
         )
-        self._tasks = frozenset(c.slug for c in categories.categories if c.for_volunteers)
 
     def understand(self, text: str, expecting: Expecting = Expecting.NOTHING) -> Understanding:
         """What ``text`` means, given what the open question expects (see the module docstring)."""
@@ -95,6 +98,9 @@ class Reader:
             return Understanding(Intent.DONT_KNOW if "?" in text else Intent.OUT_OF_SCOPE)
         found = self.book.find(words)
         kinds = self.danger.detect(found)
+        if words or expecting is not Expecting.NUMBER:  # "112" alone may be the minutes a volunteer spent
+            called = self.danger.called_numbers(text, words, self.vocabulary.filler)
+            kinds = tuple(kind for kind in self.danger.kinds if kind in kinds or kind in called)
         if kinds:
             return Understanding(
                 Intent.DANGER, danger=kinds[0], danger_kinds=kinds, help_lines=self.danger.help_lines(kinds)
@@ -148,13 +154,19 @@ class Reader:
 
     def _out_of_scope(self, message: _Message, asks: bool) -> bool:
         """Chit-chat that asks nobody for help, or something we never do, although a category is named."""
-        return message.has((Intent.OUT_OF_SCOPE, ASKED)) or (message.says(Intent.OUT_OF_SCOPE) and not asks)
+        return bool(message.unguarded(Intent.OUT_OF_SCOPE, ASKED)) or (message.says(Intent.OUT_OF_SCOPE) and not asks)
 
     def _dont_know(self, message: _Message, matches: tuple[tuple[str, int], ...]) -> bool:
-        if message.says(Intent.DONT_KNOW) or self.vocabulary.sounds_like_dont_know(message.text):
-            return True
-        names_a_task = bool(matches) and matches[0][0] in self._tasks
-        return message.has((Intent.DONT_KNOW, DESPAIR)) and not names_a_task
+        """ "Weet ik niet" or despair, unless the rest of the message names a category: "ik krijg een aanmaning
+        en weet niet wat ik moet doen" asks for help with the post, "🧹 hulp?" for help in the house."""
+        said = message.unguarded(Intent.DONT_KNOW, ANYWHERE) + message.by_label.get((Intent.DONT_KNOW, DESPAIR), [])
+        if message.alone(Intent.DONT_KNOW):
+            said += message.by_label.get((Intent.DONT_KNOW, ALONE), [])
+        if not said:
+            return not matches and self.vocabulary.sounds_like_dont_know(message.text)
+        covered = frozenset().union(*(item.positions for item in said))
+        rest = " ".join(word for i, word in enumerate(message.words) if i not in covered)
+        return not (matches and rest and self.categories.match(rest))
 
     def _answer(
         self,
@@ -213,9 +225,12 @@ class _Message:
 
     def says(self, intent: Intent) -> bool:
         """An ``anywhere`` phrase not cancelled by a ``not_when`` nearby, or the intent alone."""
+        return bool(self.unguarded(intent, ANYWHERE)) or self.alone(intent)
+
+    def unguarded(self, intent: Intent, tier: str) -> list[Found]:
+        """The intent's phrases of this list that no ``not_when`` nearby cancels."""
         guards = self.by_label.get((intent, NOT_WHEN), [])
-        anywhere = self.by_label.get((intent, ANYWHERE), ())
-        return any(unguarded(item, guards) for item in anywhere) or self.alone(intent)
+        return [item for item in self.by_label.get((intent, tier), ()) if unguarded(item, guards)]
 
     def alone(self, intent: Intent) -> bool:
         """The intent's phrases, greetings, thanks and filler words cover the whole message, and the intent
