@@ -10,6 +10,7 @@ from bot.services.danger import report_danger
 from bot.understanding import DangerKind, Understanding
 
 OPENINGS = {
+    DangerKind.EMERGENCY: N_("Is het een noodgeval? Bel nu 112."),
     DangerKind.MEDICAL: N_("Is het een noodgeval? Bel nu 112."),
     DangerKind.FALL: N_("Bent u gevallen en komt u niet overeind? Bel nu 112."),
     DangerKind.FIRE: N_("Is er brand, rook of ruikt u gas? Ga naar buiten en bel 112."),

@@ -310,6 +310,7 @@ def _call_back_requested(w: _Writer, notice: n.CallBackRequested) -> None:
 
 
 DANGER_LABELS = {
+    "emergency": N_("noodgeval"),
     "medical": N_("medisch noodgeval"),
     "fall": N_("gevallen"),
     "fire": N_("brand of gas"),
