@@ -40,6 +40,7 @@ class Profile:
     phone: str | None = None
     activity_news: bool = False
     has_private_chat: bool = False
+    reachable: bool = True
     forgotten: bool = False
 
 
@@ -107,9 +108,10 @@ def open_conversation(
         phone=row[_users.c.phone],
         activity_news=row[_users.c.activity_news],
         has_private_chat=row[_users.c.has_private_chat],
+        reachable=row[_users.c.reachable],
         forgotten=forgotten,
     )
-    profile = _refresh_user(session, stored=profile, seen=seen, private_chat=private_chat, reachable=row["reachable"])
+    profile = _refresh_user(session, stored=profile, seen=seen, private_chat=private_chat)
     conversation = ConversationState(user_id=seen.user_id)
     if row[_conversations.c.user_id] is not None:
         conversation = ConversationState(
@@ -151,14 +153,14 @@ def _create_user(session: Session, *, seen: Profile, private_chat: bool, now: da
     session.execute(statement)
 
 
-def _refresh_user(session: Session, *, stored: Profile, seen: Profile, private_chat: bool, reachable: bool) -> Profile:
+def _refresh_user(session: Session, *, stored: Profile, seen: Profile, private_chat: bool) -> Profile:
     """Write what Telegram says now about the user, only when it differs (a forgotten user keeps no names)."""
     changes: dict[str, Any] = {}
     if not stored.forgotten and (stored.first_name, stored.username) != (seen.first_name, seen.username):
         changes.update(first_name=seen.first_name, username=seen.username)
     if stored.telegram_locale != seen.telegram_locale:
         changes["telegram_locale"] = seen.telegram_locale
-    if private_chat and not (stored.has_private_chat and reachable):
+    if private_chat and not (stored.has_private_chat and stored.reachable):
         changes.update(has_private_chat=True, reachable=True)
     if not changes:
         return stored

@@ -210,6 +210,18 @@ def claimed_request(session: Session, *, request_id: int, volunteer_id: int) -> 
     )
 
 
+def claim_outlook(session: Session, *, request_id: int, volunteer_id: int) -> ClaimOutcome:
+    """What "Ik help" would give this volunteer now, without claiming (CLAIMED: the request would be theirs)."""
+    request = session.get(HelpRequest, request_id)
+    if request is None:
+        return ClaimOutcome.NOT_FOUND
+    if not volunteers_in(session, volunteer_id, request.neighbourhood_slug):
+        return ClaimOutcome.NOT_VOLUNTEER
+    if request.status in CLAIMABLE and request.preferred_volunteer_id in (None, volunteer_id):
+        return ClaimOutcome.CLAIMED
+    return ClaimOutcome.TAKEN if request.status == RequestStatus.CLAIMED else ClaimOutcome.CLOSED
+
+
 def try_claim(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
     """The conditional claim UPDATE, in the caller's transaction."""
     request = session.get(HelpRequest, request_id)
