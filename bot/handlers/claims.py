@@ -80,6 +80,8 @@ def _ask_to_start_a_chat(turn: Turn) -> None:
 
 
 def _refusal(outcome: ClaimOutcome, _: Translator) -> str:
+    if outcome is ClaimOutcome.ALREADY_YOURS:
+        return _("U helpt al met deze vraag. Dank u wel!")
     if outcome is ClaimOutcome.TAKEN:
         return _("Iemand anders helpt al. Dank u wel!")
     if outcome is ClaimOutcome.NOT_VOLUNTEER:

@@ -46,6 +46,7 @@ class Placement:
 
 class ClaimOutcome(StrEnum):
     CLAIMED = "claimed"
+    ALREADY_YOURS = "already_yours"
     TAKEN = "taken"
     CLOSED = "closed"
     NOT_VOLUNTEER = "not_volunteer"
@@ -219,7 +220,14 @@ def claim_outlook(session: Session, *, request_id: int, volunteer_id: int) -> Cl
         return ClaimOutcome.NOT_VOLUNTEER
     if request.status in CLAIMABLE and request.preferred_volunteer_id in (None, volunteer_id):
         return ClaimOutcome.CLAIMED
-    return ClaimOutcome.TAKEN if request.status == RequestStatus.CLAIMED else ClaimOutcome.CLOSED
+    return _not_claimed(request, volunteer_id)
+
+
+def _not_claimed(request: HelpRequest, volunteer_id: int) -> ClaimOutcome:
+    """Why a request cannot be claimed: this volunteer has it already, someone else has, or it is closed."""
+    if request.status == RequestStatus.CLAIMED:
+        return ClaimOutcome.ALREADY_YOURS if request.claimed_by == volunteer_id else ClaimOutcome.TAKEN
+    return ClaimOutcome.CLOSED
 
 
 def try_claim(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
@@ -239,21 +247,7 @@ def try_claim(session: Session, *, request_id: int, volunteer_id: int, now: date
     if result.rowcount == 1:
         return ClaimOutcome.CLAIMED
     session.refresh(request)
-    return ClaimOutcome.TAKEN if request.status == RequestStatus.CLAIMED else ClaimOutcome.CLOSED
-
-
-def undo_claim(session: Session, *, request_id: int, volunteer_id: int) -> bool:
-    """Re-open a request this volunteer claimed (e.g. the bot cannot reach them privately)."""
-    result = session.exec(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request_id,
-            HelpRequest.claimed_by == volunteer_id,
-            HelpRequest.status == RequestStatus.CLAIMED,
-        )
-        .values(status=RequestStatus.OPEN, claimed_by=None, claimed_at=None)
-    )
-    return result.rowcount == 1
+    return _not_claimed(request, volunteer_id)
 
 
 def confirm_claim(
