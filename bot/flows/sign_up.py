@@ -48,6 +48,11 @@ def _save(turn: Turn, offer: SignUp) -> None:
     turn.draft.update(asdict(offer))
 
 
+def _toggled(chosen: list[str], choice: str) -> list[str]:
+    """`choice` switched off when it was on, else on."""
+    return [item for item in chosen if item != choice] + ([] if choice in chosen else [choice])
+
+
 def _show(turn: Turn, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """In the pressed message (a button) or as a new message (typed)."""
     if turn.update.callback_query is not None and turn.update.callback_query.message is not None:
@@ -114,9 +119,7 @@ def toggle_category(turn: Turn, button: SignUpCategory) -> None:
     if button.choice not in {c.slug for c in _volunteer_categories(turn)}:
         turn.answer(turn._("Deze knop werkt niet meer."))
         return
-    offer.categories = [slug for slug in offer.categories if slug != button.choice] + (
-        [] if button.choice in offer.categories else [button.choice]
-    )
+    offer.categories = _toggled(offer.categories, button.choice)
     _save(turn, offer)
     turn.edit_buttons(_category_markup(turn, offer.categories))
 
@@ -244,9 +247,7 @@ def toggle_availability(turn: Turn, button: SignUpAvailability) -> None:
     if button.choice not in DAYS and button.choice not in PARTS:
         turn.answer(turn._("Deze knop werkt niet meer."))
         return
-    offer.availability = [key for key in offer.availability if key != button.choice] + (
-        [] if button.choice in offer.availability else [button.choice]
-    )
+    offer.availability = _toggled(offer.availability, button.choice)
     _save(turn, offer)
     turn.edit_buttons(_availability_markup(turn, offer.availability))
 
