@@ -34,7 +34,17 @@ from bot.config import Settings
 from bot.context import BotContext
 from bot.delivery import Limits, OutboxSender, Throttle
 from bot.delivery.wake import listen_for_wakes
-from bot.flows import call_back, conversation, help_request, my_requests, on_behalf, steunpunt, welcome
+from bot.flows import (
+    call_back,
+    conversation,
+    help_request,
+    my_requests,
+    on_behalf,
+    sign_up,
+    steunpunt,
+    time_spent,
+    welcome,
+)
 from bot.flows.expired import expired, only_in
 from bot.flows.place_picker import show_areas
 from bot.flows.states import State
@@ -147,6 +157,27 @@ RESIDENT_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
 }
 
 
+VOLUNTEER_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
+    b.SignUpCategory: only_in(State.SIGN_UP_CATEGORIES)(sign_up.toggle_category),
+    b.SignUpPlaces: only_in(State.SIGN_UP_PLACES)(sign_up.places_done),
+    b.SignUpAvailability: only_in(State.SIGN_UP_AVAILABILITY)(sign_up.toggle_availability),
+    b.SignUpReintegration: only_in(State.SIGN_UP_REINTEGRATION)(sign_up.choose_reintegration),
+    b.SignUpConsent: only_in(State.SIGN_UP_CONSENT)(sign_up.choose_consent),
+    b.DecideVolunteer: volunteers.decide,
+    b.ChangeOffer: volunteers.change_offer,
+    b.Claim: claims.claim,
+    b.TakeOffer: claims.claim,
+    b.PassOffer: lifecycle.pass_offer,
+    b.Done: lifecycle.done,
+    b.Minutes: time_spent.choose,
+    b.Release: lifecycle.release,
+    b.Feedback: lifecycle.feedback,
+    b.Again: lifecycle.again,
+}
+# Steps that need an answer from Telegram first: it is fetched before their transaction opens.
+PREPARED = {b.DecideVolunteer: volunteers.make_invitations}
+
+
 def _register_handlers(application: Application) -> None:
     """Every handler, in order: the first that matches an update handles it."""
     # Groups: the bot added, /koppel and its buttons, "Ik help" on a card.
@@ -180,6 +211,8 @@ def _private_commands() -> list[BaseHandler]:
         "taal": language.choose_language,
         "privacy": privacy.explain,
         "vergeetmij": privacy.ask_to_forget,
+        "aanbieden": sign_up.start,
+        "aanbod": volunteers.show_offer,
     }
     return [
         CommandHandler(list(names) if isinstance(names, tuple) else names, turn_handler(step), PRIVATE)
@@ -188,29 +221,21 @@ def _private_commands() -> list[BaseHandler]:
 
 
 def _group_handlers() -> list[BaseHandler]:
-    """The bot in groups: introduced once, linked with /koppel, and the cards' "Ik help"."""
+    """The bot in groups: introduced once, linked with /koppel (the cards' "Ik help": `VOLUNTEER_BUTTONS`)."""
     return [
         ChatMemberHandler(groups.bot_added, ChatMemberHandler.MY_CHAT_MEMBER),
         CommandHandler("koppel", groups.link_command, filters.ChatType.GROUPS),
         CallbackQueryHandler(groups.link_callback, pattern=groups.LINK_CALLBACKS),
-        CallbackQueryHandler(claims.claim, pattern=claims.CLAIM),
     ]
 
 
 def _volunteer_handlers() -> list[BaseHandler]:
-    """Sign-up, approvals, join requests, /aanbod and the buttons after a claim."""
-    return [
-        ChatJoinRequestHandler(join_requests.join_request),
-        CallbackQueryHandler(volunteers.decide, pattern=volunteers.DECIDE),
-        CommandHandler("aanbod", volunteers.show_offer, PRIVATE),
-        CallbackQueryHandler(volunteers.change_offer, pattern=volunteers.OFFER),
-        CallbackQueryHandler(lifecycle.done, pattern=lifecycle.DONE),
-        CallbackQueryHandler(lifecycle.minutes, pattern=lifecycle.MINUTES),
-        CallbackQueryHandler(lifecycle.release, pattern=lifecycle.RELEASE),
-        CallbackQueryHandler(lifecycle.feedback, pattern=lifecycle.FEEDBACK),
-        CallbackQueryHandler(lifecycle.again, pattern=lifecycle.AGAIN),
-        CallbackQueryHandler(lifecycle.pass_offer, pattern=lifecycle.PASS),
-    ]
+    """Join requests, and the volunteers' buttons (sign-up, approvals, /aanbod, the claim and after it)."""
+    handlers: list[BaseHandler] = [ChatJoinRequestHandler(turn_handler(join_requests.join_request))]
+    for kind, step in VOLUNTEER_BUTTONS.items():
+        handler = turn_handler(pressed(step), prepare=PREPARED.get(kind))
+        handlers.append(CallbackQueryHandler(handler, pattern=kind.pattern))
+    return handlers
 
 
 def _coordinator_handlers() -> list[BaseHandler]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.services.people import add_volunteer
-from db.models import HelpRequest, RequestStatus
+from db.models import HelpRequest, RequestStatus, User
 from tests.support.app import World
 from tests.support.scenarios import (
     ask_for_groceries,
@@ -97,3 +97,44 @@ async def test_stop_leaves_the_conversation(world: World) -> None:
     assert "Gestopt" in h.last_text(anna)
     await h.command(anna, "/annuleer")
     assert "Gestopt" in h.last_text(anna)
+
+
+async def test_a_volunteer_without_a_private_chat_is_asked_to_start_one_and_claims_nothing(world: World) -> None:
+    h = world.harness
+    await ask_for_groceries(world)
+    await world.deliver()
+    with world.session() as session:
+        session.get(User, world.volunteer.id).has_private_chat = False
+        session.commit()
+    await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
+    assert "Start eerst een chat" in world.alert()
+    assert "start eerst een privégesprek" in h.last_text(world.group_id)
+    assert "?start=helpen" in h.last_text(world.group_id)
+    assert h.api.messages(world.volunteer.id) == []
+    await world.deliver()
+    assert not any("helpt u" in text for text in h.texts(world.resident))
+    with world.session() as session:
+        assert session.exec(select(HelpRequest)).one().status == RequestStatus.OPEN
+
+
+async def test_details_that_bounce_give_the_request_back_and_the_next_press_is_refused_first(world: World) -> None:
+    h = world.harness
+    await ask_for_groceries(world)
+    await world.deliver()
+    h.api.blocked(world.volunteer.id)  # he blocked the bot since he signed up
+    await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
+    assert "Start eerst een chat" in world.alert()
+    with world.session() as session:
+        assert session.exec(select(HelpRequest)).one().status == RequestStatus.OPEN
+        assert session.get(User, world.volunteer.id).reachable is False
+    assert any("Ik help" in label for label in h.buttons(world.group_id))
+    sends_before = len(h.api.calls_to("sendMessage"))
+    await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
+    assert "Start eerst een chat" in world.alert()
+    assert [c.chat_id for c in h.api.calls_to("sendMessage")[sends_before:]] == [world.group_id]
+    h.api.unblock(world.volunteer.id)
+    await h.send(world.volunteer, "hallo")
+    await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
+    assert "gegevens gestuurd" in world.alert()
+    with world.session() as session:
+        assert session.exec(select(HelpRequest)).one().claimed_by == world.volunteer.id

@@ -3,6 +3,7 @@ A helper who stops or is forgotten releases what they hold; a helper's name is e
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from bot.services.erasure import forget_user
@@ -332,3 +333,94 @@ async def test_a_helper_who_is_forgotten_releases_what_they_hold(world: World) -
         forget_user(session, user_id=world.volunteer.id, now=world.clock.now(), settings=settings_of(world))
         uow.commit()
     assert_released(world, request_id)
+
+
+async def claimed_and_done(world: World) -> int:
+    """Piet claims a new request in the group and presses "Gedaan"; the request id."""
+    h, piet = world.harness, world.volunteer
+    request_id = new_request(world)
+    await world.deliver()
+    await h.press(piet, "Ik help", chat_id=world.group_id)
+    await h.press(piet, "Gedaan")
+    assert "Hoeveel tijd" in h.last_text(piet)
+    return request_id
+
+
+async def test_giving_back_takes_the_residents_name_and_contact_out_of_the_message(world: World) -> None:
+    h, piet = world.harness, world.volunteer
+    with world.session() as session:
+        session.merge(User(id=world.resident.id, first_name="Anna", phone="0612345678", created_at=world.clock.now()))
+        session.commit()
+    new_request(world)
+    await world.deliver()
+    await h.press(piet, "Ik help", chat_id=world.group_id)
+    assert "Anna" in h.last_text(piet) and "0612345678" in h.last_text(piet)
+    await h.press(piet, "Ik kan toch niet")
+    shown = "\n".join(h.texts(piet))
+    assert "staat weer open" in shown and "Boodschappen" in shown
+    assert "Anna" not in shown and "0612345678" not in shown and "tg://user" not in shown
+
+
+async def test_a_minutes_button_says_what_was_noted(world: World) -> None:
+    h, piet = world.harness, world.volunteer
+    request_id = await claimed_and_done(world)
+    await h.press(piet, "1 uur")
+    assert "Genoteerd: 1 uur. Dank u wel!" in h.last_text(piet)
+    assert h.buttons(piet) == [] or "Gedaan" not in h.buttons(piet)
+    assert request(world, request_id).minutes_spent == 60
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes", "noted"),
+    [
+        ("20 minuten", 20, "20 minuten"),
+        ("een uur", 60, "1 uur"),
+        ("anderhalf uur", 90, "1 uur en 30 minuten"),
+        ("half uurtje", 30, "30 minuten"),
+    ],
+)
+async def test_a_typed_time_is_noted_not_read_as_a_new_request(
+    world: World, typed: str, minutes: int, noted: str
+) -> None:
+    h, piet = world.harness, world.volunteer
+    request_id = await claimed_and_done(world)
+    await h.send(piet, typed)
+    assert f"Genoteerd: {noted}. Dank u wel!" in h.last_text(piet)
+    assert request(world, request_id).minutes_spent == minutes
+    with world.session() as session:
+        assert len(session.exec(select(HelpRequest)).all()) == 1  # no new request
+    await h.press(piet, "2 uur")  # once only
+    assert "kan niet" in world.alert()
+    assert request(world, request_id).minutes_spent == minutes
+
+
+async def test_a_typed_answer_that_is_no_time_asks_once_more(world: World) -> None:
+    h, piet = world.harness, world.volunteer
+    request_id = await claimed_and_done(world)
+    await h.send(piet, "het was gezellig")
+    assert "begrijp ik niet" in h.last_text(piet) and "Hoeveel tijd" in h.last_text(piet)
+    await h.send(piet, "nee")
+    assert "Dank u wel" in h.last_text(piet)
+    assert request(world, request_id).minutes_spent is None
+
+
+async def test_an_offer_already_decided_answers_kindly(world: World) -> None:
+    h, piet, anna = world.harness, world.volunteer, world.resident
+    new_request(world)
+    await world.deliver()
+    await h.press(piet, "Ik help", chat_id=world.group_id)
+    await h.press(piet, "Gedaan")
+    await world.deliver()
+    await h.press(anna, "Ja, gelukt")
+    await h.press(anna, "Ja, elke week")
+    await world.deliver()
+    offer = dict(h.api.messages(piet.id)[-1])
+    assert "elke week hulp" in offer["text"]
+    take, pass_ = [c["callback_data"] for row in offer["reply_markup"]["inline_keyboard"] for c in row]
+    await h.process(callback(piet, offer, take, bot=h.bot))
+    assert "gegevens gestuurd" in world.alert()
+    await h.process(callback(piet, offer, pass_, bot=h.bot))
+    assert "al geregeld" in world.alert()
+    await h.process(callback(piet, offer, take, bot=h.bot))
+    assert "U helpt al" in world.alert()
+    assert h.errors == []

@@ -172,6 +172,7 @@ async def test_a_whole_conversation_leaves_no_personal_data_in_the_logs(
     await h.press(world.volunteer, "Ik help", chat_id=world.group_id)
     with world.session() as session:
         add_volunteer(session, user_id=303, neighbourhoods=["klimmen"], now=world.clock.now())
+        session.get(User, 303).has_private_chat = True  # he signed up in a private chat
         session.commit()
 
     await h.press(make_user(303, "Hubertus", username="hubertus_k"), "Ik help", chat_id=world.group_id)

@@ -188,3 +188,90 @@ async def test_pause_resume_change_and_stop(world: World) -> None:
         assert session.get(Volunteer, piet.id).status == VolunteerStatus.STOPPED
     await world.deliver()
     assert "stopt" in h.last_text(world.coordinator)
+
+
+async def test_the_questions_say_where_to_help_and_repeat_the_choices(world: World) -> None:
+    h = world.harness
+    await h.command(JOEP, "/aanbieden")
+    await h.press(JOEP, "Boodschappen")
+    await h.press(JOEP, "Tuin")
+    await h.press(JOEP, "Klaar")
+    assert "U helpt met: 🛒 Boodschappen, " in h.texts(JOEP)[-2] and "Tuin" in h.texts(JOEP)[-2]
+    question = h.last_text(JOEP)
+    assert "wilt u helpen" in question and "woont u" not in question
+    await h.send(JOEP, "Klimmen")
+    await h.press(JOEP, "Klaar")
+    await h.press(JOEP, "Klaar")
+    await h.send(JOEP, "Overslaan")
+    await h.press(JOEP, "Nee")
+    await h.press(JOEP, "Ik ga akkoord")
+    agreement = h.texts(JOEP)[-2]
+    assert "Onze afspraken" in agreement and "Uw gegevens" in agreement and "U bent akkoord" in agreement
+    assert "coördinator bekijkt uw aanmelding" in h.last_text(JOEP)
+    with world.session() as session:
+        assert session.get(User, JOEP.id).neighbourhood_slug is None  # where he helps is not where he lives
+
+
+async def test_every_question_takes_a_typed_answer(world: World) -> None:
+    h = world.harness
+    await h.send(JOEP, "ik wil graag helpen")
+    assert "Waarmee wilt u helpen" in h.last_text(JOEP)
+    await h.send(JOEP, "boodschappen en de tuin")
+    assert any(label.startswith("✅") and "Tuin" in label for label in h.buttons(JOEP))
+    await h.send(JOEP, "klaar")
+    assert "wilt u helpen" in h.last_text(JOEP)
+    await h.send(JOEP, "Klimmen")
+    assert "Gekozen: Klimmen" in h.last_text(JOEP)
+    await h.send(JOEP, "klaar")
+    assert "Wanneer kunt u" in h.last_text(JOEP)
+    await h.send(JOEP, "maandag en woensdag 's avonds")
+    await h.send(JOEP, "klaar")
+    assert "Mag de coördinator u bellen" in h.last_text(JOEP)
+    await h.send(JOEP, "06 12345678")
+    assert "re-integratie" in h.last_text(JOEP)
+    await h.send(JOEP, "nee hoor")
+    assert "Onze afspraken" in h.last_text(JOEP)
+    await h.send(JOEP, "ja")
+    assert "coördinator bekijkt uw aanmelding" in h.last_text(JOEP)
+    with world.session() as session:
+        volunteer = session.get(Volunteer, JOEP.id)
+        assert volunteer.status == VolunteerStatus.PENDING and not volunteer.reintegration
+        assert sorted(volunteer.categories) == ["boodschappen", "tuin"]
+        assert set(volunteer.availability) == {"ma", "wo", "avond"}
+        assert session.get(VolunteerArea, (JOEP.id, "klimmen")) is not None
+        assert session.get(User, JOEP.id).phone == "06 12345678"
+
+
+async def test_not_knowing_leads_to_the_call_back_and_nonsense_is_asked_again(world: World) -> None:
+    h = world.harness
+    await h.command(JOEP, "/aanbieden")
+    await h.send(JOEP, "blauw")
+    assert "begrijp ik niet" in h.last_text(JOEP) and "Waarmee wilt u helpen" in h.last_text(JOEP)
+    await h.send(JOEP, "weet ik niet")
+    assert "Wij bellen u graag terug" in h.last_text(JOEP)
+
+
+async def test_a_shared_contact_answers_the_phone_question(world: World) -> None:
+    h = world.harness
+    await h.command(JOEP, "/aanbieden")
+    await h.press(JOEP, "Boodschappen")
+    await h.press(JOEP, "Klaar")
+    await h.send(JOEP, "Klimmen")
+    await h.press(JOEP, "Klaar")
+    await h.press(JOEP, "Klaar")
+    await h.share_contact(JOEP, "+31687654321")
+    assert "re-integratie" in h.last_text(JOEP)
+    await h.press(JOEP, "Ja")
+    await h.press(JOEP, "Ik ga akkoord")
+    with world.session() as session:
+        assert session.get(User, JOEP.id).phone == "+31687654321"
+        assert session.get(Volunteer, JOEP.id).reintegration
+
+
+async def test_an_old_sign_up_button_has_expired(world: World) -> None:
+    h = world.harness
+    await h.command(JOEP, "/aanbieden")
+    await h.command(JOEP, "/stop")
+    await h.press(JOEP, "Boodschappen")
+    assert "werkt niet meer" in world.alert()
+    assert "eerdere vraag" in h.last_text(JOEP)

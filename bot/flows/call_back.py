@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot.buttons import CallTime
+from bot.flows import sign_up
 from bot.flows.questions import Question
 from bot.flows.states import State
 from bot.flows.turn import Turn
@@ -58,12 +59,13 @@ def read_phone(turn: Turn, meaning: Understanding) -> bool:
 
 
 def receive_contact(turn: Turn) -> None:
-    """A shared contact: only the person's own number counts."""
+    """A shared contact: only the person's own number counts, for the question that asked it."""
     contact = turn.update.effective_message.contact
-    if turn.state != State.CALLBACK_PHONE or contact is None or contact.user_id != turn.user_id:
+    taker = CONTACT_TAKERS.get(turn.state)
+    if taker is None or contact is None or contact.user_id != turn.user_id:
         turn.say(turn._("Dank u. Dat nummer heb ik nu niet nodig."))
         return
-    take_phone(turn, contact.phone_number)
+    taker(turn, contact.phone_number)
 
 
 def take_phone(turn: Turn, phone: str) -> None:
@@ -128,6 +130,9 @@ def finish(turn: Turn, *, part: str, phone: str | None) -> None:
         text = _("U had al gevraagd om terug te bellen. Dat blijft staan.") + " " + text
     turn.say("📞 " + text)
 
+
+# Who takes a shared phone number, by the question that is open.
+CONTACT_TAKERS = {State.CALLBACK_PHONE: take_phone, State.SIGN_UP_PHONE: sign_up.take_phone}
 
 QUESTIONS = {
     State.CALLBACK_PHONE: Question(Expecting.PHONE, read_phone, ask_phone),

@@ -8,7 +8,18 @@ the call-back instead of asking again. "Ik weet het niet" and "Bel mij terug" le
 from __future__ import annotations
 
 from bot.buttons import ConfirmLocation, Menu, PickPlace
-from bot.flows import call_back, danger, help_request, my_requests, on_behalf, small_talk, steunpunt, welcome
+from bot.flows import (
+    call_back,
+    danger,
+    help_request,
+    my_requests,
+    on_behalf,
+    sign_up,
+    small_talk,
+    steunpunt,
+    time_spent,
+    welcome,
+)
 from bot.flows.menu import call_me_markup, show_menu
 from bot.flows.place_picker import ask_place, remember_place
 from bot.flows.questions import Question
@@ -21,6 +32,8 @@ QUESTIONS: dict[str, Question] = {
     **help_request.QUESTIONS,
     **on_behalf.QUESTIONS,
     **call_back.QUESTIONS,
+    **sign_up.QUESTIONS,
+    **time_spent.QUESTIONS,
 }
 
 
@@ -28,6 +41,7 @@ QUESTIONS: dict[str, Question] = {
 PLACE_TAKERS = {
     State.START_PLACE: welcome.take_start_place,
     State.ASK_PLACE: help_request.take_place,
+    State.SIGN_UP_PLACES: sign_up.take_place,
 }
 
 
@@ -54,6 +68,8 @@ def react(turn: Turn, meaning: Understanding, question: Question | None) -> None
             welcome.stop(turn)
     elif intent is Intent.STEUNPUNT:
         steunpunt.show(turn)
+    elif intent is Intent.VOLUNTEER:
+        sign_up.start(turn)
     elif intent is Intent.GREETING:
         small_talk.greet(turn, ask_again)
     elif intent is Intent.THANKS:
@@ -105,6 +121,8 @@ def menu_choice(turn: Turn, button: Menu) -> None:
     """The big buttons of the menu (and the "Bel mij terug" under many messages)."""
     if button.choice == "help":
         help_request.start(turn)
+    elif button.choice == "volunteer":
+        sign_up.start(turn)
     elif button.choice == "callme":
         turn.drop_buttons()
         call_back.ask_phone(turn)

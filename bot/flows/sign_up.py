@@ -1,8 +1,13 @@
-"""`/aanbieden` and "Ik wil helpen": what, where, when, phone, re-integratie, consent; then a coordinator decides."""
+"""`/aanbieden` and "Ik wil helpen": what, where, when, phone, re-integratie, consent; then a coordinator decides.
+
+Every question has buttons and takes a typed answer too ("boodschappen", "klaar", "maandag ochtend", "nee").
+The draft lives in the conversation row (JSON), with the fields of `bot.services.volunteers.SignUp`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from html import escape
 
 from telegram import (
     InlineKeyboardButton,
@@ -10,54 +15,63 @@ from telegram import (
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    Update,
 )
-from telegram.ext import ConversationHandler
 
-from bot.context import BotContext
-from bot.flows.place_picker import municipality_keyboard, place_from_callback, place_from_text
-from bot.flows.states import (
-    SIGN_UP_AVAILABILITY,
-    SIGN_UP_CATEGORIES,
-    SIGN_UP_CONSENT,
-    SIGN_UP_PHONE,
-    SIGN_UP_PLACES,
-    SIGN_UP_REINTEGRATION,
-)
+from bot.buttons import SignUpAvailability, SignUpCategory, SignUpConsent, SignUpPlaces, SignUpReintegration
+from bot.flows.place_picker import ask_place, place_from_text
+from bot.flows.questions import Question
+from bot.flows.states import State
+from bot.flows.turn import Turn
+from bot.i18n import N_, Translator
+from bot.matching.normalise import fold, tokens
 from bot.render.keyboards import button_rows
 from bot.render.requests import category_label
 from bot.render.volunteers import DAYS, PARTS, availability_text
 from bot.services.catalogue import all_categories
 from bot.services.places import place_of
-from bot.services.volunteers import DAY_KEYS, PART_KEYS, SignUp, offer_of, submit_sign_up
-from bot.understanding import PHONE_NUMBER
+from bot.services.views import CategoryView
+from bot.services.volunteers import SignUp, offer_of, submit_sign_up
+from bot.understanding import PHONE_NUMBER, Expecting, Intent, Understanding, default_vocabulary
 from db.models import VolunteerStatus
 
-DRAFT = "sign_up"
-CATEGORY_CALLBACKS = r"^vc:[a-z]{1,20}$"
-PLACE_DONE_CALLBACKS = r"^vp:(more|done)$"
-AVAILABILITY_CALLBACKS = r"^va:[a-z]{2,10}$"
-REINTEGRATION_CALLBACKS = r"^vri:(yes|no)$"
-CONSENT_CALLBACKS = r"^vok:(yes|no)$"
 CHECK = "✅ "
+DONE = "done"
+CLOSE_MATCH = 15
+"""Typed kinds of help: every category this close to the best match counts ("boodschappen en de tuin")."""
 
 
-def _draft(context: BotContext) -> SignUp:
-    return SignUp(**context.user_data.get(DRAFT, {}))
+def _offer(turn: Turn) -> SignUp:
+    return SignUp(**{key: value for key, value in turn.draft.items() if key in SignUp.__dataclass_fields__})
 
 
-def _save(context: BotContext, offer: SignUp) -> None:
-    context.user_data[DRAFT] = asdict(offer)
+def _save(turn: Turn, offer: SignUp) -> None:
+    turn.draft.update(asdict(offer))
 
 
-async def start_sign_up(update: Update, context: BotContext) -> str:
+def _toggled(chosen: list[str], choice: str) -> list[str]:
+    """`choice` switched off when it was on, else on."""
+    return [item for item in chosen if item != choice] + ([] if choice in chosen else [choice])
+
+
+def _show(turn: Turn, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """In the pressed message (a button) or as a new message (typed)."""
+    if turn.update.callback_query is not None and turn.update.callback_query.message is not None:
+        turn.edit(text, markup)
+    else:
+        turn.say(text, markup)
+
+
+def _says_done(turn: Turn, meaning: Understanding) -> bool:
+    """ "Klaar" (the button's word, typed) or "nee" (nothing more)."""
+    said = fold(turn.text).strip(" .!")
+    return meaning.intent is Intent.NO or said in (fold(turn._("Klaar")), "klaar")
+
+
+def start(turn: Turn) -> None:
     """Begin (or change) an offer; an existing offer fills in the answers."""
-    if update.callback_query:
-        await update.callback_query.answer()
-    _ = context._
-    user_id = update.effective_user.id
-    with context.unit_of_work() as uow:
-        existing = offer_of(uow.session, user_id)
+    turn.drop_buttons()
+    turn.end()
+    existing = offer_of(turn.session, turn.user_id)
     offer = SignUp()
     if existing is not None and existing.status != VolunteerStatus.STOPPED:
         offer = SignUp(
@@ -66,208 +80,302 @@ async def start_sign_up(update: Update, context: BotContext) -> str:
             availability=list(existing.availability),
             reintegration=existing.reintegration,
         )
-    _save(context, offer)
-    await update.effective_chat.send_message(
-        "🤝 " + _("Fijn dat u wilt helpen! Ik stel u een paar korte vragen. Typ /stop om te stoppen.")
-    )
-    return await ask_categories(update, context)
+    _save(turn, offer)
+    turn.preface("🤝 " + turn._("Fijn dat u wilt helpen! Ik stel u een paar korte vragen. Typ /stop om te stoppen."))
+    ask_categories(turn)
 
 
-def _category_keyboard(context: BotContext, chosen: list[str]) -> InlineKeyboardMarkup:
-    _ = context._
-    with context.unit_of_work() as uow:
-        categories = all_categories(uow.session)
+# ---------------------------------------------------------------- what
+
+
+def _volunteer_categories(turn: Turn) -> list[CategoryView]:
+    return [category for category in all_categories(turn.session) if category.for_volunteers]
+
+
+def _category_markup(turn: Turn, chosen: list[str]) -> InlineKeyboardMarkup:
+    _ = turn._
     options = [
-        ((CHECK if c.slug in chosen else "") + category_label(c, _), f"vc:{c.slug}")
-        for c in categories
-        if c.for_volunteers
+        ((CHECK if c.slug in chosen else "") + category_label(c, _), SignUpCategory(c.slug))
+        for c in _volunteer_categories(turn)
     ]
-    options.append(("➡️ " + _("Klaar"), "vc:done"))
+    options.append(("➡️ " + _("Klaar"), SignUpCategory(DONE)))
     return button_rows(options, per_row=2)
 
 
-async def ask_categories(update: Update, context: BotContext) -> str:
-    await update.effective_chat.send_message(
-        "🧰 " + context._("Waarmee wilt u helpen? Kies er één of meer. Druk daarna op Klaar."),
-        reply_markup=_category_keyboard(context, _draft(context).categories),
+def ask_categories(turn: Turn) -> None:
+    turn.goto(State.SIGN_UP_CATEGORIES)
+    turn.say(
+        "🧰 " + turn._("Waarmee wilt u helpen? Kies er één of meer. Druk daarna op Klaar."),
+        _category_markup(turn, _offer(turn).categories),
     )
-    return SIGN_UP_CATEGORIES
 
 
-async def toggle_category(update: Update, context: BotContext) -> str:
-    """A category button switches on or off; "Klaar" goes on when at least one is chosen."""
-    query = update.callback_query
-    choice = query.data.removeprefix("vc:")
-    offer = _draft(context)
-    _ = context._
-    if choice == "done":
-        if not offer.categories:
-            await query.answer(_("Kies eerst minstens één soort hulp."), show_alert=True)
-            return SIGN_UP_CATEGORIES
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-        return await ask_places(update, context)
-    await query.answer()
-    with context.unit_of_work() as uow:
-        known = {c.slug for c in all_categories(uow.session) if c.for_volunteers}
-    if choice not in known:
-        return SIGN_UP_CATEGORIES
-    offer.categories = [slug for slug in offer.categories if slug != choice] + (
-        [] if choice in offer.categories else [choice]
-    )
-    _save(context, offer)
-    await query.edit_message_reply_markup(_category_keyboard(context, offer.categories))
-    return SIGN_UP_CATEGORIES
+def toggle_category(turn: Turn, button: SignUpCategory) -> None:
+    """A kind of help switches on or off; "Klaar" goes on when at least one is chosen."""
+    if button.choice == DONE:
+        categories_done(turn)
+        return
+    offer = _offer(turn)
+    if button.choice not in {c.slug for c in _volunteer_categories(turn)}:
+        turn.answer(turn._("Deze knop werkt niet meer."))
+        return
+    offer.categories = _toggled(offer.categories, button.choice)
+    _save(turn, offer)
+    turn.edit_buttons(_category_markup(turn, offer.categories))
 
 
-async def ask_places(update: Update, context: BotContext) -> str:
-    await update.effective_chat.send_message(
-        "🏘️ " + context._("In welke buurt wilt u helpen? Kies de gemeente, of typ de naam van de wijk of het dorp."),
-        reply_markup=municipality_keyboard(context),
-    )
-    return SIGN_UP_PLACES
+def categories_done(turn: Turn) -> None:
+    """ "Klaar": the chosen kinds of help said once more, then where."""
+    _ = turn._
+    offer = _offer(turn)
+    if not offer.categories:
+        text = _("Kies eerst minstens één soort hulp.")
+        if turn.update.callback_query is not None:
+            turn.answer(text, alert=True)
+        else:
+            turn.preface(text)
+            ask_categories(turn)
+        return
+    labels = [category_label(c, _) for c in _volunteer_categories(turn) if c.slug in offer.categories]
+    turn.acknowledge("🧰 " + _("U helpt met: {categories}").format(categories=escape(", ".join(labels))))
+    ask_places(turn)
 
 
-async def _place_chosen(update: Update, context: BotContext, slug: str) -> str:
-    offer = _draft(context)
+def read_categories(turn: Turn, meaning: Understanding) -> bool:
+    """Typed: "klaar", or kinds of help by name ("boodschappen en de tuin"), which are switched on."""
+    if _says_done(turn, meaning):
+        categories_done(turn)
+        return True
+    named = _named_categories(turn, meaning)
+    if not named:
+        return False
+    offer = _offer(turn)
+    offer.categories += [slug for slug in named if slug not in offer.categories]
+    _save(turn, offer)
+    ask_categories(turn)
+    return True
+
+
+def _named_categories(turn: Turn, meaning: Understanding) -> list[str]:
+    """The kinds of help a typed answer names: by their label, or as the matcher reads them."""
+    categories = _volunteer_categories(turn)
+    said = " ".join(tokens(turn.text))
+    by_label = [c.slug for c in categories if said in {" ".join(tokens(name)) for name in c.names.values()}]
+    if by_label:
+        return by_label
+    slugs = {c.slug for c in categories}
+    matches = [(slug, score) for slug, score in meaning.matches if slug in slugs]
+    if not matches:
+        return []
+    best = matches[0][1]
+    return [slug for slug, score in matches if score >= best - CLOSE_MATCH]
+
+
+# ---------------------------------------------------------------- where
+
+
+def ask_places(turn: Turn) -> None:
+    """Where the volunteer wants to help (not where they live)."""
+    question = turn._("In welke buurt wilt u helpen? Kies de gemeente, of typ de naam van de wijk of het dorp.")
+    ask_place(turn, State.SIGN_UP_PLACES, question)
+
+
+def take_place(turn: Turn, slug: str) -> bool:
+    """One more neighbourhood to help in (button, typed name or shared location)."""
+    if place_of(turn.session, slug) is None:
+        return False
+    offer = _offer(turn)
     if slug not in offer.areas:
         offer.areas.append(slug)
-    _save(context, offer)
-    _ = context._
-    with context.unit_of_work() as uow:
-        names = [place.name for area in offer.areas if (place := place_of(uow.session, area))]
-    options = [("➕ " + _("Nog een buurt"), "vp:more"), ("➡️ " + _("Klaar"), "vp:done")]
-    text = "📍 " + _("Gekozen: {places}").format(places=", ".join(names))
-    if update.callback_query:
-        await update.callback_query.edit_message_text(text, reply_markup=button_rows(options, per_row=2))
-    else:
-        await update.effective_chat.send_message(text, reply_markup=button_rows(options, per_row=2))
-    return SIGN_UP_PLACES
+    _save(turn, offer)
+    _ = turn._
+    names = [place.name for area in offer.areas if (place := place_of(turn.session, area))]
+    options = [("➕ " + _("Nog een buurt"), SignUpPlaces("more")), ("➡️ " + _("Klaar"), SignUpPlaces(DONE))]
+    turn.goto(State.SIGN_UP_PLACES)
+    _show(turn, "📍 " + _("Gekozen: {places}").format(places=escape(", ".join(names))), button_rows(options, 2))
+    return True
 
 
-async def choose_place(update: Update, context: BotContext) -> str:
-    """A municipality or neighbourhood button (the shared place picker)."""
-    slug = await place_from_callback(update, context)
-    with context.unit_of_work() as uow:
-        known = slug is not None and place_of(uow.session, slug) is not None
-    if not known:
-        return SIGN_UP_PLACES
-    return await _place_chosen(update, context, slug)
-
-
-async def type_place(update: Update, context: BotContext) -> str:
-    slug = place_from_text(context, update.effective_message.text)
-    if slug is None:
-        await update.effective_chat.send_message(context._("Die plaats ken ik niet. Kies hieronder de gemeente."))
-        return await ask_places(update, context)
-    return await _place_chosen(update, context, slug)
-
-
-async def places_done(update: Update, context: BotContext) -> str:
+def places_done(turn: Turn, button: SignUpPlaces) -> None:
     """ "Nog een buurt" shows the municipalities again; "Klaar" goes on."""
-    query = update.callback_query
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    if query.data == "vp:more" or not _draft(context).areas:
-        return await ask_places(update, context)
-    return await ask_availability(update, context)
+    turn.drop_buttons()
+    if button.action == "more" or not _offer(turn).areas:
+        ask_places(turn)
+    else:
+        ask_availability(turn)
 
 
-def _availability_keyboard(context: BotContext, chosen: list[str]) -> InlineKeyboardMarkup:
-    _ = context._
+def read_places(turn: Turn, meaning: Understanding) -> bool:
+    """Typed: "klaar" (with a place chosen), or the name of a kern or wijk."""
+    if _offer(turn).areas and _says_done(turn, meaning):
+        ask_availability(turn)
+        return True
+    slug = place_from_text(turn, turn.text)
+    return slug is not None and take_place(turn, slug)
+
+
+# ---------------------------------------------------------------- when
+
+
+def _availability_markup(turn: Turn, chosen: list[str]) -> InlineKeyboardMarkup:
+    _ = turn._
 
     def button(key: str, label: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton((CHECK if key in chosen else "") + _(label), callback_data=f"va:{key}")
+        text = (CHECK if key in chosen else "") + _(label)
+        return InlineKeyboardButton(text, callback_data=SignUpAvailability(key).pack())
 
     days = [button(key, label) for key, label in DAYS.items()]
     parts = [button(key, label) for key, label in PARTS.items()]
-    done = InlineKeyboardButton("➡️ " + _("Klaar"), callback_data="va:done")
+    done = InlineKeyboardButton("➡️ " + _("Klaar"), callback_data=SignUpAvailability(DONE).pack())
     return InlineKeyboardMarkup([days[:4], days[4:], parts, [done]])
 
 
-async def ask_availability(update: Update, context: BotContext) -> str:
-    await update.effective_chat.send_message(
-        "🗓️ " + context._("Wanneer kunt u meestal? Kies dagen en dagdelen. Druk daarna op Klaar."),
-        reply_markup=_availability_keyboard(context, _draft(context).availability),
+def ask_availability(turn: Turn) -> None:
+    turn.goto(State.SIGN_UP_AVAILABILITY)
+    turn.say(
+        "🗓️ " + turn._("Wanneer kunt u meestal? Kies dagen en dagdelen. Druk daarna op Klaar."),
+        _availability_markup(turn, _offer(turn).availability),
     )
-    return SIGN_UP_AVAILABILITY
 
 
-async def toggle_availability(update: Update, context: BotContext) -> str:
-    query = update.callback_query
-    await query.answer()
-    choice = query.data.removeprefix("va:")
-    offer = _draft(context)
-    if choice == "done":
-        await query.edit_message_text("🗓️ " + availability_text(offer.availability, context._))
-        return await ask_phone(update, context)
-    if choice not in DAY_KEYS and choice not in PART_KEYS:
-        return SIGN_UP_AVAILABILITY
-    offer.availability = [key for key in offer.availability if key != choice] + (
-        [] if choice in offer.availability else [choice]
-    )
-    _save(context, offer)
-    await query.edit_message_reply_markup(_availability_keyboard(context, offer.availability))
-    return SIGN_UP_AVAILABILITY
+def toggle_availability(turn: Turn, button: SignUpAvailability) -> None:
+    """A day or a part of the day switches on or off; "Klaar" goes on (nothing chosen: any time)."""
+    offer = _offer(turn)
+    if button.choice == DONE:
+        availability_done(turn)
+        return
+    if button.choice not in DAYS and button.choice not in PARTS:
+        turn.answer(turn._("Deze knop werkt niet meer."))
+        return
+    offer.availability = _toggled(offer.availability, button.choice)
+    _save(turn, offer)
+    turn.edit_buttons(_availability_markup(turn, offer.availability))
 
 
-def _skip_label(context: BotContext) -> str:
-    return "⏭️ " + context._("Overslaan")
+def availability_done(turn: Turn) -> None:
+    turn.acknowledge("🗓️ " + escape(availability_text(_offer(turn).availability, turn._)))
+    ask_phone(turn)
 
 
-async def ask_phone(update: Update, context: BotContext) -> str:
-    """Telegram's share-contact button; skipping is fine."""
-    _ = context._
+def read_availability(turn: Turn, meaning: Understanding) -> bool:
+    """Typed: days and parts of the day ("maandag en woensdag ochtend"), "klaar", or "maakt niet uit"."""
+    offer = _offer(turn)
+    if default_vocabulary().any_day_will_do(turn.text):
+        offer.availability = []
+        _save(turn, offer)
+        availability_done(turn)
+        return True
+    if _says_done(turn, meaning):
+        availability_done(turn)
+        return True
+    named = _named_moments(turn)
+    if not named:
+        return False
+    offer.availability += [key for key in named if key not in offer.availability]
+    _save(turn, offer)
+    ask_availability(turn)
+    return True
+
+
+def _named_moments(turn: Turn) -> list[str]:
+    """The keys of the days and parts of the day a typed answer names (also "ma", "'s avonds", dialect)."""
+    _ = turn._
+    days = default_vocabulary().days
+    words: dict[str, str] = {}
+    for labels in (DAYS, PARTS):
+        for key, label in labels.items():
+            for form in {fold(label), fold(_(label))}:
+                words[form] = words[form + "s"] = key  # "avond", "'s avonds"
+            words[key] = key
+    named: list[str] = []
+    for word in tokens(turn.text):
+        key = words.get(word) or words.get(days.get(word, ""))
+        if key is not None and key not in named:
+            named.append(key)
+    return named
+
+
+# ---------------------------------------------------------------- phone
+
+
+def _skip_label(_: Translator) -> str:
+    return "⏭️ " + _("Overslaan")
+
+
+def ask_phone(turn: Turn) -> None:
+    """Telegram's share-contact button; a typed number works too, and skipping is fine."""
+    _ = turn._
+    turn.goto(State.SIGN_UP_PHONE)
     keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton("📞 " + _("Deel mijn nummer"), request_contact=True)], [_skip_label(context)]],
+        [[KeyboardButton("📞 " + _("Deel mijn nummer"), request_contact=True)], [_skip_label(_)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
-    await update.effective_chat.send_message(
-        "📞 " + _("Mag de coördinator u bellen? Deel dan uw nummer. Dat hoeft niet."), reply_markup=keyboard
-    )
-    return SIGN_UP_PHONE
+    turn.say("📞 " + _("Mag de coördinator u bellen? Deel dan uw nummer. Dat hoeft niet."), keyboard)
 
 
-async def receive_phone(update: Update, context: BotContext) -> str:
-    """The user's own contact, a typed number, or "Overslaan"."""
-    message = update.effective_message
-    _ = context._
-    offer = _draft(context)
-    text = (message.text or "").strip()
-    if message.contact and message.contact.user_id == update.effective_user.id:
-        offer.phone = message.contact.phone_number
-    elif text and PHONE_NUMBER.match(text):
-        offer.phone = text
-    elif text and (text == _skip_label(context) or text.lower() in (_("overslaan"), _("nee"))):
-        offer.phone = None
-    else:
-        await message.reply_text(_("Druk op 'Deel mijn nummer' of op 'Overslaan'."))
-        return SIGN_UP_PHONE
-    _save(context, offer)
-    await message.reply_text("👍 " + _("Dank u."), reply_markup=ReplyKeyboardRemove())
-    options = [("✅ " + _("Ja"), "vri:yes"), ("❌ " + _("Nee"), "vri:no")]
-    await update.effective_chat.send_message(
+def read_phone(turn: Turn, meaning: Understanding) -> bool:
+    """A typed number, or "Overslaan" / "nee"."""
+    _ = turn._
+    text = turn.text
+    if PHONE_NUMBER.match(text):
+        take_phone(turn, text)
+        return True
+    if (
+        text == _skip_label(_)
+        or fold(text).strip(" .!") in (fold(_("Overslaan")), "overslaan")
+        or (meaning.intent is Intent.NO)
+    ):
+        take_phone(turn, None)
+        return True
+    return False
+
+
+def take_phone(turn: Turn, phone: str | None) -> None:
+    """The number (a shared contact or typed), or none; then the question about re-integratie."""
+    offer = _offer(turn)
+    offer.phone = phone
+    _save(turn, offer)
+    turn.say("👍 " + turn._("Dank u."), ReplyKeyboardRemove())
+    ask_reintegration(turn)
+
+
+# ---------------------------------------------------------------- re-integratie and consent
+
+
+def ask_reintegration(turn: Turn) -> None:
+    _ = turn._
+    turn.goto(State.SIGN_UP_REINTEGRATION)
+    options = [("✅ " + _("Ja"), SignUpReintegration("yes")), ("❌ " + _("Nee"), SignUpReintegration("no"))]
+    turn.say(
         "📋 "
         + _("Doet u dit via re-integratie, bijvoorbeeld via Kompas of het UWV? Dan kunnen wij uw uren doorgeven."),
-        reply_markup=button_rows(options, per_row=2),
+        button_rows(options, per_row=2),
     )
-    return SIGN_UP_REINTEGRATION
 
 
-async def choose_reintegration(update: Update, context: BotContext) -> str:
-    query = update.callback_query
-    await query.answer()
-    offer = _draft(context)
-    offer.reintegration = query.data == "vri:yes"
-    _save(context, offer)
-    await query.edit_message_reply_markup(None)
-    return await ask_consent(update, context)
+def choose_reintegration(turn: Turn, button: SignUpReintegration) -> None:
+    turn.drop_buttons()
+    take_reintegration(turn, button.answer == "yes")
 
 
-def code_of_conduct(context: BotContext) -> str:
+def read_reintegration(turn: Turn, meaning: Understanding) -> bool:
+    """A typed yes or no."""
+    if meaning.intent not in (Intent.YES, Intent.NO):
+        return False
+    take_reintegration(turn, meaning.intent is Intent.YES)
+    return True
+
+
+def take_reintegration(turn: Turn, reintegration: bool) -> None:
+    offer = _offer(turn)
+    offer.reintegration = reintegration
+    _save(turn, offer)
+    ask_consent(turn)
+
+
+def code_of_conduct(_: Translator) -> str:
     """The short code of conduct and privacy text, in plain words."""
-    _ = context._
     return "\n".join(
         [
             "📜 <b>" + _("Onze afspraken") + "</b>",
@@ -286,31 +394,57 @@ def code_of_conduct(context: BotContext) -> str:
     )
 
 
-async def ask_consent(update: Update, context: BotContext) -> str:
-    options = [("✅ " + context._("Ik ga akkoord"), "vok:yes"), ("❌ " + context._("Liever niet"), "vok:no")]
-    await update.effective_chat.send_message(code_of_conduct(context), reply_markup=button_rows(options))
-    return SIGN_UP_CONSENT
+def ask_consent(turn: Turn) -> None:
+    _ = turn._
+    turn.goto(State.SIGN_UP_CONSENT)
+    options = [("✅ " + _("Ik ga akkoord"), SignUpConsent("yes")), ("❌ " + _("Liever niet"), SignUpConsent("no"))]
+    turn.say(code_of_conduct(_), button_rows(options))
 
 
-async def choose_consent(update: Update, context: BotContext) -> int:
-    """Agreed: store the offer; the coordinators decide. Not agreed: nothing is kept."""
-    query = update.callback_query
-    await query.answer()
-    _ = context._
-    offer = _draft(context)
-    context.user_data.pop(DRAFT, None)
-    if query.data != "vok:yes" or not offer.areas:
-        await query.edit_message_text(
-            _("Jammer. U moet het eerst eens zijn met de afspraken. Wilt u het toch? Typ dan /aanbieden.")
+def choose_consent(turn: Turn, button: SignUpConsent) -> None:
+    take_consent(turn, agreed=button.answer == "yes")
+
+
+def read_consent(turn: Turn, meaning: Understanding) -> bool:
+    """A typed yes or no to the agreement."""
+    if meaning.intent not in (Intent.YES, Intent.NO):
+        return False
+    take_consent(turn, agreed=meaning.intent is Intent.YES)
+    return True
+
+
+def take_consent(turn: Turn, *, agreed: bool) -> None:
+    """Agreed: store the offer; the coordinators decide. Not agreed: nothing is kept. The agreement stays readable."""
+    _ = turn._
+    offer = _offer(turn)
+    turn.end()
+    if not agreed or not offer.areas:
+        _answer_agreement(
+            turn, _("Jammer. U moet het eerst eens zijn met de afspraken. Wilt u het toch? Typ dan /aanbieden.")
         )
-        return ConversationHandler.END
-    runtime = context.runtime
-    with context.unit_of_work() as uow:
-        status = submit_sign_up(uow.session, user_id=update.effective_user.id, offer=offer, now=runtime.clock.now())
-        uow.commit()
+        return
+    _answer_agreement(turn, "✅ " + _("U bent akkoord."))
+    status = submit_sign_up(turn.session, user_id=turn.user_id, offer=offer, now=turn.now)
     if status == VolunteerStatus.PENDING:
         text = _("Dank u wel! Een coördinator bekijkt uw aanmelding. U krijgt snel bericht.")
     else:
         text = _("Dank u wel! Uw aanbod is aangepast.")
-    await query.edit_message_text("✅ " + text)
-    return ConversationHandler.END
+    turn.say("✅ " + text)
+
+
+def _answer_agreement(turn: Turn, answer: str) -> None:
+    """Under the agreement when its button was pressed (the text stays), else above the next message."""
+    if turn.update.callback_query is not None and turn.update.callback_query.message is not None:
+        turn.edit(code_of_conduct(turn._) + "\n\n" + answer)
+    else:
+        turn.say(answer)
+
+
+QUESTIONS: dict[str, Question] = {
+    State.SIGN_UP_CATEGORIES: Question(Expecting.CHOICE, read_categories, ask_categories),
+    State.SIGN_UP_PLACES: Question(Expecting.PLACE, read_places, ask_places, unclear=N_("Die plaats ken ik niet.")),
+    State.SIGN_UP_AVAILABILITY: Question(Expecting.DAY, read_availability, ask_availability),
+    State.SIGN_UP_PHONE: Question(Expecting.PHONE, read_phone, ask_phone),
+    State.SIGN_UP_REINTEGRATION: Question(Expecting.YES_NO, read_reintegration, ask_reintegration),
+    State.SIGN_UP_CONSENT: Question(Expecting.YES_NO, read_consent, ask_consent),
+}

@@ -10,14 +10,15 @@ conversation and the replies (as outbox rows, leased to this process) are writte
 commits once. Only then does the bot talk to Telegram: the answer to a pressed button, then the replies at once
 through the shared throttle; what the limits do not allow yet waits in the outbox, in order. A crash at any point
 loses nothing and repeats nothing: either the update left no trace and Telegram delivers it again, or its answer is
-in the outbox.
+in the outbox. A step whose effects need a message to arrive (a claim's details) names a fallback with
+`unless_delivered`: when Telegram refuses that message, the fallback runs as a turn of its own, right after.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.buttons import Button, Where, parse_any
 from bot.context import BotContext
@@ -43,11 +44,14 @@ from bot.services.conversations import (
 from bot.services.outbox import enqueue_calls, rows_to_send, send_after_commit
 from bot.services.places import is_linked
 from bot.services.runtime import Runtime
+from db.models import OutboxStatus
 
 log = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 Step = Callable[["Turn"], None]
+Prepare = Callable[[Update, BotContext], Awaitable[Any]]
+"""Telegram work whose answer a step needs (an invite link), done before the turn's transaction opens."""
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 ATTEMPTS = 3
 
@@ -65,7 +69,10 @@ class Turn:
     _: Translator
     button: Button | None = None
     requests_today: int = 0
+    prepared: Any = None
+    """What the turn's `prepare` brought from Telegram before the transaction (None without one)."""
     replies: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    undelivered: list[tuple[int, Step]] = field(default_factory=list)
     answer_text: str = ""
     answer_alert: bool = False
     _preface: list[str] = field(default_factory=list)
@@ -149,6 +156,18 @@ class Turn:
             params["reply_markup"] = markup.to_dict()
         self.replies.append((chat_id, "sendMessage", params))
 
+    def call(self, chat_id: int, method: str, **params: Any) -> None:
+        """Any other Bot API call (e.g. approveChatJoinRequest), through the outbox like every reply."""
+        self.replies.append((chat_id, method, params))
+
+    def unless_delivered(self, chat_id: int, step: Step) -> None:
+        """If Telegram refuses this turn's messages to `chat_id` (blocked, never started), run `step` right after.
+
+        `step` runs in a turn of its own (same update), to undo what needed those messages; the press is
+        answered after the send, with that turn's answer when it ran.
+        """
+        self.undelivered.append((chat_id, step))
+
     def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Change the message whose button was pressed (its buttons go, unless new ones are given)."""
         params: dict[str, Any] = {"text": text, "parse_mode": "HTML", **self._pressed()}
@@ -181,11 +200,12 @@ class Turn:
             self.say("")
 
 
-def turn_handler(step: Step) -> Callable[[Update, BotContext], Any]:
-    """A PTB callback that runs `step` as one turn."""
+def turn_handler(step: Step, *, prepare: Prepare | None = None) -> Callable[[Update, BotContext], Any]:
+    """A PTB callback that runs `step` as one turn (after `prepare`, whose answer the step finds in `prepared`)."""
 
     async def handle(update: Update, context: BotContext) -> None:
-        await run_turn(update, context, step)
+        prepared = await prepare(update, context) if prepare is not None else None
+        await run_turn(update, context, step, prepared=prepared)
 
     handle.__name__ = handle.__qualname__ = getattr(step, "__name__", "step")
     handle.__doc__ = step.__doc__
@@ -211,24 +231,52 @@ def _in_place(turn: Turn) -> bool:
     return turn.button.where is Where.GROUP or is_linked(turn.session, chat.id)
 
 
-async def run_turn(update: Update, context: BotContext, step: Step) -> None:
+async def run_turn(update: Update, context: BotContext, step: Step, *, prepared: Any = None) -> None:
     """Read, decide and write in one transaction; then answer the press and send the replies."""
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            decided = _decide(update, context, step)
-            break
-        except ConversationChanged:  # another process handled this person in between: read afresh
-            if attempt == ATTEMPTS:
-                raise
+    decided = _decide_once(update, context, step, prepared=prepared, follow_up=False)
     if decided is None:
         return
     turn, rows, lease_until = decided
-    await _answer_press(turn)
+    if not turn.undelivered:
+        await _answer_press(turn)
+        await context.sender.send_now(rows, lease_until)
+        return
+    # The turn depends on reaching someone: send first, then answer the press with what came of it.
     await context.sender.send_now(rows, lease_until)
+    refused = {row.chat_id for row in rows if row.status == OutboxStatus.FAILED and _forbidden(row.last_error)}
+    fallback = next((step for chat_id, step in turn.undelivered if chat_id in refused), None)
+    if fallback is not None:
+        follow_up = _decide_once(update, context, fallback, prepared=prepared, follow_up=True)
+        if follow_up is not None:
+            turn, rows, lease_until = follow_up
+            await context.sender.send_now(rows, lease_until)
+    await _answer_press(turn)
 
 
-def _decide(update: Update, context: BotContext, step: Step) -> tuple[Turn, list[Row], datetime] | None:
-    """The synchronous part of a turn, in one unit of work; None when the update was handled before."""
+def _forbidden(error: str | None) -> bool:
+    """The sender's note of a refusal: the person blocked the bot or never started a chat with it."""
+    return (error or "").startswith(Forbidden.__name__)
+
+
+def _decide_once(update: Update, context: BotContext, step: Step, **options: Any) -> Decided | None:
+    """`_decide`, done again on fresh data when another process wrote this person's conversation in between."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _decide(update, context, step, **options)
+        except ConversationChanged:
+            if attempt == ATTEMPTS:
+                raise
+    return None
+
+
+Decided = tuple[Turn, list[Row], datetime]
+
+
+def _decide(update: Update, context: BotContext, step: Step, *, prepared: Any, follow_up: bool) -> Decided | None:
+    """One transaction: the step, its replies in the outbox, the conversation; None for an update seen before.
+
+    A follow-up (the fallback of an undelivered message) is part of an update already counted.
+    """
     runtime = context.runtime
     query = update.callback_query
     now = runtime.clock.now()
@@ -243,6 +291,7 @@ def _decide(update: Update, context: BotContext, step: Step) -> tuple[Turn, list
             seen=_seen(update),
             private_chat=private,
             now=now,
+            record=not follow_up,
         )
         if opened is None:
             log.info("update %s was already handled; skipped", update.update_id)
@@ -260,11 +309,12 @@ def _decide(update: Update, context: BotContext, step: Step) -> tuple[Turn, list
             _=translator(locale, settings.time_zone),
             button=parse_any(query.data) if query else None,
             requests_today=opened.requests_today,
+            prepared=prepared,
         )
         before = copy.deepcopy(opened.conversation)
         if not _in_place(turn):
             turn.answer(turn._("Deze knop werkt niet meer."), alert=True)
-        elif not (private and update.message is not None and _flooding(turn)):
+        elif follow_up or not (private and update.message is not None and _flooding(turn)):
             step(turn)
         turn.flush_preface()
         enqueue_calls(session, turn.replies, now=now)

@@ -1,92 +1,87 @@
-"""A volunteer presses "Ik help" on a request card in their group."""
+""" "🙋 Ik help": a volunteer claims a request on its card in the group, or a weekly request offered to them."""
 
 from __future__ import annotations
 
-import logging
-import re
 from html import escape
 
-from telegram import Update
-from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
-
-from bot.context import BotContext
+from bot.buttons import Claim, TakeOffer
+from bot.flows.turn import Turn
+from bot.i18n import Translator
 from bot.render.requests import helper_details, helper_name, lifecycle_keyboard, request_card
-from bot.services.requests import ClaimOutcome, claim_request, claimed_request, confirm_claim, undo_claim
+from bot.services.request_states import release_request
+from bot.services.requests import ClaimOutcome, claim_outlook, claim_request, claimed_request, confirm_claim
 
-log = logging.getLogger(__name__)
-# "take:" is the same claim from a private offer (a weekly request offered to its usual helper).
-CLAIM = re.compile(r"^(?:claim|take):(\d{1,12})$")
+START_LINK = "https://t.me/{bot}?start=helpen"
 
 
-async def claim(update: Update, context: BotContext) -> None:
-    """Claim atomically, then give the volunteer the details privately; undo if we cannot reach them."""
-    query = update.callback_query
-    request_id = int(CLAIM.match(query.data).group(1))
-    volunteer_id = update.effective_user.id
-    runtime = context.runtime
-    _ = context._
-    with context.unit_of_work() as uow:
-        outcome = claim_request(uow.session, request_id=request_id, volunteer_id=volunteer_id, now=runtime.clock.now())
-        claimed = claimed_request(uow.session, request_id=request_id, volunteer_id=volunteer_id)
-        uow.commit()
+def claim(turn: Turn, button: Claim | TakeOffer) -> None:
+    """The request becomes theirs (the database decides races) and the details come privately, in one go.
+
+    A volunteer the bot cannot write to privately must not hold a request: one who never started a chat (or
+    whose messages bounced before) is asked to start one and nothing is claimed; when the details bounce now
+    (the bot was blocked since), the request goes straight back to the group.
+    """
+    _ = turn._
+    request_id, volunteer_id = button.request_id, turn.user_id
+    if not (turn.profile.has_private_chat and turn.profile.reachable):
+        outcome = claim_outlook(turn.session, request_id=request_id, volunteer_id=volunteer_id)
+        if outcome is ClaimOutcome.CLAIMED:
+            _ask_to_start_a_chat(turn)
+            return
+    else:
+        outcome = claim_request(turn.session, request_id=request_id, volunteer_id=volunteer_id, now=turn.now)
     if outcome is not ClaimOutcome.CLAIMED:
-        await query.answer(_refusal(outcome, context), show_alert=True)
+        turn.answer(_refusal(outcome, _), alert=True)
         return
-    details = helper_details(claimed.request, claimed.resident, _)
-    try:
-        await context.bot.send_message(volunteer_id, details, reply_markup=lifecycle_keyboard(request_id, _))
-    except (Forbidden, BadRequest) as error:
-        log.info(
-            "claim of request %s undone: volunteer %s not reachable (%s)",
-            request_id,
-            volunteer_id,
-            type(error).__name__,
-        )
-        with context.unit_of_work() as uow:
-            undo_claim(uow.session, request_id=request_id, volunteer_id=volunteer_id)
-            uow.commit()
-        await query.answer(_("Start eerst een chat met mij. Druk daarna opnieuw op 'Ik help'."), show_alert=True)
-        await update.effective_chat.send_message(
-            _("{name}, start eerst een privégesprek met mij: {link} Druk daarna opnieuw op 'Ik help'.").format(
-                name=escape(update.effective_user.first_name),
-                link=f"https://t.me/{context.bot.username}?start=helpen",
-            )
-        )
+    claimed = claimed_request(turn.session, request_id=request_id, volunteer_id=volunteer_id)
+    turn.say_to(volunteer_id, helper_details(claimed.request, claimed.resident, _), lifecycle_keyboard(request_id, _))
+    turn.unless_delivered(volunteer_id, _give_back_unreached)
+    confirm_claim(
+        turn.session,
+        request_id=request_id,
+        volunteer_id=volunteer_id,
+        pressed_in=(turn.chat_id, turn.message.message_id),
+        now=turn.now,
+        settings=turn.runtime.settings,
+    )
+    turn.answer("🙏 " + _("Dank u wel! Ik heb u de gegevens gestuurd."))
+    if turn.in_private:
+        turn.edit(turn.message.text_html + "\n\n✅ " + _("U helpt. Dank u wel!"))
         return
-    except TelegramError as error:
-        # A timeout or network error: the message probably arrived. Keep the claim, or the request is lost.
-        log.warning(
-            "claim of request %s kept: sending the details to volunteer %s failed (%s)",
-            request_id,
-            volunteer_id,
-            type(error).__name__,
-        )
-    await query.answer("🙏 " + _("Dank u wel! Ik heb u de gegevens gestuurd."))
-    with context.unit_of_work() as uow:
-        confirmed = confirm_claim(
-            uow.session,
-            request_id=request_id,
-            volunteer_id=volunteer_id,
-            pressed_in=(query.message.chat.id, query.message.message_id),
-            now=runtime.clock.now(),
-            settings=runtime.settings,
-        )
-        uow.commit()
-    if not confirmed:
-        return  # withdrawn at this very moment: the withdrawal already told the card and the helper
-    if query.message.chat.type == ChatType.PRIVATE:
-        await query.edit_message_text(
-            query.message.text_html + "\n\n✅ " + _("U helpt. Dank u wel!"), reply_markup=None
-        )
-        return
-    group_ = context.group_translator()
-    group_text, markup = request_card(claimed.request, group_, helper=helper_name(claimed.helper_name, group_))
-    await query.edit_message_text(group_text, reply_markup=markup)
+    group_ = turn.group_translator()
+    text, markup = request_card(claimed.request, group_, helper=helper_name(claimed.helper_name, group_))
+    turn.edit(text, markup)
 
 
-def _refusal(outcome: ClaimOutcome, context: BotContext) -> str:
-    _ = context._
+def _give_back_unreached(turn: Turn) -> None:
+    """The details did not reach the volunteer (they blocked the bot): the request goes back to the group."""
+    release_request(
+        turn.session,
+        request_id=turn.button.request_id,
+        volunteer_id=turn.user_id,
+        now=turn.now,
+        settings=turn.runtime.settings,
+    )
+    _ask_to_start_a_chat(turn)
+
+
+def _ask_to_start_a_chat(turn: Turn) -> None:
+    """The details can only come in a private chat: ask to start one (in the group too, with a link)."""
+    _ = turn._
+    turn.answer(_("Start eerst een chat met mij. Druk daarna opnieuw op 'Ik help'."), alert=True)
+    if turn.in_private:
+        return
+    link = START_LINK.format(bot=turn.update.get_bot().username)
+    turn.say(
+        _("{name}, start eerst een privégesprek met mij: {link} Druk daarna opnieuw op 'Ik help'.").format(
+            name=escape(turn.update.effective_user.first_name), link=link
+        )
+    )
+
+
+def _refusal(outcome: ClaimOutcome, _: Translator) -> str:
+    if outcome is ClaimOutcome.ALREADY_YOURS:
+        return _("U helpt al met deze vraag. Dank u wel!")
     if outcome is ClaimOutcome.TAKEN:
         return _("Iemand anders helpt al. Dank u wel!")
     if outcome is ClaimOutcome.NOT_VOLUNTEER:

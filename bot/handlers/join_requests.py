@@ -4,37 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.error import TelegramError
-
-from bot.context import BotContext
+from bot.flows.turn import Turn
 from bot.services.volunteers import may_join_group
 
 log = logging.getLogger(__name__)
 
 
-async def join_request(update: Update, context: BotContext) -> None:
+def join_request(turn: Turn) -> None:
     """Approve an approved volunteer of this group's neighbourhood; decline anyone else, with a word why."""
-    request = update.chat_join_request
-    user_id, chat_id = request.from_user.id, request.chat.id
-    with context.unit_of_work() as uow:
-        allowed = may_join_group(uow.session, user_id=user_id, chat_id=chat_id)
-    try:
-        if allowed:
-            await request.approve()
-        else:
-            await request.decline()
-    except TelegramError as error:
-        log.warning("join request of %s to chat %s not handled: %s", user_id, chat_id, type(error).__name__)
-        return
-    log.info("join request of %s to chat %s %s", user_id, chat_id, "approved" if allowed else "declined")
-    if allowed:
-        return
-    try:
+    request = turn.update.chat_join_request
+    allowed = may_join_group(turn.session, user_id=turn.user_id, chat_id=turn.chat_id)
+    log.info("join request of %s to chat %s %s", turn.user_id, turn.chat_id, "approved" if allowed else "declined")
+    method = "approveChatJoinRequest" if allowed else "declineChatJoinRequest"
+    turn.call(turn.chat_id, method, user_id=turn.user_id)
+    if not allowed:
         # The user who asked may be written to for a few minutes, even without a chat with us.
-        await context.bot.send_message(
+        turn.say_to(
             request.user_chat_id,
-            context._("Deze groep is voor vrijwilligers van de buurt. Wilt u helpen? Meld u aan met /aanbieden."),
+            turn._("Deze groep is voor vrijwilligers van de buurt. Wilt u helpen? Meld u aan met /aanbieden."),
         )
-    except TelegramError as error:
-        log.info("could not tell %s about the declined join request: %s", user_id, type(error).__name__)

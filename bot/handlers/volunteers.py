@@ -1,15 +1,18 @@
-"""Coordinators approve or reject volunteers; volunteers see, pause or stop their offer (`/aanbod`)."""
+"""Coordinators approve or reject volunteers; volunteers see, change, pause or stop their offer (`/aanbod`)."""
 
 from __future__ import annotations
 
 import logging
-import re
+from dataclasses import dataclass
 from html import escape
 
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.buttons import ChangeOffer, DecideVolunteer
 from bot.context import BotContext
+from bot.flows import sign_up
+from bot.flows.turn import Turn
 from bot.i18n import N_
 from bot.render.keyboards import button_rows
 from bot.render.volunteers import offer_text
@@ -24,8 +27,6 @@ from bot.services.volunteers import (
 from db.models import VolunteerStatus
 
 log = logging.getLogger(__name__)
-DECIDE = re.compile(r"^vol:(\d{1,15}):(ok|no)$")
-OFFER = re.compile(r"^offer:(pause|resume|stop|stopyes)$")
 INVITE_NAME = "vrijwilliger {id}"
 STATUS_LABELS = {
     VolunteerStatus.PENDING: N_("Wacht op een coördinator"),
@@ -36,105 +37,105 @@ STATUS_LABELS = {
 }
 
 
-async def decide(update: Update, context: BotContext) -> None:
-    """Approve/reject buttons; authorised on every press. On approval, invite links that need our yes."""
-    query = update.callback_query
-    found = DECIDE.match(query.data)
-    volunteer_id, approve = int(found.group(1)), found.group(2) == "ok"
-    coordinator_id = update.effective_user.id
-    runtime = context.runtime
-    _ = context._
+@dataclass(frozen=True)
+class Invitations:
+    """The invite links Telegram made for an approval, and how many groups refused one."""
+
+    links: tuple[str, ...] = ()
+    failed: int = 0
+
+
+async def make_invitations(update: Update, context: BotContext) -> Invitations:
+    """Before an approval's turn: a join-request link per group of the volunteer's neighbourhoods.
+
+    Only for a coordinator who may decide on a volunteer still waiting (a repeated press makes none).
+    """
+    button = DecideVolunteer.parse(update.callback_query.data)
+    if button is None or button.decision != "ok":
+        return Invitations()
     with context.unit_of_work() as uow:
-        pending = pending_volunteer(uow.session, volunteer_id=volunteer_id, coordinator_id=coordinator_id)
+        pending = pending_volunteer(uow.session, volunteer_id=button.user_id, coordinator_id=update.effective_user.id)
     if pending.decision is not Decision.DECIDED:
-        text = (
-            _("Sorry, dat mag u niet. Dat doet de coördinator van deze gemeente.")
-            if pending.decision is Decision.NOT_ALLOWED
-            else _("Dit is al beslist.")
-        )
-        await query.answer(text, show_alert=True)
-        return
-    chats = pending.group_chat_ids if approve else ()
-    # The coordinator's action: the links are made now, so the message with them is queued with the decision.
+        return Invitations()
     links, failed = [], 0
-    for chat_id in chats:
+    for chat_id in pending.group_chat_ids:
         try:
             link = await context.bot.create_chat_invite_link(
-                chat_id, name=INVITE_NAME.format(id=volunteer_id), creates_join_request=True
+                chat_id, name=INVITE_NAME.format(id=button.user_id), creates_join_request=True
             )
             links.append(link.invite_link)
         except TelegramError as error:
             failed += 1
             log.warning("no invite link for chat %s: %s", chat_id, type(error).__name__)
-    with context.unit_of_work() as uow:
-        decided = decide_volunteer(
-            uow.session,
-            volunteer_id=volunteer_id,
-            coordinator_id=coordinator_id,
-            approve=approve,
-            invite_links=links,
-            now=runtime.clock.now(),
-        )
-        uow.commit()
-    if decided is not Decision.DECIDED:
-        await query.answer(_("Dit is al beslist."), show_alert=True)
+    return Invitations(tuple(links), failed)
+
+
+def decide(turn: Turn, button: DecideVolunteer) -> None:
+    """Approve or reject a sign-up, once, as a coordinator of one of its municipalities; the volunteer is told."""
+    _ = turn._
+    approve = button.decision == "ok"
+    invitations = turn.prepared if isinstance(turn.prepared, Invitations) else Invitations()
+    decided = decide_volunteer(
+        turn.session,
+        volunteer_id=button.user_id,
+        coordinator_id=turn.user_id,
+        approve=approve,
+        invite_links=list(invitations.links),
+        now=turn.now,
+    )
+    if decided is Decision.NOT_ALLOWED:
+        turn.answer(_("Sorry, dat mag u niet. Dat doet de coördinator van deze gemeente."), alert=True)
         return
-    await query.answer()
+    if decided is not Decision.DECIDED:
+        turn.answer(_("Dit is al beslist."), alert=True)
+        return
     outcome = "✅ " + _("Goedgekeurd door {name}") if approve else "❌ " + _("Afgewezen door {name}")
-    text = query.message.text_html + "\n\n" + outcome.format(name=escape(update.effective_user.first_name))
-    if failed:
+    text = turn.message.text_html + "\n\n" + outcome.format(name=escape(turn.update.effective_user.first_name))
+    if invitations.failed:
         text += "\n⚠️ " + _(
             "Ik kon geen uitnodiging maken. Maak mij beheerder van de groep, met het recht om leden uit te nodigen."
         )
-    await query.edit_message_text(text, reply_markup=None)
+    turn.edit(text)
 
 
-async def show_offer(update: Update, context: BotContext) -> None:
+def show_offer(turn: Turn) -> None:
     """`/aanbod`: what the volunteer offers, with buttons to change, pause or stop."""
-    _ = context._
-    with context.unit_of_work() as uow:
-        offer = offer_of(uow.session, update.effective_user.id)
+    _ = turn._
+    offer = offer_of(turn.session, turn.user_id)
     if offer is None or offer.status in (VolunteerStatus.STOPPED, VolunteerStatus.REJECTED):
-        await update.effective_chat.send_message(_("U bent nog geen vrijwilliger. Wilt u helpen? Typ dan /aanbieden."))
+        turn.say(_("U bent nog geen vrijwilliger. Wilt u helpen? Typ dan /aanbieden."))
         return
     text = "\n".join(["🤝 <b>" + _("Uw aanbod") + "</b> · " + _(STATUS_LABELS[offer.status]), offer_text(offer, _)])
-    options = [("✏️ " + _("Wijzigen"), "offer:edit")]
+    options = [("✏️ " + _("Wijzigen"), ChangeOffer("edit"))]
     if offer.status == VolunteerStatus.APPROVED:
-        options.append(("⏸️ " + _("Even pauzeren"), "offer:pause"))
+        options.append(("⏸️ " + _("Even pauzeren"), ChangeOffer("pause")))
     if offer.status == VolunteerStatus.PAUSED:
-        options.append(("▶️ " + _("Weer beschikbaar"), "offer:resume"))
-    options.append(("🛑 " + _("Stoppen als vrijwilliger"), "offer:stop"))
-    await update.effective_chat.send_message(text, reply_markup=button_rows(options))
+        options.append(("▶️ " + _("Weer beschikbaar"), ChangeOffer("resume")))
+    options.append(("🛑 " + _("Stoppen als vrijwilliger"), ChangeOffer("stop")))
+    turn.say(text, button_rows(options))
 
 
-async def change_offer(update: Update, context: BotContext) -> None:
-    """Pause, resume or stop (stopping asks once more)."""
-    query = update.callback_query
-    action = OFFER.match(query.data).group(1)
-    user_id = update.effective_user.id
-    runtime = context.runtime
-    _ = context._
-    if action == "stop":
-        await query.answer()
-        options = [("🛑 " + _("Ja, ik stop"), "offer:stopyes")]
-        await query.edit_message_text(
-            _("Weet u het zeker? U krijgt dan geen vragen meer."), reply_markup=button_rows(options)
+def change_offer(turn: Turn, button: ChangeOffer) -> None:
+    """Change (the sign-up again, filled in), pause, resume or stop (stopping asks once more)."""
+    _ = turn._
+    if button.action == "edit":
+        sign_up.start(turn)
+        return
+    if button.action == "stop":
+        options = [("🛑 " + _("Ja, ik stop"), ChangeOffer("stopyes"))]
+        turn.edit(_("Weet u het zeker? U krijgt dan geen vragen meer."), button_rows(options))
+        return
+    if button.action == "stopyes":
+        done = stop_volunteering(turn.session, user_id=turn.user_id, now=turn.now, settings=turn.runtime.settings)
+        text = _("U bent gestopt als vrijwilliger. Dank u wel voor al uw hulp!")
+    else:
+        done = set_paused(turn.session, user_id=turn.user_id, paused=button.action == "pause")
+        text = (
+            _("Uw aanbod staat op pauze. U kunt nu geen vragen aannemen. Weer beginnen? Typ /aanbod.")
+            if button.action == "pause"
+            else _("Welkom terug! U kunt weer vragen aannemen.")
         )
-        return
-    with context.unit_of_work() as uow:
-        if action == "stopyes":
-            done = stop_volunteering(uow.session, user_id=user_id, now=runtime.clock.now(), settings=runtime.settings)
-            text = _("U bent gestopt als vrijwilliger. Dank u wel voor al uw hulp!")
-        else:
-            done = set_paused(uow.session, user_id=user_id, paused=action == "pause")
-            text = (
-                _("Uw aanbod staat op pauze. U kunt nu geen vragen aannemen. Weer beginnen? Typ /aanbod.")
-                if action == "pause"
-                else _("Welkom terug! U kunt weer vragen aannemen.")
-            )
-        uow.commit()
     if not done:
-        await query.answer(_("Dat kan nu niet."), show_alert=True)
+        turn.answer(_("Dat kan nu niet."), alert=True)
         return
-    await query.answer()
-    await query.edit_message_text("👍 " + text, reply_markup=None)
+    turn.edit("👍 " + text)

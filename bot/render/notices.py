@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.buttons import DecideVolunteer, Feedback, PassOffer, TakeOffer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import N_, Translator, translator
@@ -148,7 +149,7 @@ def _ask_if_done(w: _Writer, notice: n.AskIfDone) -> None:
     _ = w.reader(notice.resident_id)
     request = notice.request
     text = "\n\n".join(["🙂 <b>" + _("Is het gelukt?") + "</b>", summary(request, _)])
-    buttons = [("👍 " + _("Ja, gelukt"), f"fb:{request.id}:up"), ("👎 " + _("Nee"), f"fb:{request.id}:down")]
+    buttons = [("👍 " + _("Ja, gelukt"), Feedback(request.id, "up")), ("👎 " + _("Nee"), Feedback(request.id, "down"))]
     w.send(notice.resident_id, text, button_rows(buttons, 2))
 
 
@@ -211,7 +212,7 @@ def _weekly_offer(w: _Writer, notice: n.WeeklyOffer) -> None:
             summary(request, _),
         ]
     )
-    buttons = [("🙋 " + _("Ik help"), f"take:{request.id}"), ("🙅 " + _("Nee, deze keer niet"), f"pass:{request.id}")]
+    buttons = [("🙋 " + _("Ik help"), TakeOffer(request.id)), ("🙅 " + _("Nee, deze keer niet"), PassOffer(request.id))]
     w.send(notice.helper_id, text, button_rows(buttons))
 
 
@@ -364,8 +365,8 @@ def _new_volunteer(w: _Writer, notice: n.NewVolunteer) -> None:
             _("Goedkeuren?"),
         ]
         buttons = [
-            ("✅ " + _("Goedkeuren"), f"vol:{volunteer_id}:ok"),
-            ("❌ " + _("Afwijzen"), f"vol:{volunteer_id}:no"),
+            ("✅ " + _("Goedkeuren"), DecideVolunteer(volunteer_id, "ok")),
+            ("❌ " + _("Afwijzen"), DecideVolunteer(volunteer_id, "no")),
         ]
         markup = button_rows(buttons, per_row=2)
         w.send(coordinator_id, "\n".join(lines), markup, ref_kind="volunteer", ref_id=volunteer_id)

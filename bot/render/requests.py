@@ -6,6 +6,7 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup
 
+from bot.buttons import Claim, Done, Release
 from bot.i18n import N_, Translator
 from bot.privacy import redact
 from bot.render.keyboards import button_rows
@@ -62,7 +63,7 @@ def request_card(request: RequestView, _: Translator, helper: str | None = None)
 
 def claim_keyboard(request_id: int, _: Translator) -> InlineKeyboardMarkup:
     """The "Ik help" button under a card or a bump."""
-    return button_rows([("🙋 " + _("Ik help"), f"claim:{request_id}")])
+    return button_rows([("🙋 " + _("Ik help"), Claim(request_id))])
 
 
 def withdrawn_card(request: RequestView, _: Translator, *, bare: bool) -> str:
@@ -102,7 +103,7 @@ def contact_html(contact: ContactView, _: Translator) -> str:
 
 def lifecycle_keyboard(request_id: int, _: Translator) -> InlineKeyboardMarkup:
     """The buttons under a claimed request in the volunteer's private chat."""
-    buttons = [("✅ " + _("Gedaan"), f"done:{request_id}"), ("↩️ " + _("Ik kan toch niet"), f"release:{request_id}")]
+    buttons = [("✅ " + _("Gedaan"), Done(request_id)), ("↩️ " + _("Ik kan toch niet"), Release(request_id))]
     return button_rows(buttons)
 
 

@@ -46,6 +46,7 @@ class Profile:
     phone: str | None = None
     activity_news: bool = False
     has_private_chat: bool = False
+    reachable: bool = True
     forgotten: bool = False
 
 
@@ -103,7 +104,7 @@ _CONVERSATION_COLUMNS = ("state", "draft", "misunderstood", "window_start", "win
 
 
 @cache
-def _open_statement(dialect: str):
+def _open_statement(dialect: str, record: bool):
     """The statement of `open_update` for one dialect, built once (the uid and the moment are parameters)."""
     uid, since = bindparam("uid"), bindparam("since")
     user = [select(_users.c[name]).where(_users.c.id == uid).scalar_subquery() for name in _USER_COLUMNS]
@@ -118,6 +119,8 @@ def _open_statement(dialect: str):
         .scalar_subquery()
     )
     exists_user = select(_users.c.id).where(_users.c.id == uid).scalar_subquery()
+    if not record:
+        return select(exists_user, *user, *conversation, today)
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
         insert(_processed)
@@ -134,8 +137,11 @@ def open_update(
     seen: Profile,
     private_chat: bool,
     now: datetime,
+    record: bool = True,
 ) -> Opened | None:
     """Record the update (and its button press) and read who sent it, in one statement; None when seen before.
+
+    With `record` off the update is only read (a second transaction of an update already counted).
 
     The statement inserts the update's keys into `processedupdate` and returns, for each new key, the user's row,
     their conversation and how many requests they made in the last day (scalar subqueries: one round trip on
@@ -144,11 +150,14 @@ def open_update(
     """
     keys = update_keys(update_id, callback_query_id)
     uid = seen.user_id
-    statement = _open_statement(session.get_bind().dialect.name)
-    params = [{"update_id": key, "processed_at": now, "uid": uid, "since": now - DAY} for key in keys]
-    rows = session.execute(statement, params).all()
-    if len(rows) < len(keys):
-        return None
+    statement = _open_statement(session.get_bind().dialect.name, record)
+    if record:
+        params = [{"update_id": key, "processed_at": now, "uid": uid, "since": now - DAY} for key in keys]
+        rows = session.execute(statement, params).all()
+        if len(rows) < len(keys):
+            return None
+    else:
+        rows = session.execute(statement, {"uid": uid, "since": now - DAY}).all()
     row = rows[0]
     user = dict(zip(_USER_COLUMNS, row[1 : 1 + len(_USER_COLUMNS)], strict=True))
     stored = dict(zip(_CONVERSATION_COLUMNS, row[1 + len(_USER_COLUMNS) : -1], strict=True))
@@ -166,11 +175,10 @@ def open_update(
         phone=user["phone"],
         activity_news=bool(user["activity_news"]),
         has_private_chat=bool(user["has_private_chat"]),
+        reachable=bool(user["reachable"]),
         forgotten=user["forgotten_at"] is not None,
     )
-    profile = _refresh_user(
-        session, stored=stored_profile, seen=seen, private_chat=private_chat, reachable=bool(user["reachable"])
-    )
+    profile = _refresh_user(session, stored=stored_profile, seen=seen, private_chat=private_chat)
     conversation = ConversationState(uid)
     if stored["version"] is not None:
         conversation = ConversationState(
@@ -211,14 +219,14 @@ def _create_user(session: Session, *, seen: Profile, private_chat: bool, now: da
     session.execute(statement)
 
 
-def _refresh_user(session: Session, *, stored: Profile, seen: Profile, private_chat: bool, reachable: bool) -> Profile:
+def _refresh_user(session: Session, *, stored: Profile, seen: Profile, private_chat: bool) -> Profile:
     """Write what Telegram says now about the user, only when it differs (a forgotten user keeps no names)."""
     changes: dict[str, Any] = {}
     if not stored.forgotten and (stored.first_name, stored.username) != (seen.first_name, seen.username):
         changes.update(first_name=seen.first_name, username=seen.username)
     if stored.telegram_locale != seen.telegram_locale:
         changes["telegram_locale"] = seen.telegram_locale
-    if private_chat and not (stored.has_private_chat and reachable):
+    if private_chat and not (stored.has_private_chat and stored.reachable):
         changes.update(has_private_chat=True, reachable=True)
     if not changes:
         return stored

@@ -34,7 +34,8 @@ from bot.services.views import RequestView, contact_of, contact_view, request_vi
 from bot.services.weekly import next_occurrence
 from db.models import HelpRequest, InboxKind, RequestStatus, Timer, TimerKind, User
 
-MINUTE_CHOICES = (30, 60, 120)
+MAX_MINUTES = 24 * 60
+"""More time than this on one request is not a time spent: it is refused."""
 ALL_TIMERS = (TimerKind.BUMP, TimerKind.ESCALATE, TimerKind.REMINDER, TimerKind.OFFER)
 RECENT_DAYS = 30
 VERDICTS = ("up", "down")
@@ -61,8 +62,13 @@ def _claimed_by(volunteer_id: int) -> tuple[Any, ...]:
     return HelpRequest.claimed_by == volunteer_id, HelpRequest.status == RequestStatus.CLAIMED
 
 
-def release_request(session: Session, *, request_id: int, volunteer_id: int, now: datetime, settings: Settings) -> bool:
-    """The helper cannot after all: the request is open again, the card too, the resident hears it."""
+def release_request(
+    session: Session, *, request_id: int, volunteer_id: int, now: datetime, settings: Settings
+) -> RequestView | None:
+    """The helper cannot after all: the request is open again, the card too, the resident hears it.
+
+    The request as it is now, or None when this volunteer did not hold it.
+    """
     request = change_request(
         session,
         request_id,
@@ -73,12 +79,12 @@ def release_request(session: Session, *, request_id: int, volunteer_id: int, now
         preferred_volunteer_id=None,
     )
     if request is None:
-        return False
+        return None
     cancel_timers(session, request_id=request_id, kinds=(TimerKind.REMINDER, TimerKind.OFFER), now=now)
     post_card(session, request=request, now=now, settings=settings)
     if request.resident_id is not None and session.get(User, request.resident_id) is not None:
         tell(session, HelperGaveBack(resident_id=request.resident_id))
-    return True
+    return request_view(session, request)
 
 
 def release_all_held(session: Session, *, volunteer_id: int, now: datetime, settings: Settings) -> int:
@@ -86,6 +92,7 @@ def release_all_held(session: Session, *, volunteer_id: int, now: datetime, sett
     held = session.exec(select(HelpRequest.id).where(*_claimed_by(volunteer_id))).all()
     return sum(
         release_request(session, request_id=request_id, volunteer_id=volunteer_id, now=now, settings=settings)
+        is not None
         for request_id in held
     )
 
@@ -105,7 +112,7 @@ def finish_request(session: Session, *, request_id: int, volunteer_id: int, now:
 
 def record_minutes(session: Session, *, request_id: int, volunteer_id: int, minutes: int) -> bool:
     """The helper's time spent, once, on a request they finished (0 = they'd rather not say)."""
-    if minutes not in (0, *MINUTE_CHOICES):
+    if not 0 <= minutes <= MAX_MINUTES:
         return False
     result = session.exec(
         update(HelpRequest)

@@ -45,6 +45,7 @@ class Placement:
 
 class ClaimOutcome(StrEnum):
     CLAIMED = "claimed"
+    ALREADY_YOURS = "already_yours"
     TAKEN = "taken"
     CLOSED = "closed"
     NOT_VOLUNTEER = "not_volunteer"
@@ -220,6 +221,25 @@ def claimed_request(session: Session, *, request_id: int, volunteer_id: int) -> 
     )
 
 
+def claim_outlook(session: Session, *, request_id: int, volunteer_id: int) -> ClaimOutcome:
+    """What "Ik help" would give this volunteer now, without claiming (CLAIMED: the request would be theirs)."""
+    request = session.get(HelpRequest, request_id)
+    if request is None:
+        return ClaimOutcome.NOT_FOUND
+    if not volunteers_in(session, volunteer_id, request.neighbourhood_slug):
+        return ClaimOutcome.NOT_VOLUNTEER
+    if request.status in CLAIMABLE and request.preferred_volunteer_id in (None, volunteer_id):
+        return ClaimOutcome.CLAIMED
+    return _not_claimed(request, volunteer_id)
+
+
+def _not_claimed(request: HelpRequest, volunteer_id: int) -> ClaimOutcome:
+    """Why a request cannot be claimed: this volunteer has it already, someone else has, or it is closed."""
+    if request.status == RequestStatus.CLAIMED:
+        return ClaimOutcome.ALREADY_YOURS if request.claimed_by == volunteer_id else ClaimOutcome.TAKEN
+    return ClaimOutcome.CLOSED
+
+
 def try_claim(session: Session, *, request_id: int, volunteer_id: int, now: datetime) -> ClaimOutcome:
     """The conditional claim UPDATE, in the caller's transaction."""
     request = session.get(HelpRequest, request_id)
@@ -237,21 +257,7 @@ def try_claim(session: Session, *, request_id: int, volunteer_id: int, now: date
     if result.rowcount == 1:
         return ClaimOutcome.CLAIMED
     session.refresh(request)
-    return ClaimOutcome.TAKEN if request.status == RequestStatus.CLAIMED else ClaimOutcome.CLOSED
-
-
-def undo_claim(session: Session, *, request_id: int, volunteer_id: int) -> bool:
-    """Re-open a request this volunteer claimed (e.g. the bot cannot reach them privately)."""
-    result = session.exec(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request_id,
-            HelpRequest.claimed_by == volunteer_id,
-            HelpRequest.status == RequestStatus.CLAIMED,
-        )
-        .values(status=RequestStatus.OPEN, claimed_by=None, claimed_at=None)
-    )
-    return result.rowcount == 1
+    return _not_claimed(request, volunteer_id)
 
 
 def confirm_claim(

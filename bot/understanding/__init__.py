@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from .answers import PHONE_NUMBER, asks_for_steunpunt, is_dont_know, is_no, is_yes
 from .danger import DangerRules, HelpLine
+from .durations import Durations
 from .kinds import DangerKind, Expecting, Intent
-from .loaders import default_danger_rules, default_reader, default_vocabulary, understand
+from .loaders import default_danger_rules, default_durations, default_reader, default_vocabulary, understand
 from .reader import Reader, Understanding
 from .vocabulary import Vocabulary
 
@@ -23,6 +24,7 @@ __all__ = [
     "PHONE_NUMBER",
     "DangerKind",
     "DangerRules",
+    "Durations",
     "Expecting",
     "HelpLine",
     "Intent",
@@ -31,6 +33,7 @@ __all__ = [
     "Vocabulary",
     "asks_for_steunpunt",
     "default_danger_rules",
+    "default_durations",
     "default_reader",
     "default_vocabulary",
     "is_dont_know",

@@ -7,6 +7,7 @@ from functools import lru_cache
 from bot.matching import data_dir, default_category_matcher, default_place_matcher
 
 from .danger import DangerRules
+from .durations import Durations
 from .kinds import Expecting
 from .reader import Reader, Understanding
 from .vocabulary import Vocabulary
@@ -22,6 +23,12 @@ def default_vocabulary() -> Vocabulary:
 def default_danger_rules() -> DangerRules:
     """The danger words and help lines of ``data/danger.toml``, loaded once."""
     return DangerRules.from_file(data_dir() / "danger.toml")
+
+
+@lru_cache(maxsize=1)
+def default_durations() -> Durations:
+    """The number and unit words of ``data/durations.toml``, loaded once."""
+    return Durations.from_file(data_dir() / "durations.toml")
 
 
 @lru_cache(maxsize=1)

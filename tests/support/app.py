@@ -16,6 +16,7 @@ from bot.services.people import add_volunteer, ensure_coordinators
 from bot.services.places import link_group
 from bot.services.timers import fire_due_timers
 from bot.services.unit_of_work import UnitOfWork
+from db.models import User as DbUser
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.harness import BotHarness
 from tests.support.updates import make_group, make_user
@@ -88,6 +89,7 @@ def make_world(engine: Engine, clock: ManualClock, settings: Settings, place: st
     with Session(engine) as session:
         ensure_coordinators(session, settings.coordinator_ids, now=now)
         add_volunteer(session, user_id=volunteer.id, neighbourhoods=[place], now=now)
+        session.get(DbUser, volunteer.id).has_private_chat = True  # he signed up in a private chat with the bot
         link_group(
             session,
             chat_id=group.id,
