@@ -88,6 +88,12 @@ class Turn:
         return (message.text or "").strip() if message is not None else ""
 
     @property
+    def arguments(self) -> list[str]:
+        """The words after a command: `/overzicht maand landgraaf` gives ["maand", "landgraaf"]."""
+        words = self.text.split()
+        return words[1:] if words and words[0].startswith("/") else []
+
+    @property
     def state(self) -> str:
         return self.conversation.state
 
@@ -195,12 +201,12 @@ def _in_place(turn: Turn) -> bool:
     """Whether a pressed button is where the bot puts buttons of its kind (private, group, linked group)."""
     if turn.button is None:
         return True
-    chat = turn.update.effective_chat
-    if turn.button.where is Where.PRIVATE:
-        return chat.type == ChatType.PRIVATE
-    if chat.type not in GROUPS:
+    chat, where = turn.update.effective_chat, turn.button.where
+    if chat.type == ChatType.PRIVATE:
+        return where in (Where.PRIVATE, Where.PRIVATE_OR_LINKED_GROUP)
+    if chat.type not in GROUPS or where is Where.PRIVATE:
         return False
-    return turn.button.where is Where.GROUP or is_linked(turn.session, chat.id)
+    return where is Where.GROUP or is_linked(turn.session, chat.id)
 
 
 async def run_turn(update: Update, context: BotContext, step: Step) -> None:
