@@ -66,7 +66,8 @@ async def test_activity_from_creation_to_rsvp_reminder_and_cancellation(world: W
 
     world.fire_timers()  # the progress timer edits the preview while the batch is pending
     await world.deliver()
-    assert "Samen eten" in h.last_text(world.group_id) and "Ik kom met 2" in " ".join(h.buttons(world.group_id))
+    assert "Samen eten" in h.last_text(world.group_id)
+    assert "Wij komen met z'n tweeën" in " ".join(h.buttons(world.group_id))
     assert "Samen eten" in h.last_text(anna)
     with world.session() as session:
         rows = session.exec(select(Outbox).where(Outbox.batch_id.is_not(None))).all()
@@ -75,11 +76,11 @@ async def test_activity_from_creation_to_rsvp_reminder_and_cancellation(world: W
     world.fire_timers()
     await world.deliver()
     final = h.api.message(carla.id, progress_message_id)["text"]
-    assert "Bezorgd: 2" in final and "Bot geblokkeerd: 0" in final
+    assert "Bezorgd: 2" in final and "Kan geen berichten meer ontvangen: 0" in final
     assert "Deelnemers" in " ".join(h.buttons(carla))
 
     # RSVPs: Anna comes with 2, Piet fills the last seat from the group, Joep waits.
-    await h.press(anna, "Ik kom met 2")
+    await h.press(anna, "Wij komen met z'n tweeën")
     assert "2 personen" in world.alert()
     await h.press(piet, "Ik kom", chat_id=world.group_id)
     assert "op de lijst" in world.alert()
@@ -126,7 +127,7 @@ async def test_waiting_list_respects_capacity_under_repeated_presses(world: Worl
     await h.press(first, "Ik kom", chat_id=world.group_id)
     await h.press(second, "Ik kom", chat_id=world.group_id)
     assert "wachtlijst" in world.alert()
-    await h.press(first, "Ik kom met 2", chat_id=world.group_id)
+    await h.press(first, "Wij komen met z'n tweeën", chat_id=world.group_id)
     assert "geen plek" in world.alert()
     with world.session() as session:
         assert session.exec(select(Activity)).one().seats_taken == 1

@@ -102,8 +102,10 @@ async def fill_inbox(world: World) -> dict[str, int]:
             )
         )
         uow.commit()
-        world.clock.advance(timedelta(hours=2))
-        return {item.kind + ":" + (item.municipality_slug or ""): item.id for item in session.exec(select(InboxItem))}
+        items = {item.kind + ":" + (item.municipality_slug or ""): item.id for item in session.exec(select(InboxItem))}
+    world.clock.advance(timedelta(hours=2))
+    await world.deliver()  # what the background sender has sent by now
+    return items
 
 
 async def test_inbox_lists_own_municipality_by_urgency_with_age(world: World) -> None:

@@ -8,7 +8,18 @@ the call-back instead of asking again. "Ik weet het niet" and "Bel mij terug" le
 from __future__ import annotations
 
 from bot.buttons import ConfirmLocation, Menu, PickPlace
-from bot.flows import call_back, danger, help_request, my_requests, on_behalf, small_talk, steunpunt, welcome
+from bot.flows import (
+    activity,
+    call_back,
+    danger,
+    help_request,
+    inbox_note,
+    my_requests,
+    on_behalf,
+    small_talk,
+    steunpunt,
+    welcome,
+)
 from bot.flows.menu import call_me_markup, show_menu
 from bot.flows.place_picker import ask_place, remember_place
 from bot.flows.questions import Question
@@ -21,6 +32,8 @@ QUESTIONS: dict[str, Question] = {
     **help_request.QUESTIONS,
     **on_behalf.QUESTIONS,
     **call_back.QUESTIONS,
+    **activity.QUESTIONS,
+    **inbox_note.QUESTIONS,
 }
 
 
