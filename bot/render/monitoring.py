@@ -21,8 +21,8 @@ def duration_text(minutes: float, _: Translator) -> str:
 def _claim_time_text(median_minutes: float | None, _: Translator) -> str:
     """How soon a volunteer comes, in plain words (the median, without the word)."""
     if median_minutes is None:
-        return _("In deze periode heeft nog geen vrijwilliger een vraag opgepakt.")
-    return _("Een vrijwilliger meldt zich meestal binnen {time}.").format(time=duration_text(median_minutes, _))
+        return _("Er is nog geen vraag opgepakt.")
+    return _("Een helper meldt zich meestal binnen {time}.").format(time=duration_text(median_minutes, _))
 
 
 def overview_text(result: Overview, place: str, _: Translator) -> str:
