@@ -70,7 +70,8 @@ def read_municipality(turn: Turn, meaning: Understanding) -> bool:
         places = (place_of(turn.session, match) for match, _score in turn.runtime.places.match(turn.text))
         slug = next((place.municipality_slug for place in places if place is not None), None)
     if slug is None:
-        return _unclear(turn, meaning, turn._("Die gemeente ken ik niet."), ask_municipality)
+        hint = turn._("Die gemeente ken ik niet.") + " " + turn._("Kies een van de knoppen.")
+        return _unclear(turn, meaning, hint, ask_municipality)
     _begin(turn, slug)
     return True
 
@@ -212,7 +213,8 @@ def read_area(turn: Turn, meaning: Understanding) -> bool:
         (match for match, _score in turn.runtime.places.match(turn.text) if match in {a.slug for a in areas}), None
     )
     if slug is None:
-        return _unclear(turn, meaning, turn._("Die plaats ken ik niet."), ask_area)
+        hint = turn._("Die plaats ken ik niet.") + " " + turn._("Kies een van de knoppen.")
+        return _unclear(turn, meaning, hint, ask_area)
     if slug not in activity.neighbourhoods:
         activity = (
             toggle_area(turn.session, activity_id=activity.id, coordinator_id=turn.user_id, area_slug=slug) or activity

@@ -202,6 +202,8 @@ def _in_place(turn: Turn) -> bool:
     if turn.button is None:
         return True
     chat, where = turn.update.effective_chat, turn.button.where
+    if chat is None:  # a button under an inline message: the bot never puts one there
+        return False
     if chat.type == ChatType.PRIVATE:
         return where in (Where.PRIVATE, Where.PRIVATE_OR_LINKED_GROUP)
     if chat.type not in GROUPS or where is Where.PRIVATE:
