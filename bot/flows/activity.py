@@ -23,7 +23,7 @@ from bot.render.activities import announcement, manage_markup
 from bot.render.keyboards import button_rows
 from bot.services.activities.drafts import draft_of, start_draft, toggle_area, update_draft
 from bot.services.activities.parsing import parse_amount, parse_moment
-from bot.services.activities.publishing import publish_activity
+from bot.services.activities.publishing import Publication, publish_activity
 from bot.services.places import Place, areas_of, municipalities, place_of
 from bot.services.views import ActivityView
 from bot.understanding import Expecting, Intent, Understanding
@@ -51,6 +51,7 @@ def start(turn: Turn) -> None:
 
 
 def ask_municipality(turn: Turn) -> None:
+    """Which municipality: its name as a button, or typed."""
     _ = turn._
     turn.goto(State.ACT_MUNICIPALITY)
     options = [(place.name, ActivityMunicipality(place.slug)) for place in municipalities(turn.session)]
@@ -90,6 +91,7 @@ def _begin(turn: Turn, municipality_slug: str) -> None:
 
 
 def ask_title(turn: Turn) -> None:
+    """The activity's name."""
     turn.goto(State.ACT_TITLE)
     turn.say("📣 " + turn._("Wat is de naam van de activiteit? Bijvoorbeeld: Samen eten."))
 
@@ -104,6 +106,7 @@ def read_title(turn: Turn, meaning: Understanding) -> bool:
 
 
 def ask_description(turn: Turn) -> None:
+    """What there is to do."""
     turn.goto(State.ACT_DESCRIPTION)
     turn.say("📝 " + turn._("Vertel in een paar zinnen wat er te doen is."))
 
@@ -118,6 +121,7 @@ def read_description(turn: Turn, meaning: Understanding) -> bool:
 
 
 def ask_when(turn: Turn) -> None:
+    """The day and the time."""
     turn.goto(State.ACT_WHEN)
     turn.say("📅 " + turn._("Wanneer is het? Typ de dag en de tijd. Bijvoorbeeld: vrijdag 18:00."))
 
@@ -138,6 +142,7 @@ def read_when(turn: Turn, meaning: Understanding) -> bool:
 
 
 def ask_place(turn: Turn) -> None:
+    """Where it is: a building, an address."""
     turn.goto(State.ACT_PLACE)
     turn.say("📍 " + turn._("Waar is het? Bijvoorbeeld: Gemeenschapshuis, Hoofdstraat 1."))
 
@@ -234,6 +239,7 @@ def _areas_chosen(turn: Turn, *, whole: bool) -> None:
 
 
 def ask_capacity(turn: Turn) -> None:
+    """How many people can come, or "Geen maximum"."""
     _ = turn._
     turn.goto(State.ACT_CAPACITY)
     turn.say(
@@ -264,6 +270,7 @@ def no_limit(turn: Turn, button: ActivityNoLimit) -> None:
 
 
 def ask_cost(turn: Turn) -> None:
+    """What it costs, or "Gratis"."""
     _ = turn._
     turn.goto(State.ACT_COST)
     turn.say(
@@ -344,7 +351,7 @@ def read_preview(turn: Turn, meaning: Understanding) -> bool:
     return True
 
 
-def _publish(turn: Turn, *, progress_message_id: int | None):
+def _publish(turn: Turn, *, progress_message_id: int | None) -> Publication | None:
     activity_id = turn.draft.get("activity_id", 0)
     turn.end()
     published = publish_activity(

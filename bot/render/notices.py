@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.buttons import Refer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translator, translator
@@ -268,7 +269,7 @@ def _no_volunteer_found(w: _Writer, notice: n.NoVolunteerFound) -> None:
         return "\n".join(lines)
 
     def routes(_: Translator) -> Any:
-        return button_rows([(_(PUNTEXTRA_LABELS[route]), f"px:{request.id}:{route}") for route in PUNTEXTRA_ROUTES])
+        return button_rows([(_(PUNTEXTRA_LABELS[route]), Refer(request.id, route)) for route in PUNTEXTRA_ROUTES])
 
     w.to_coordinators(notice.coordinator_ids, compose, markup=routes)
 
