@@ -35,6 +35,7 @@ from bot.context import BotContext
 from bot.delivery import Limits, OutboxSender, Throttle
 from bot.delivery.wake import listen_for_wakes
 from bot.flows import (
+    activity,
     call_back,
     conversation,
     help_request,
@@ -155,6 +156,20 @@ RESIDENT_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
     b.Language: language.set_language,
     b.Forget: privacy.confirm_forget,
 }
+# The coordinators' buttons (each step checks the role again), and the answers to an activity.
+COORDINATOR_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
+    b.LinkMunicipality: groups.choose_municipality,
+    b.LinkPlace: groups.link_place,
+    b.InboxAction: inbox.inbox_action,
+    b.Refer: referrals.refer,
+    b.ActivityMunicipality: only_in(State.ACT_MUNICIPALITY)(activity.choose_municipality),
+    b.ActivityArea: only_in(State.ACT_AREA)(activity.choose_area),
+    b.ActivityNoLimit: only_in(State.ACT_CAPACITY)(activity.no_limit),
+    b.ActivityFree: only_in(State.ACT_COST)(activity.free_of_charge),
+    b.PublishActivity: only_in(State.ACT_PREVIEW)(activity.publish),
+    b.ManageActivity: rsvp.manage,
+    b.Rsvp: rsvp.rsvp,
+}
 
 
 VOLUNTEER_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
@@ -223,9 +238,8 @@ def _private_commands() -> list[BaseHandler]:
 def _group_handlers() -> list[BaseHandler]:
     """The bot in groups: introduced once, linked with /koppel (the cards' "Ik help": `VOLUNTEER_BUTTONS`)."""
     return [
-        ChatMemberHandler(groups.bot_added, ChatMemberHandler.MY_CHAT_MEMBER),
-        CommandHandler("koppel", groups.link_command, filters.ChatType.GROUPS),
-        CallbackQueryHandler(groups.link_callback, pattern=groups.LINK_CALLBACKS),
+        ChatMemberHandler(turn_handler(groups.bot_added), ChatMemberHandler.MY_CHAT_MEMBER),
+        CommandHandler("koppel", turn_handler(groups.link_command), filters.ChatType.GROUPS),
     ]
 
 
@@ -240,17 +254,23 @@ def _volunteer_handlers() -> list[BaseHandler]:
 
 def _coordinator_handlers() -> list[BaseHandler]:
     """Coordinators' commands and buttons (each checks the role), and the residents' RSVPs."""
-    return [
-        CommandHandler("coordinator", coordinator_commands.coordinator_command, PRIVATE),
-        CommandHandler("inbox", inbox.show_inbox, PRIVATE),
-        CallbackQueryHandler(inbox.inbox_action, pattern=inbox.INBOX_ACTION),
-        CommandHandler("deelnemers", rsvp.list_attendees, PRIVATE),
-        CallbackQueryHandler(rsvp.manage, pattern=rsvp.MANAGE),
-        CallbackQueryHandler(rsvp.rsvp, pattern=rsvp.RSVP),
+    commands: dict[str, Callable[[Turn], None]] = {
+        "coordinator": coordinator_commands.coordinator_command,
+        "inbox": inbox.show_inbox,
+        "activiteit": activity.start,
+        "deelnemers": rsvp.list_attendees,
+    }
+    handlers: list[BaseHandler] = [CommandHandler(name, turn_handler(step), PRIVATE) for name, step in commands.items()]
+    # The chart and the CSV are made after the turn's commit, off the event loop: these run their turn themselves.
+    handlers += [
         CommandHandler("overzicht", monitoring.show_overview, PRIVATE),
         CommandHandler("export", monitoring.send_export, PRIVATE),
-        CallbackQueryHandler(referrals.refer, pattern=referrals.REFER),
     ]
+    handlers += [
+        CallbackQueryHandler(turn_handler(pressed(step)), pattern=kind.pattern)
+        for kind, step in COORDINATOR_BUTTONS.items()
+    ]
+    return handlers
 
 
 def command_menu(locale: str) -> list[BotCommand]:

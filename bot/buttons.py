@@ -35,6 +35,7 @@ class Where(StrEnum):
     PRIVATE = "private"
     GROUP = "group"
     LINKED_GROUP = "linked_group"
+    PRIVATE_OR_LINKED_GROUP = "private_or_linked_group"  # an activity's buttons: in a private chat and in groups
 
 
 class Who(StrEnum):
@@ -290,7 +291,7 @@ class Again(Button):
     answer: YesNo
 
 
-@button("rsvp", where=Where.PRIVATE)
+@button("rsvp", where=Where.PRIVATE_OR_LINKED_GROUP)
 class Rsvp(Button):
     """An activity: coming alone (1), with one more (2), or not (0)."""
 

@@ -324,6 +324,22 @@ class GroupIntroduction(SQLModel, table=True):
     said_at: datetime
 
 
+class GroupRefusal(SQLModel, table=True):
+    """When the bot last told someone in a group that only a coordinator may link it, so it says so once a while."""
+
+    chat_id: int = Field(sa_type=BigInteger, primary_key=True)
+    user_id: int = Field(sa_type=BigInteger, primary_key=True)
+    said_at: datetime
+
+
+class BotMembership(SQLModel, table=True):
+    """What the bot may do in a group, as Telegram last told it (the update about the bot's own membership)."""
+
+    chat_id: int = Field(sa_type=BigInteger, primary_key=True)
+    can_invite: bool = False
+    updated_at: datetime
+
+
 class ConversationState(SQLModel, table=True):
     """Where a user is in a conversation (PTB's ConversationHandler), so a restart does not lose it."""
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
+from bot.flows.activity_words import ActivityWords, Typed, activity_words
 from bot.services.activities.parsing import parse_amount, parse_moment, parse_time
 from db.models import Activity, ActivityRsvp, Coordinator, Outbox, User
 from tests.support.app import World
@@ -66,7 +68,8 @@ async def test_activity_from_creation_to_rsvp_reminder_and_cancellation(world: W
 
     world.fire_timers()  # the progress timer edits the preview while the batch is pending
     await world.deliver()
-    assert "Samen eten" in h.last_text(world.group_id) and "Ik kom met 2" in " ".join(h.buttons(world.group_id))
+    assert "Samen eten" in h.last_text(world.group_id)
+    assert "Wij komen met z'n tweeën" in " ".join(h.buttons(world.group_id))
     assert "Samen eten" in h.last_text(anna)
     with world.session() as session:
         rows = session.exec(select(Outbox).where(Outbox.batch_id.is_not(None))).all()
@@ -75,11 +78,11 @@ async def test_activity_from_creation_to_rsvp_reminder_and_cancellation(world: W
     world.fire_timers()
     await world.deliver()
     final = h.api.message(carla.id, progress_message_id)["text"]
-    assert "Bezorgd: 2" in final and "Bot geblokkeerd: 0" in final
+    assert "Bezorgd: 2" in final and "Kan geen berichten meer ontvangen: 0" in final
     assert "Deelnemers" in " ".join(h.buttons(carla))
 
     # RSVPs: Anna comes with 2, Piet fills the last seat from the group, Joep waits.
-    await h.press(anna, "Ik kom met 2")
+    await h.press(anna, "Wij komen met z'n tweeën")
     assert "2 personen" in world.alert()
     await h.press(piet, "Ik kom", chat_id=world.group_id)
     assert "op de lijst" in world.alert()
@@ -126,7 +129,7 @@ async def test_waiting_list_respects_capacity_under_repeated_presses(world: Worl
     await h.press(first, "Ik kom", chat_id=world.group_id)
     await h.press(second, "Ik kom", chat_id=world.group_id)
     assert "wachtlijst" in world.alert()
-    await h.press(first, "Ik kom met 2", chat_id=world.group_id)
+    await h.press(first, "Wij komen met z'n tweeën", chat_id=world.group_id)
     assert "geen plek" in world.alert()
     with world.session() as session:
         assert session.exec(select(Activity)).one().seats_taken == 1
@@ -163,3 +166,96 @@ def test_parsing_the_coordinators_answers() -> None:
     assert parse_moment("24 november 14:30", today, zone) == datetime(2026, 11, 24, 13, 30, tzinfo=UTC)
     assert parse_moment("vrijdag", today, zone) is None
     assert parse_amount("€ 7,50") == 750 and parse_amount("5") == 500 and parse_amount("gratis") is None
+
+
+async def test_the_answer_stays_in_sight_and_a_seat_that_comes_free_says_when_and_where(world: World) -> None:
+    h, anna = world.harness, world.resident
+    await anna_opts_in(world)
+    await create_activity(world, capacity="1")
+    world.fire_timers()
+    await world.deliver()
+    els, wim = make_user(401, "Els"), make_user(402, "Wim")
+
+    await h.press(els, "Ik kom", chat_id=world.group_id)
+    assert "Vol." in h.last_text(world.group_id) and "wachtlijst" in h.last_text(world.group_id)
+    assert "Ik kom" in " ".join(h.buttons(world.group_id))  # the card keeps its buttons
+    await h.press(anna, "Ik kom")
+    assert "wachtlijst" in world.alert()
+    assert "Samen eten" in h.last_text(anna) and "⏳ Wachtlijst" in h.last_text(anna)
+
+    await h.press(els, "Ik kom toch niet", chat_id=world.group_id)
+    await world.deliver()
+    assert "Vol." in h.last_text(world.group_id)  # Anna moved up: full again
+    seat = h.last_text(anna)
+    assert "Er is plek!" in seat and "Samen eten" in seat
+    assert "vrijdag 27 november om 18:00" in seat and "Gemeenschapshuis" in seat
+    assert h.buttons(anna) == ["❌ Ik kom toch niet"]
+    await h.press(anna, "Ik kom toch niet")
+    assert "afgemeld" in world.alert() and "👍 U komt niet" in h.last_text(anna)
+    await h.press(wim, "Wij komen met z'n tweeën", chat_id=world.group_id)
+    assert "wachtlijst" in world.alert() and "Nog 1 plek vrij" in h.last_text(world.group_id)
+    with world.session() as session:
+        statuses = {a.user_id: (a.status, a.people) for a in session.exec(select(ActivityRsvp)).all()}
+    assert statuses[anna.id][0] == "cancelled" and statuses[wim.id] == ("waiting", 2)
+
+
+async def test_the_activity_by_typing_only(world: World) -> None:
+    """Every question with buttons takes a typed answer: municipality, kern, "klaar", "geen limiet", "gratis", "ja"."""
+    h, carla = world.harness, world.coordinator
+    await h.command(carla, "/activiteit")
+    await h.send(carla, "voerendaal")
+    await h.send(carla, "Koffie-ochtend")
+    await h.send(carla, "Samen koffie drinken en praten.")
+    await h.send(carla, "vandaag 08:00")  # an hour ago
+    assert "al voorbij" in h.last_text(carla)
+    await h.send(carla, "24 november 10:00")
+    await h.send(carla, "Buurthuis")
+    await h.send(carla, "Nergenshuizen")
+    assert "Die plaats ken ik niet" in h.last_text(carla)
+    await h.send(carla, "klimmen")
+    assert "✅ Klimmen" in " ".join(h.buttons(carla))
+    await h.send(carla, "klaar")
+    await h.send(carla, "veel")
+    assert "Typ alleen een getal" in h.last_text(carla)
+    await h.send(carla, "geen limiet")
+    await h.send(carla, "gratis")
+    preview = h.last_text(carla)
+    assert "Koffie-ochtend" in preview and "Gratis" in preview and "Klimmen" in preview
+    await h.send(carla, "ja")
+    assert "Het bericht gaat naar 1 groep of bewoner" in h.last_text(carla)
+    assert "Deelnemers" in " ".join(h.buttons(carla))
+    with world.session() as session:
+        activity = session.exec(select(Activity)).one()
+    assert (activity.status, activity.capacity, activity.cost_cents) == ("published", 0, None)
+    assert activity.neighbourhoods == ["klimmen"]
+    await world.deliver()
+    assert "Koffie-ochtend" in h.last_text(world.group_id)
+
+
+async def test_stop_leaves_the_activity_as_a_draft(world: World) -> None:
+    h, carla = world.harness, world.coordinator
+    await h.command(carla, "/activiteit")
+    await h.press(carla, "Voerendaal")
+    await h.send(carla, "stop")
+    await h.send(carla, "Samen eten")
+    assert "Wat is de naam" not in h.last_text(carla)
+    with world.session() as session:
+        activity = session.exec(select(Activity)).one()
+    assert activity.status == "draft" and activity.title == ""
+
+
+def test_the_typed_answers_file_is_valid_and_checked(tmp_path) -> None:
+    words = activity_words()
+    assert words.says(Typed.NO_LIMIT, "Er is GEEN limiet!") and words.says(Typed.FREE, "Gratis")
+    assert not words.says(Typed.FREE, "gratisbus") and not words.says(Typed.DONE, "klaargezet")
+    doubled = tmp_path / "activity_answers.toml"
+    doubled.write_text(
+        "\n".join(f'[{kind}]\nwords = ["{kind}", "klaar"]' for kind in Typed if kind is not Typed.DONE)
+        + '\n[done]\nwords = ["klaar"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="in both"):
+        ActivityWords.from_file(doubled)
+    doubled.write_text('[free]\nwords = ["gratis"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="needs a list"):
+        ActivityWords.from_file(doubled)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from bot.i18n import translator
 from bot.services.call_backs import request_call_back
 from bot.services.inbox import InboxOutcome, assign_item, refer_item
 from bot.services.referrals import refer_request
@@ -30,7 +31,7 @@ from tests.support.scenarios import (
     settings_of,
     texts_to,
 )
-from tests.support.updates import callback, make_user
+from tests.support.updates import callback, make_user, photo
 
 VERA = make_user(902, "Vera")  # coordinator of Voerendaal
 HANNA = make_user(903, "Hanna")  # coordinator of Heerlen
@@ -102,8 +103,10 @@ async def fill_inbox(world: World) -> dict[str, int]:
             )
         )
         uow.commit()
-        world.clock.advance(timedelta(hours=2))
-        return {item.kind + ":" + (item.municipality_slug or ""): item.id for item in session.exec(select(InboxItem))}
+        items = {item.kind + ":" + (item.municipality_slug or ""): item.id for item in session.exec(select(InboxItem))}
+    world.clock.advance(timedelta(hours=2))
+    await world.deliver()  # what the background sender has sent by now
+    return items
 
 
 async def test_inbox_lists_own_municipality_by_urgency_with_age(world: World) -> None:
@@ -291,3 +294,50 @@ async def test_the_resident_hears_about_the_call_once(world: World) -> None:
             uow.commit()
     assert results == [True, False]
     assert sum("belt u" in text for text in texts_to(world, world.resident.id)) == 1
+
+
+async def test_the_inbox_says_when_and_where_to_call_back_and_shows_a_photos_caption(world: World) -> None:
+    h, anna, carla = world.harness, world.resident, world.coordinator
+    new_request(world)  # Anna lives in Klimmen
+    await h.process(photo(anna, caption="Mijn kraan lekt, kan iemand kijken?"))
+    with world.unit_of_work() as uow:
+        call = request_call_back(
+            uow.session,
+            user_id=anna.id,
+            phone="0612345678",
+            part="morning",
+            now=world.clock.now(),
+            settings=settings_of(world),
+        )
+        uow.commit()
+    await h.command(carla, "/inbox")
+    call_back = next(text for text in h.texts(carla) if "Bel terug" in text)
+    assert translator("nl").day(call.day) + ", in de ochtend" in call_back  # as in the first message
+    assert "📍 Klimmen" in call_back
+    shown = next(text for text in h.texts(carla) if "📷 <b>Foto</b>" in text)
+    assert "Mijn kraan lekt, kan iemand kijken?" in shown and "📍 Klimmen" in shown
+
+
+async def test_words_of_danger_come_first_in_the_inbox_marked_urgent(world: World) -> None:
+    h, anna, carla = world.harness, world.resident, world.coordinator
+    items = await fill_inbox(world)
+    await h.send(anna, "ik ben gevallen en kan niet meer opstaan")
+    await h.command(carla, "/inbox")
+    first = h.texts(carla)[-len(items) - 1]  # the newest item, yet listed first
+    assert first.startswith("🚨 <b>Dringend") and "⚠️ gevallen" in first
+    assert "ik ben gevallen en kan niet meer opstaan" in first and "noodnummers" in first
+    assert "Geen vrijwilliger gevonden" in h.texts(carla)[-len(items)]
+
+
+async def test_a_note_by_typing_stops_with_stop_and_stays_with_the_item(world: World) -> None:
+    h = world.harness
+    items = await fill_inbox(world)
+    await h.command(VERA, "/inbox")
+    await press_on(world, VERA, "Klacht", "Notitie")
+    await h.send(VERA, "stop")
+    await h.send(VERA, "Dit is geen notitie")
+    await press_on(world, VERA, "Klacht", "Notitie")
+    await h.send(VERA, "Mevrouw gebeld, alles is goed")
+    assert "Notitie bewaard" in h.last_text(VERA)
+    with world.session() as session:
+        assert session.get(InboxItem, items["feedback:voerendaal"]).note.endswith("Mevrouw gebeld, alles is goed")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.handlers import monitoring
 from bot.i18n import translator
 from bot.render.monitoring import overview_chart, overview_text
-from bot.services.monitoring import overview
+from bot.services.monitoring import Overview, overview
 from db.models import Coordinator, HelpRequest, RequestStatus, User
 from tests.support.app import World
 from tests.support.updates import make_user
@@ -109,3 +112,50 @@ async def test_steunpunt_by_command_and_by_asking(world: World) -> None:
     assert "Er is een loket" in text and "📍" not in text  # no address in the data file: no empty line
     await h.send(anna, "Waar kan ik terecht?")
     assert "Wijksteunpunt Klimmen" in h.last_text(anna)
+
+
+async def test_others_are_answered_while_the_chart_is_drawn(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    h, anna = world.harness, world.resident
+    add_requests(world)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_chart(result, _):
+        started.set()
+        assert release.wait(timeout=30), "the test never released the drawing"
+        return overview_chart(result, _)
+
+    monkeypatch.setattr(monitoring, "overview_chart", slow_chart)
+    drawing = asyncio.create_task(h.command(VERA, "/overzicht"))
+    assert await asyncio.to_thread(started.wait, 30)
+    await h.command(anna, "/start")
+    assert "Welkom" in " ".join(h.texts(anna))  # answered while the chart was still being drawn
+    assert "Vragen: 4" in h.texts(VERA)[-1] and h.api.calls_to("sendPhoto") == []
+    release.set()
+    await drawing
+    assert h.api.calls_to("sendPhoto")[-1].chat_id == VERA.id
+
+
+@pytest.mark.parametrize(
+    ("command", "method", "fault"), [("/overzicht", "sendPhoto", "retry_after"), ("/export", "sendDocument", "network")]
+)
+async def test_a_file_telegram_does_not_take_now_is_said_in_one_message(
+    world: World, command: str, method: str, fault: str
+) -> None:
+    h = world.harness
+    add_requests(world)
+    h.api.fail(method, fault, retry_after=30)
+    await h.command(VERA, command)
+    assert h.api.calls_to(method) == []
+    await world.deliver()
+    said = [text for text in h.texts(VERA) if "kon nu niet mee" in text]
+    assert len(said) == 1
+
+
+def test_the_overview_speaks_plain_dutch() -> None:
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    result = Overview(start=now - timedelta(days=7), end=now, municipality_slug=None, total=2, claimed=1)
+    result.median_minutes_to_claim = 150
+    text = overview_text(result, "Parkstad", translator("nl"))
+    assert "meestal binnen 2,5 uur" in text and "mediaan" not in text
+    result.median_minutes_to_claim = None
+    assert "Er is nog geen vraag opgepakt." in overview_text(result, "Parkstad", translator("nl"))

@@ -1,288 +1,426 @@
-"""`/activiteit`: a coordinator announces an activity, one question per message, then preview and publish."""
+"""`/activiteit`: a coordinator announces an activity, one question per message, then preview and publish.
+
+The activity is a draft in the database from the first answer on; the conversation's draft holds only its id
+(`activity_id`). Every question with buttons also takes a typed answer: a municipality or kern name, "geen
+limiet", "gratis", "ja" or "nee" (the words in data/activity_answers.toml).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import date
-from typing import Any
+import re
+from html import escape
 
-from telegram import Update
-from telegram.ext import ConversationHandler
+from telegram import InlineKeyboardMarkup
 
-from bot.context import BotContext
-from bot.dates import local_today
-from bot.flows.gates import refuse, require_coordinator
-from bot.render.activities import announcement
+from bot.buttons import ActivityArea, ActivityFree, ActivityMunicipality, ActivityNoLimit, PublishActivity
+from bot.flows.activity_words import Typed, activity_words
+from bot.flows.gates import coordinator_scope, refuse
+from bot.flows.questions import Question
+from bot.flows.states import State
+from bot.flows.turn import Turn
+from bot.matching.normalise import normalise
+from bot.render.activities import announcement, manage_markup
 from bot.render.keyboards import button_rows
 from bot.services.activities.drafts import draft_of, start_draft, toggle_area, update_draft
 from bot.services.activities.parsing import parse_amount, parse_moment
-from bot.services.activities.publishing import publish_activity
-from bot.services.places import areas_of, municipalities
+from bot.services.activities.publishing import Publication, publish_activity
+from bot.services.places import Place, areas_of, municipalities, place_of
 from bot.services.views import ActivityView
+from bot.understanding import Expecting, Intent, Understanding
 
-ACT_MUNICIPALITY = "act_municipality"
-ACT_TITLE = "act_title"
-ACT_DESCRIPTION = "act_description"
-ACT_WHEN = "act_when"
-ACT_PLACE = "act_place"
-ACT_AREA = "act_area"
-ACT_CAPACITY = "act_capacity"
-ACT_COST = "act_cost"
-ACT_PREVIEW = "act_preview"
-ACTIVITY = "activity_id"
+MAX_TITLE = 100
 MAX_TEXT = 500
-# The next question of the conversation: it asks and returns its state.
-Step = Callable[[Update, BotContext], Awaitable[str]]
+MAX_PLACE = 200
+MAX_CAPACITY = 100_000
+NUMBER = re.compile(r"\d+")
 
 
-def _today(context: BotContext) -> date:
-    return local_today(context.runtime.clock.now(), context.runtime.settings.time_zone)
+# ------------------------------------------------------------------ start: which municipality
 
 
-def _update(context: BotContext, user_id: int, **fields) -> ActivityView | None:
-    with context.unit_of_work() as uow:
-        activity = update_draft(
-            uow.session, activity_id=context.user_data.get(ACTIVITY, 0), coordinator_id=user_id, **fields
+def start(turn: Turn) -> None:
+    """`/activiteit`: coordinators only; a coordinator of all municipalities first picks one."""
+    scope = coordinator_scope(turn)
+    if scope is None:
+        return
+    turn.end()
+    if scope.is_all:
+        ask_municipality(turn)
+    else:
+        _begin(turn, scope.municipality_slug)
+
+
+def ask_municipality(turn: Turn) -> None:
+    """Which municipality: its name as a button, or typed."""
+    _ = turn._
+    turn.goto(State.ACT_MUNICIPALITY)
+    options = [(place.name, ActivityMunicipality(place.slug)) for place in municipalities(turn.session)]
+    turn.say("📣 " + _("In welke gemeente is het? Kies hieronder, of typ de naam."), button_rows(options, per_row=2))
+
+
+def choose_municipality(turn: Turn, button: ActivityMunicipality) -> None:
+    """A coordinator of all municipalities picked one."""
+    turn.drop_buttons()
+    _begin(turn, button.municipality)
+
+
+def read_municipality(turn: Turn, meaning: Understanding) -> bool:
+    """A typed municipality, or a kern or wijk in it."""
+    slug = _named(municipalities(turn.session), turn.text)
+    if slug is None:
+        places = (place_of(turn.session, match) for match, _score in turn.runtime.places.match(turn.text))
+        slug = next((place.municipality_slug for place in places if place is not None), None)
+    if slug is None:
+        hint = turn._("Die gemeente ken ik niet.") + " " + turn._("Kies een van de knoppen.")
+        return _unclear(turn, meaning, hint, ask_municipality)
+    _begin(turn, slug)
+    return True
+
+
+def _begin(turn: Turn, municipality_slug: str) -> None:
+    activity = start_draft(turn.session, coordinator_id=turn.user_id, municipality_slug=municipality_slug, now=turn.now)
+    if activity is None:
+        turn.end()
+        refuse(turn)
+        return
+    turn.draft["activity_id"] = activity.id
+    ask_title(turn)
+
+
+# ------------------------------------------------------------------ name, words, moment, place
+
+
+def ask_title(turn: Turn) -> None:
+    """The activity's name."""
+    turn.goto(State.ACT_TITLE)
+    turn.say("📣 " + turn._("Wat is de naam van de activiteit? Bijvoorbeeld: Samen eten."))
+
+
+def read_title(turn: Turn, meaning: Understanding) -> bool:
+    """The activity's name."""
+    if meaning.intent is Intent.STOP:
+        return False
+    if _save(turn, title=turn.text[:MAX_TITLE]) is not None:
+        ask_description(turn)
+    return True
+
+
+def ask_description(turn: Turn) -> None:
+    """What there is to do."""
+    turn.goto(State.ACT_DESCRIPTION)
+    turn.say("📝 " + turn._("Vertel in een paar zinnen wat er te doen is."))
+
+
+def read_description(turn: Turn, meaning: Understanding) -> bool:
+    """What there is to do, in a few sentences."""
+    if meaning.intent is Intent.STOP:
+        return False
+    if _save(turn, description=turn.text[:MAX_TEXT]) is not None:
+        ask_when(turn)
+    return True
+
+
+def ask_when(turn: Turn) -> None:
+    """The day and the time."""
+    turn.goto(State.ACT_WHEN)
+    turn.say("📅 " + turn._("Wanneer is het? Typ de dag en de tijd. Bijvoorbeeld: vrijdag 18:00."))
+
+
+def read_when(turn: Turn, meaning: Understanding) -> bool:
+    """The day and time; it must lie in the future."""
+    _ = turn._
+    moment = parse_moment(turn.text, turn.today, turn.runtime.settings.time_zone, _.locale)
+    if moment is None:
+        hint = _("Dat begrijp ik niet. Typ een dag en een tijd. Bijvoorbeeld: 24 november 14:30.")
+        return _unclear(turn, meaning, hint, ask_when)
+    if moment <= turn.now:
+        return _unclear(turn, meaning, _("Dat moment is al voorbij. Typ een dag en een tijd die nog komen."), ask_when)
+    if _save(turn, starts_at=moment) is not None:
+        turn.preface("📅 " + escape(_.moment(moment)))
+        ask_place(turn)
+    return True
+
+
+def ask_place(turn: Turn) -> None:
+    """Where it is: a building, an address."""
+    turn.goto(State.ACT_PLACE)
+    turn.say("📍 " + turn._("Waar is het? Bijvoorbeeld: Gemeenschapshuis, Hoofdstraat 1."))
+
+
+def read_place(turn: Turn, meaning: Understanding) -> bool:
+    """Where it is."""
+    if meaning.intent is Intent.STOP:
+        return False
+    activity = _save(turn, place=turn.text[:MAX_PLACE])
+    if activity is not None:
+        _ask_area(turn, activity)
+    return True
+
+
+# ------------------------------------------------------------------ for which kernen and wijken
+
+
+def ask_area(turn: Turn) -> None:
+    """Ask (again) for which kernen or wijken, with the ones chosen so far ticked."""
+    activity = _draft(turn)
+    if activity is not None:
+        _ask_area(turn, activity)
+
+
+def _ask_area(turn: Turn, activity: ActivityView) -> None:
+    turn.goto(State.ACT_AREA)
+    text = "🏘️ " + turn._("Voor welke wijken of kernen? Kies er een of meer, of de hele gemeente.")
+    turn.say(text + " " + turn._("U mag ook een naam typen."), _area_markup(turn, activity))
+
+
+def _area_markup(turn: Turn, activity: ActivityView) -> InlineKeyboardMarkup:
+    _ = turn._
+    chosen = set(activity.neighbourhoods)
+    areas = areas_of(turn.session, activity.municipality_slug)
+    options = [("✅ " + area.name if area.slug in chosen else area.name, ActivityArea(area.slug)) for area in areas]
+    options.append(("🏘️ " + _("Hele gemeente"), ActivityArea("all")))
+    if chosen:
+        options.append(("➡️ " + _("Klaar"), ActivityArea("done")))
+    return button_rows(options, per_row=2)
+
+
+def choose_area(turn: Turn, button: ActivityArea) -> None:
+    """Tick or untick a kern or wijk, take the whole municipality, or go on."""
+    if button.choice in ("all", "done"):
+        turn.drop_buttons()
+        _areas_chosen(turn, whole=button.choice == "all")
+        return
+    activity_id = turn.draft.get("activity_id", 0)
+    if draft_of(turn.session, activity_id=activity_id, coordinator_id=turn.user_id) is None:
+        _lost(turn)
+        return
+    toggled = toggle_area(turn.session, activity_id=activity_id, coordinator_id=turn.user_id, area_slug=button.choice)
+    if toggled is None:  # not a kern or wijk of this municipality
+        turn.answer(turn._("Deze knop werkt niet meer."))
+        return
+    turn.edit_buttons(_area_markup(turn, toggled))
+
+
+def read_area(turn: Turn, meaning: Understanding) -> bool:
+    """A typed kern or wijk (added), "hele gemeente", or "klaar"/"ja" to go on."""
+    words = activity_words()
+    if words.says(Typed.WHOLE_MUNICIPALITY, turn.text):
+        _areas_chosen(turn, whole=True)
+        return True
+    if words.says(Typed.DONE, turn.text) or meaning.intent is Intent.YES:
+        _areas_chosen(turn, whole=False)
+        return True
+    activity = _draft(turn)
+    if activity is None:
+        return True
+    areas = areas_of(turn.session, activity.municipality_slug)
+    slug = _named(areas, turn.text) or next(
+        (match for match, _score in turn.runtime.places.match(turn.text) if match in {a.slug for a in areas}), None
+    )
+    if slug is None:
+        hint = turn._("Die plaats ken ik niet.") + " " + turn._("Kies een van de knoppen.")
+        return _unclear(turn, meaning, hint, ask_area)
+    if slug not in activity.neighbourhoods:
+        activity = (
+            toggle_area(turn.session, activity_id=activity.id, coordinator_id=turn.user_id, area_slug=slug) or activity
         )
-        uow.commit()
+    _ask_area(turn, activity)
+    return True
+
+
+def _areas_chosen(turn: Turn, *, whole: bool) -> None:
+    """Go on to the number of people; the whole municipality when asked, or when nothing is ticked."""
+    activity = _save(turn, neighbourhoods=[]) if whole else _draft(turn)
+    if activity is not None:
+        ask_capacity(turn)
+
+
+# ------------------------------------------------------------------ how many people, what it costs
+
+
+def ask_capacity(turn: Turn) -> None:
+    """How many people can come, or "Geen maximum"."""
+    _ = turn._
+    turn.goto(State.ACT_CAPACITY)
+    turn.say(
+        "👥 " + _("Hoeveel mensen kunnen er komen? Typ een getal."),
+        button_rows([("♾️ " + _("Geen maximum"), ActivityNoLimit("none"))]),
+    )
+
+
+def read_capacity(turn: Turn, meaning: Understanding) -> bool:
+    """A number of people, or "geen limiet"."""
+    found = NUMBER.search(turn.text)
+    if found is not None and 0 < int(found.group()) <= MAX_CAPACITY:
+        capacity = int(found.group())
+    elif activity_words().says(Typed.NO_LIMIT, turn.text):
+        capacity = 0
+    else:
+        return _unclear(turn, meaning, turn._("Typ alleen een getal. Bijvoorbeeld: 20."), ask_capacity)
+    if _save(turn, capacity=capacity) is not None:
+        ask_cost(turn)
+    return True
+
+
+def no_limit(turn: Turn, button: ActivityNoLimit) -> None:
+    """The "Geen maximum" button."""
+    turn.drop_buttons()
+    if _save(turn, capacity=0) is not None:
+        ask_cost(turn)
+
+
+def ask_cost(turn: Turn) -> None:
+    """What it costs, or "Gratis"."""
+    _ = turn._
+    turn.goto(State.ACT_COST)
+    turn.say(
+        "💶 " + _("Kost het iets? Typ het bedrag in euro. Bijvoorbeeld: 5."),
+        button_rows([("🆓 " + _("Gratis"), ActivityFree("free"))]),
+    )
+
+
+def read_cost(turn: Turn, meaning: Understanding) -> bool:
+    """An amount in euro, or "gratis" (or "nee")."""
+    if meaning.intent is Intent.NO or activity_words().says(Typed.FREE, turn.text):
+        cents = None
+    else:
+        cents = parse_amount(turn.text)
+        if cents is None:
+            return _unclear(turn, meaning, turn._("Typ alleen een bedrag. Bijvoorbeeld: 5 of 7,50."), ask_cost)
+    if _save(turn, cost_cents=cents or None) is not None:
+        ask_preview(turn)
+    return True
+
+
+def free_of_charge(turn: Turn, button: ActivityFree) -> None:
+    """The "Gratis" button."""
+    turn.drop_buttons()
+    if _save(turn, cost_cents=None) is not None:
+        ask_preview(turn)
+
+
+# ------------------------------------------------------------------ preview and publish
+
+
+def ask_preview(turn: Turn) -> None:
+    """Show the activity as residents will see it, and ask to publish it."""
+    activity = _draft(turn)
+    if activity is None:
+        return
+    _ = turn._
+    turn.goto(State.ACT_PREVIEW)
+    options = [("✅ " + _("Publiceren"), PublishActivity("yes")), ("❌ " + _("Niet versturen"), PublishActivity("no"))]
+    turn.say(
+        _("Zo ziet de activiteit eruit:")
+        + "\n\n"
+        + announcement(activity, _)
+        + "\n\n"
+        + _("Versturen naar de groepen en de bewoners?"),
+        button_rows(options),
+    )
+
+
+def publish(turn: Turn, button: PublishActivity) -> None:
+    """ "Publiceren": the preview becomes the message that shows how far the sending is."""
+    if button.answer != "yes":
+        _not_sent(turn)
+        return
+    published = _publish(turn, progress_message_id=turn.message.message_id)
+    if published is not None:
+        _ = turn._
+        line = "📤 " + _("Verstuurd: {done} van {total}").format(done=_.number(0), total=_.number(published.total))
+        turn.edit(announcement(published.activity, _) + "\n\n" + line)
+
+
+def read_preview(turn: Turn, meaning: Understanding) -> bool:
+    """A typed yes or no; a typed yes gets the buttons to manage the activity at once."""
+    if meaning.intent is Intent.NO:
+        _not_sent(turn)
+        return True
+    if meaning.intent is not Intent.YES:
+        return _unclear(turn, meaning, turn._("Typ ja om te versturen, of nee."), ask_preview)
+    published = _publish(turn, progress_message_id=None)
+    if published is not None:
+        _ = turn._
+        line = "📤 " + _.plural(
+            "Het bericht gaat naar {count} groep of bewoner.",
+            "Het bericht gaat naar {count} groepen en bewoners.",
+            published.total,
+        ).format(count=_.number(published.total))
+        turn.say(announcement(published.activity, _) + "\n\n" + line, manage_markup(published.activity.id, _))
+    return True
+
+
+def _publish(turn: Turn, *, progress_message_id: int | None) -> Publication | None:
+    activity_id = turn.draft.get("activity_id", 0)
+    turn.end()
+    published = publish_activity(
+        turn.session,
+        activity_id=activity_id,
+        coordinator_id=turn.user_id,
+        progress_chat_id=turn.chat_id,
+        progress_message_id=progress_message_id,
+        now=turn.now,
+    )
+    if published is None:
+        refuse(turn)
+    return published
+
+
+def _not_sent(turn: Turn) -> None:
+    turn.end()
+    turn.acknowledge(turn._("De activiteit is niet verstuurd."))
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _draft(turn: Turn) -> ActivityView | None:
+    """The draft of this conversation, or None after saying it is gone."""
+    activity = draft_of(turn.session, activity_id=turn.draft.get("activity_id", 0), coordinator_id=turn.user_id)
+    if activity is None:
+        _lost(turn)
     return activity
 
 
-async def _save_then(update: Update, context: BotContext, next_step: Step, **fields: Any) -> int | str:
-    """Store an answer in the draft and ask the next question (or stop when the draft is gone)."""
-    if _update(context, update.effective_user.id, **fields) is None:
-        return await _lost(update, context)
-    return await next_step(update, context)
-
-
-async def _button_then(update: Update, context: BotContext, next_step: Step, **fields: Any) -> int | str:
-    """A button instead of a typed answer: take the buttons away, then as `_save_then`."""
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    return await _save_then(update, context, next_step, **fields)
-
-
-async def start_activity(update: Update, context: BotContext) -> int | str:
-    """`/activiteit`: coordinators only; a coordinator of all municipalities first picks one."""
-    scope = await require_coordinator(update, context)
-    if scope is None:
-        return ConversationHandler.END
-    if scope.is_all:
-        with context.unit_of_work() as uow:
-            options = [(place.name, f"actmun:{place.slug}") for place in municipalities(uow.session)]
-        await update.effective_chat.send_message(
-            "📣 " + context._("In welke gemeente is het?"), reply_markup=button_rows(options, per_row=2)
-        )
-        return ACT_MUNICIPALITY
-    return await _begin(update, context, scope.municipality_slug)
-
-
-async def choose_municipality(update: Update, context: BotContext) -> int | str:
-    """A coordinator of all municipalities picked one."""
-    query = update.callback_query
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    return await _begin(update, context, query.data.removeprefix("actmun:"))
-
-
-async def _begin(update: Update, context: BotContext, municipality_slug: str) -> int | str:
-    with context.unit_of_work() as uow:
-        activity = start_draft(
-            uow.session,
-            coordinator_id=update.effective_user.id,
-            municipality_slug=municipality_slug,
-            now=context.runtime.clock.now(),
-        )
-        uow.commit()
+def _save(turn: Turn, **fields) -> ActivityView | None:
+    """Store an answer in the draft; None (after saying so) when the draft is gone."""
+    activity = update_draft(
+        turn.session, activity_id=turn.draft.get("activity_id", 0), coordinator_id=turn.user_id, **fields
+    )
     if activity is None:
-        await refuse(update, context)
-        return ConversationHandler.END
-    context.user_data[ACTIVITY] = activity.id
-    await update.effective_chat.send_message(
-        "📣 " + context._("Wat is de naam van de activiteit? Bijvoorbeeld: Samen eten.")
-    )
-    return ACT_TITLE
+        _lost(turn)
+    return activity
 
 
-async def type_title(update: Update, context: BotContext) -> int | str:
-    """The activity's name."""
-    if _update(context, update.effective_user.id, title=update.effective_message.text.strip()[:100]) is None:
-        return await _lost(update, context)
-    await update.effective_chat.send_message("📝 " + context._("Vertel in een paar zinnen wat er te doen is."))
-    return ACT_DESCRIPTION
+def _lost(turn: Turn) -> None:
+    turn.end()
+    turn.say(turn._("Er ging iets mis. Begin opnieuw met /activiteit."))
 
 
-async def type_description(update: Update, context: BotContext) -> int | str:
-    """What there is to do, in a few sentences."""
-    text = update.effective_message.text.strip()[:MAX_TEXT]
-    if _update(context, update.effective_user.id, description=text) is None:
-        return await _lost(update, context)
-    await update.effective_chat.send_message(
-        "📅 " + context._("Wanneer is het? Typ de dag en de tijd. Bijvoorbeeld: vrijdag 18:00.")
-    )
-    return ACT_WHEN
+def _named(places: list[Place], text: str) -> str | None:
+    """The place whose name is the typed text (case and accents do not matter)."""
+    typed = normalise(text)
+    return next((place.slug for place in places if normalise(place.name) == typed), None)
 
 
-async def type_when(update: Update, context: BotContext) -> int | str:
-    """The day and time; it must lie in the future."""
-    runtime = context.runtime
-    _ = context._
-    moment = parse_moment(update.effective_message.text, _today(context), runtime.settings.time_zone, _.locale)
-    if moment is None or moment <= runtime.clock.now():
-        await update.effective_chat.send_message(
-            _("Dat begrijp ik niet. Typ een dag en een tijd. Bijvoorbeeld: 24 november 14:30.")
-        )
-        return ACT_WHEN
-    if _update(context, update.effective_user.id, starts_at=moment) is None:
-        return await _lost(update, context)
-    await update.effective_chat.send_message(
-        "📅 " + _.moment(moment) + "\n\n📍 " + _("Waar is het? Bijvoorbeeld: Gemeenschapshuis, Hoofdstraat 1.")
-    )
-    return ACT_PLACE
+def _unclear(turn: Turn, meaning: Understanding, hint: str, ask) -> bool:
+    """Not an answer: "stop" stops (the dispatcher does it); anything else gets a hint and the question again."""
+    if meaning.intent is Intent.STOP:
+        return False
+    turn.preface(hint)
+    ask(turn)
+    return True
 
 
-async def type_place(update: Update, context: BotContext) -> int | str:
-    """Where it is."""
-    activity = _update(context, update.effective_user.id, place=update.effective_message.text.strip()[:200])
-    if activity is None:
-        return await _lost(update, context)
-    return await _ask_area(update, context, activity)
-
-
-async def _ask_area(update: Update, context: BotContext, activity: ActivityView, edit: bool = False) -> str:
-    _ = context._
-    chosen = set(activity.neighbourhoods)
-    with context.unit_of_work() as uow:
-        areas = areas_of(uow.session, activity.municipality_slug)
-    options = [("✅ " + area.name if area.slug in chosen else area.name, f"actarea:{area.slug}") for area in areas]
-    options.append(("🏘️ " + _("Hele gemeente"), "actarea:all"))
-    if chosen:
-        options.append(("➡️ " + _("Klaar"), "actarea:done"))
-    markup = button_rows(options, per_row=2)
-    if edit:
-        await update.callback_query.edit_message_reply_markup(markup)
-    else:
-        await update.effective_chat.send_message(
-            "🏘️ " + _("Voor welke wijken of kernen? Kies er een of meer, of de hele gemeente."), reply_markup=markup
-        )
-    return ACT_AREA
-
-
-async def choose_area(update: Update, context: BotContext) -> int | str:
-    """Toggle a neighbourhood, or take the whole municipality, or go on."""
-    query = update.callback_query
-    await query.answer()
-    choice = query.data.removeprefix("actarea:")
-    activity_id, user_id = context.user_data.get(ACTIVITY, 0), update.effective_user.id
-    with context.unit_of_work() as uow:
-        draft = draft_of(uow.session, activity_id=activity_id, coordinator_id=user_id)
-        toggled = None
-        if draft is not None and choice not in ("all", "done"):
-            toggled = toggle_area(uow.session, activity_id=activity_id, coordinator_id=user_id, area_slug=choice)
-            uow.commit()
-    if draft is None:
-        return await _lost(update, context)
-    if choice in ("all", "done"):
-        if choice == "all":
-            _update(context, user_id, neighbourhoods=[])
-        await query.edit_message_reply_markup(None)
-        return await _ask_capacity(update, context)
-    if toggled is None:  # not a kern or wijk of this municipality
-        return ACT_AREA
-    return await _ask_area(update, context, toggled, edit=True)
-
-
-async def _ask_capacity(update: Update, context: BotContext) -> str:
-    _ = context._
-    await update.effective_chat.send_message(
-        "👥 " + _("Hoeveel mensen kunnen er komen? Typ een getal."),
-        reply_markup=button_rows([("♾️ " + _("Geen maximum"), "actcap:none")]),
-    )
-    return ACT_CAPACITY
-
-
-async def type_capacity(update: Update, context: BotContext) -> int | str:
-    """How many people can come."""
-    text = update.effective_message.text.strip()
-    if not text.isdigit() or not 0 < int(text) <= 100_000:
-        await update.effective_chat.send_message(context._("Typ alleen een getal. Bijvoorbeeld: 20."))
-        return ACT_CAPACITY
-    return await _save_then(update, context, _ask_cost, capacity=int(text))
-
-
-async def no_capacity(update: Update, context: BotContext) -> int | str:
-    """The "Geen maximum" button."""
-    return await _button_then(update, context, _ask_cost, capacity=0)
-
-
-async def _ask_cost(update: Update, context: BotContext) -> str:
-    _ = context._
-    await update.effective_chat.send_message(
-        "💶 " + _("Kost het iets? Typ het bedrag in euro. Bijvoorbeeld: 5."),
-        reply_markup=button_rows([("🆓 " + _("Gratis"), "actcost:free")]),
-    )
-    return ACT_COST
-
-
-async def type_cost(update: Update, context: BotContext) -> int | str:
-    """What it costs, in euro."""
-    cents = parse_amount(update.effective_message.text)
-    if cents is None:
-        await update.effective_chat.send_message(context._("Typ alleen een bedrag. Bijvoorbeeld: 5 of 7,50."))
-        return ACT_COST
-    return await _save_then(update, context, _preview, cost_cents=cents or None)
-
-
-async def free_of_charge(update: Update, context: BotContext) -> int | str:
-    """The "Gratis" button."""
-    return await _button_then(update, context, _preview, cost_cents=None)
-
-
-async def _preview(update: Update, context: BotContext) -> str:
-    _ = context._
-    with context.unit_of_work() as uow:
-        activity = draft_of(
-            uow.session, activity_id=context.user_data[ACTIVITY], coordinator_id=update.effective_user.id
-        )
-    if activity is None:
-        return await _lost(update, context)
-    text = announcement(activity, _)
-    options = [("✅ " + _("Publiceren"), "actpub:yes"), ("❌ " + _("Niet versturen"), "actpub:no")]
-    await update.effective_chat.send_message(
-        _("Zo ziet de activiteit eruit:") + "\n\n" + text + "\n\n" + _("Versturen naar de groepen en de bewoners?"),
-        reply_markup=button_rows(options),
-    )
-    return ACT_PREVIEW
-
-
-async def publish(update: Update, context: BotContext) -> int:
-    """Publish: this message becomes the progress message of the send."""
-    query = update.callback_query
-    await query.answer()
-    _ = context._
-    activity_id = context.user_data.pop(ACTIVITY, None)
-    if query.data != "actpub:yes" or activity_id is None:
-        await query.edit_message_text(_("De activiteit is niet verstuurd."), reply_markup=None)
-        return ConversationHandler.END
-    with context.unit_of_work() as uow:
-        published = publish_activity(
-            uow.session,
-            activity_id=activity_id,
-            coordinator_id=update.effective_user.id,
-            progress_chat_id=query.message.chat.id,
-            progress_message_id=query.message.message_id,
-            now=context.runtime.clock.now(),
-        )
-        uow.commit()
-    if published is None:
-        await refuse(update, context)
-        return ConversationHandler.END
-    line = "📤 " + _("Verstuurd: {done} van {total}").format(done=_.number(0), total=_.number(published.total))
-    await query.edit_message_text(announcement(published.activity, _) + "\n\n" + line, reply_markup=None)
-    return ConversationHandler.END
-
-
-async def _lost(update: Update, context: BotContext) -> int:
-    context.user_data.pop(ACTIVITY, None)
-    await update.effective_chat.send_message(context._("Er ging iets mis. Begin opnieuw met /activiteit."))
-    return ConversationHandler.END
+QUESTIONS = {
+    State.ACT_MUNICIPALITY: Question(Expecting.PLACE, read_municipality, ask_municipality),
+    State.ACT_TITLE: Question(Expecting.FREE_TEXT, read_title, ask_title),
+    State.ACT_DESCRIPTION: Question(Expecting.FREE_TEXT, read_description, ask_description),
+    State.ACT_WHEN: Question(Expecting.DAY, read_when, ask_when),
+    State.ACT_PLACE: Question(Expecting.FREE_TEXT, read_place, ask_place),
+    State.ACT_AREA: Question(Expecting.PLACE, read_area, ask_area),
+    State.ACT_CAPACITY: Question(Expecting.NUMBER, read_capacity, ask_capacity),
+    State.ACT_COST: Question(Expecting.NUMBER, read_cost, ask_cost),
+    State.ACT_PREVIEW: Question(Expecting.YES_NO, read_preview, ask_preview),
+}

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from bot.buttons import ConfirmLocation, Menu, PickPlace
 from bot.flows import (
+    activity,
     call_back,
     danger,
     help_request,
+    inbox_note,
     my_requests,
     on_behalf,
     sign_up,
@@ -34,6 +36,8 @@ QUESTIONS: dict[str, Question] = {
     **call_back.QUESTIONS,
     **sign_up.QUESTIONS,
     **time_spent.QUESTIONS,
+    **activity.QUESTIONS,
+    **inbox_note.QUESTIONS,
 }
 
 

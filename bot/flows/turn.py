@@ -103,6 +103,12 @@ class Turn:
         return (message.text or "").strip() if message is not None else ""
 
     @property
+    def arguments(self) -> list[str]:
+        """The words after a command: `/overzicht maand landgraaf` gives ["maand", "landgraaf"]."""
+        words = self.text.split()
+        return words[1:] if words and words[0].startswith("/") else []
+
+    @property
     def state(self) -> str:
         return self.conversation.state
 
@@ -223,12 +229,14 @@ def _in_place(turn: Turn) -> bool:
     """Whether a pressed button is where the bot puts buttons of its kind (private, group, linked group)."""
     if turn.button is None:
         return True
-    chat = turn.update.effective_chat
-    if turn.button.where is Where.PRIVATE:
-        return chat.type == ChatType.PRIVATE
-    if chat.type not in GROUPS:
+    chat, where = turn.update.effective_chat, turn.button.where
+    if chat is None:  # a button under an inline message: the bot never puts one there
         return False
-    return turn.button.where is Where.GROUP or is_linked(turn.session, chat.id)
+    if chat.type == ChatType.PRIVATE:
+        return where in (Where.PRIVATE, Where.PRIVATE_OR_LINKED_GROUP)
+    if chat.type not in GROUPS or where is Where.PRIVATE:
+        return False
+    return where is Where.GROUP or is_linked(turn.session, chat.id)
 
 
 async def run_turn(update: Update, context: BotContext, step: Step, *, prepared: Any = None) -> None:

@@ -1,20 +1,47 @@
-"""`/overzicht` and `/export`: figures and the anonymous CSV for a coordinator's municipality."""
+"""`/overzicht` and `/export`: figures and the anonymous CSV for a coordinator's municipality.
+
+Each is a turn (who asks, may they, the figures and the text) and then a file made off the event loop: the chart
+is drawn and the CSV written in a worker thread after the turn's unit of work has closed, so other people's
+updates are answered meanwhile. The file goes straight to Telegram; if Telegram refuses it for now, the
+coordinator hears so in one short message (through the outbox) and nothing waits.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from telegram import InputFile, Update
+from telegram.error import NetworkError, RetryAfter
 
 from bot.context import BotContext
-from bot.flows.gates import refuse, require_coordinator
+from bot.flows.gates import coordinator_scope, refuse
+from bot.flows.turn import Turn, run_turn
+from bot.i18n import Translator
 from bot.render.monitoring import overview_chart, overview_text
 from bot.services.export import export_csv
-from bot.services.monitoring import overview, report_scope
+from bot.services.monitoring import Overview, overview, report_scope
+from bot.services.outbox import enqueue_message
+from bot.services.runtime import Runtime
 
+log = logging.getLogger(__name__)
 PERIODS = {"week": 7, "maand": 30, "kwartaal": 91, "jaar": 365, "month": 30, "year": 365}
 DEFAULT_DAYS = 30
+MAX_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a report is about: a period, a municipality (None: all of Parkstad) and its name."""
+
+    start: datetime
+    end: datetime
+    municipality_slug: str | None
+    name: str
 
 
 def parse_scope(args: list[str]) -> tuple[int, str | None]:
@@ -23,7 +50,7 @@ def parse_scope(args: list[str]) -> tuple[int, str | None]:
     for arg in args:
         word = arg.lower()
         if word.isdigit():
-            days = max(1, min(int(word), 3660))
+            days = max(1, min(int(word), MAX_DAYS))
         elif word in PERIODS:
             days = PERIODS[word]
         else:
@@ -31,56 +58,88 @@ def parse_scope(args: list[str]) -> tuple[int, str | None]:
     return days, municipality
 
 
-async def _scope(update: Update, context: BotContext) -> tuple[datetime, datetime, str | None, str] | None:
-    """Period, municipality (None: all) and its name the coordinator may see; None after a refusal."""
-    if await require_coordinator(update, context) is None:
+def report_period(turn: Turn) -> Period | None:
+    """The period and municipality the coordinator asked for and may see; None after a polite refusal."""
+    if coordinator_scope(turn) is None:
         return None
-    days, municipality = parse_scope(list(context.args or []))
-    with context.unit_of_work() as uow:
-        allowed = report_scope(uow.session, coordinator_id=update.effective_user.id, municipality_slug=municipality)
+    days, municipality = parse_scope(turn.arguments)
+    allowed = report_scope(turn.session, coordinator_id=turn.user_id, municipality_slug=municipality)
     if allowed is None:
-        await refuse(update, context)
+        refuse(turn)
         return None
-    end = context.runtime.clock.now()
-    name = allowed.name or context._("Parkstad")
-    return end - timedelta(days=days), end, allowed.scope.municipality_slug, name
+    name = allowed.name or turn._("Parkstad")
+    return Period(turn.now - timedelta(days=days), turn.now, allowed.scope.municipality_slug, name)
 
 
 async def show_overview(update: Update, context: BotContext) -> None:
-    """`/overzicht [week|maand|jaar|dagen] [gemeente]`: a short text and a chart."""
-    scope = await _scope(update, context)
-    if scope is None:
+    """`/overzicht [week|maand|jaar|dagen] [gemeente]`: the figures as text, then a chart."""
+    counted: list[tuple[Overview, Translator]] = []
+
+    def count(turn: Turn) -> None:
+        period = report_period(turn)
+        if period is None:
+            return
+        result = overview(turn.session, start=period.start, end=period.end, municipality_slug=period.municipality_slug)
+        turn.say(overview_text(result, period.name, turn._))
+        counted.append((result, turn._))
+
+    await run_turn(update, context, count)
+    if not counted:
         return
-    start, end, municipality, name = scope
-    _ = context._
-    with context.unit_of_work() as uow:
-        result = overview(uow.session, start=start, end=end, municipality_slug=municipality)
-    await update.effective_chat.send_message(overview_text(result, name, _))
-    chart = overview_chart(result, _)
-    await update.effective_chat.send_photo(InputFile(io.BytesIO(chart), filename="overzicht.png"))
+    result, _ = counted[0]
+    chart = await asyncio.to_thread(overview_chart, result, _)
+    chat_id = update.effective_chat.id
+    photo = InputFile(io.BytesIO(chart), filename="overzicht.png")
+    await _send_file(context, chat_id, _, lambda: context.bot.send_photo(chat_id, photo))
 
 
 async def send_export(update: Update, context: BotContext) -> None:
     """`/export [periode] [gemeente]`: the CSV without personal data, as a document."""
-    scope = await _scope(update, context)
-    if scope is None:
+    asked: list[tuple[Period, Translator]] = []
+
+    def check(turn: Turn) -> None:
+        period = report_period(turn)
+        if period is not None:
+            asked.append((period, turn._))
+
+    await run_turn(update, context, check)
+    if not asked:
         return
-    start, end, municipality, _name = scope
+    period, _ = asked[0]
+    data, count = await asyncio.to_thread(write_export, context.runtime, period)
+    slug = period.municipality_slug or "parkstad"
+    filename = f"samenvoorelkaar-{slug}-{period.start.date()}-{period.end.date()}.csv"
+    caption = "📄 " + _.plural(
+        "{count} vraag, zonder persoonsgegevens.", "{count} vragen, zonder persoonsgegevens.", count
+    ).format(count=_.number(count))
+    chat_id = update.effective_chat.id
+    document = InputFile(io.BytesIO(data), filename=filename)
+    await _send_file(context, chat_id, _, lambda: context.bot.send_document(chat_id, document, caption=caption))
+
+
+def write_export(runtime: Runtime, period: Period) -> tuple[bytes, int]:
+    """The CSV of a period and its number of rows, read in a unit of work of its own (run in a worker thread)."""
     buffer = io.StringIO()
-    with context.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         count = export_csv(
             uow.session,
-            start=start,
-            end=end,
-            municipality_slug=municipality,
-            zone=context.runtime.settings.time_zone,
+            start=period.start,
+            end=period.end,
+            municipality_slug=period.municipality_slug,
+            zone=runtime.settings.time_zone,
             out=buffer,
         )
-    filename = f"samenvoorelkaar-{municipality or 'parkstad'}-{start.date()}-{end.date()}.csv"
-    await update.effective_chat.send_document(
-        InputFile(io.BytesIO(buffer.getvalue().encode("utf-8")), filename=filename),
-        caption="📄 "
-        + context._.plural(
-            "{count} vraag, zonder persoonsgegevens.", "{count} vragen, zonder persoonsgegevens.", count
-        ).format(count=context._.number(count)),
-    )
+    return buffer.getvalue().encode("utf-8"), count
+
+
+async def _send_file(context: BotContext, chat_id: int, _: Translator, send: Callable[[], Awaitable]) -> None:
+    """Send a file now; when Telegram says wait, or cannot be reached, log it and say so in one message."""
+    try:
+        await send()
+    except (RetryAfter, NetworkError) as error:
+        log.warning("could not send a file to chat %s: %s", chat_id, type(error).__name__)
+        runtime = context.runtime
+        with runtime.unit_of_work() as uow:
+            text = "⏳ " + _("Het bestand kon nu niet mee. Probeer het over een paar minuten opnieuw.")
+            enqueue_message(uow.session, chat_id=chat_id, text=text, now=runtime.clock.now())
+            uow.commit()

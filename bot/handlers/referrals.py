@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from html import escape
 
-from telegram import Update
-
-from bot.context import BotContext
+from bot.buttons import Refer
+from bot.flows.turn import Turn
 from bot.render.referrals import PUNTEXTRA_LABELS
 from bot.services.referrals import refer_request
 
-REFER = re.compile(r"^px:(\d{1,12}):([a-z]{1,12})$")
 
-
-async def refer(update: Update, context: BotContext) -> None:
+def refer(turn: Turn, button: Refer) -> None:
     """A route button under an escalated request; authorised on every press."""
-    query = update.callback_query
-    found = REFER.match(query.data)
-    request_id, route = int(found.group(1)), found.group(2)
-    runtime = context.runtime
-    _ = context._
-    with context.unit_of_work() as uow:
-        done = refer_request(
-            uow.session,
-            request_id=request_id,
-            coordinator_id=update.effective_user.id,
-            route=route,
-            now=runtime.clock.now(),
-        )
-        uow.commit()
-    if not done:
-        await query.answer(
-            _("Dat kan niet (meer). Alleen een coördinator van deze gemeente kan dit doen."), show_alert=True
-        )
-        return
-    await query.answer()
-    label = _(PUNTEXTRA_LABELS[route])
-    await query.edit_message_text(
-        query.message.text_html + "\n\n✅ " + _("Gekozen: {route}").format(route=escape(label)),
-        reply_markup=None,
+    _ = turn._
+    done = refer_request(
+        turn.session, request_id=button.request_id, coordinator_id=turn.user_id, route=button.route, now=turn.now
     )
+    if not done:
+        turn.answer(_("Dat kan niet (meer). Alleen een coördinator van deze gemeente kan dit doen."), alert=True)
+        return
+    label = _(PUNTEXTRA_LABELS[button.route])
+    turn.edit(turn.message.text_html + "\n\n✅ " + _("Gekozen: {route}").format(route=escape(label)))

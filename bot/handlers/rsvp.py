@@ -1,37 +1,37 @@
-"""RSVP buttons under an activity (`rsvp:<activity id>:<people>`), and the coordinator's buttons (`act:<id>:...`)."""
+"""An activity's buttons: residents' RSVPs (`Rsvp`, private or in a group), the coordinator's `ManageActivity`,
+and `/deelnemers`."""
 
 from __future__ import annotations
 
-import re
-
-from telegram import Update
-
-from bot.context import BotContext
-from bot.flows.gates import refuse, require_coordinator
-from bot.render.activities import attendee_text, cancelled_heading, people_text
+from bot.buttons import ManageActivity, Rsvp
+from bot.flows.gates import coordinator_scope, refuse
+from bot.flows.turn import Turn
+from bot.render.activities import (
+    announcement,
+    attendee_text,
+    cancelled_heading,
+    people_text,
+    rsvp_markup,
+    rsvp_result_text,
+    seats_text,
+)
 from bot.render.keyboards import button_rows
 from bot.services.activities.publishing import CancelOutcome, cancel_activity
 from bot.services.activities.rsvp import RsvpOutcome, attendee_list, respond, upcoming_attendee_lists
 
-RSVP = re.compile(r"^rsvp:(\d{1,12}):([0-2])$")
-MANAGE = re.compile(r"^act:(\d{1,12}):(people|cancel)$")
+SHOWN = (RsvpOutcome.GOING, RsvpOutcome.WAITING, RsvpOutcome.CANCELLED)
 
 
-async def rsvp(update: Update, context: BotContext) -> None:
-    """Anyone may answer; the database keeps the head count within the capacity."""
-    query = update.callback_query
-    found = RSVP.match(query.data)
-    activity_id, people = int(found.group(1)), int(found.group(2))
-    _ = context._
-    with context.unit_of_work() as uow:
-        result = respond(
-            uow.session,
-            activity_id=activity_id,
-            user_id=update.effective_user.id,
-            people=people,
-            now=context.runtime.clock.now(),
-        )
-        uow.commit()
+def rsvp(turn: Turn, button: Rsvp) -> None:
+    """Anyone may answer; the database keeps the head count within the capacity.
+
+    The answer shows in a box, and stays in sight: in a private chat the announcement says "U komt" or
+    "Wachtlijst", in a group it says how many places are left, or "Vol".
+    """
+    _ = turn._
+    result = respond(
+        turn.session, activity_id=button.activity_id, user_id=turn.user_id, people=button.people, now=turn.now
+    )
     people = people_text(result.people, _)
     texts = {
         RsvpOutcome.GOING: "✅ " + _("U staat op de lijst ({people}). Tot dan!"),
@@ -41,60 +41,54 @@ async def rsvp(update: Update, context: BotContext) -> None:
         RsvpOutcome.KEPT: _("Er is geen plek voor meer mensen. U blijft op de lijst met {people}."),
         RsvpOutcome.CLOSED: _("Deze activiteit gaat niet door of is al geweest."),
     }
-    await query.answer(texts[result.outcome].format(people=people), show_alert=True)
+    turn.answer(texts[result.outcome].format(people=people), alert=True)
+    activity = result.activity
+    if activity is None or result.outcome not in SHOWN:
+        return
+    if turn.in_private:
+        status = rsvp_result_text(result.outcome, result.people, _)
+        turn.edit(announcement(activity, _) + "\n\n" + status, rsvp_markup(activity.id, _))
+    else:
+        group_ = turn.group_translator()
+        card = announcement(activity, group_) + "\n\n" + seats_text(activity, group_)
+        turn.edit(card, rsvp_markup(activity.id, group_))
 
 
-async def manage(update: Update, context: BotContext) -> None:
+def manage(turn: Turn, button: ManageActivity) -> None:
     """The coordinator's buttons: the attendee list, or cancelling; authorised at every press."""
-    query = update.callback_query
-    found = MANAGE.match(query.data)
-    activity_id, action = int(found.group(1)), found.group(2)
-    user_id = update.effective_user.id
-    _ = context._
-    with context.unit_of_work() as uow:
-        if action == "people":
-            attendees = attendee_list(uow.session, activity_id=activity_id, coordinator_id=user_id)
-        else:
-            cancellation = cancel_activity(
-                uow.session,
-                activity_id=activity_id,
-                coordinator_id=user_id,
-                progress_chat_id=query.message.chat.id,
-                progress_message_id=query.message.message_id,
-                now=context.runtime.clock.now(),
-            )
-            uow.commit()
-    if action == "people":
+    _ = turn._
+    if button.action == "people":
+        attendees = attendee_list(turn.session, activity_id=button.activity_id, coordinator_id=turn.user_id)
         if attendees is None:
-            await refuse(update, context)
+            refuse(turn)
             return
-        await query.answer()
-        await update.effective_chat.send_message(attendee_text(attendees, _))
+        turn.say(attendee_text(attendees, _))
         return
-    if cancellation.outcome is CancelOutcome.NOT_ALLOWED:
-        await refuse(update, context)
-        return
-    if cancellation.outcome is CancelOutcome.NOT_PUBLISHED:
-        await query.answer(_("Deze activiteit gaat al niet door."), show_alert=True)
-        return
-    await query.answer()
-    await query.edit_message_text(
-        cancelled_heading(cancellation.activity, _) + "\n" + _("Iedereen krijgt bericht."), reply_markup=None
+    cancellation = cancel_activity(
+        turn.session,
+        activity_id=button.activity_id,
+        coordinator_id=turn.user_id,
+        progress_chat_id=turn.chat_id,
+        progress_message_id=turn.message.message_id,
+        now=turn.now,
     )
+    if cancellation.outcome is CancelOutcome.NOT_ALLOWED:
+        refuse(turn)
+    elif cancellation.outcome is CancelOutcome.NOT_PUBLISHED:
+        turn.answer(_("Deze activiteit gaat al niet door."), alert=True)
+    else:
+        turn.edit(cancelled_heading(cancellation.activity, _) + "\n" + _("Iedereen krijgt bericht."))
 
 
-async def list_attendees(update: Update, context: BotContext) -> None:
+def list_attendees(turn: Turn) -> None:
     """`/deelnemers`: the coming activities of the coordinator's municipality with their lists."""
-    if await require_coordinator(update, context) is None:
+    if coordinator_scope(turn) is None:
         return
-    _ = context._
-    with context.unit_of_work() as uow:
-        lists = upcoming_attendee_lists(
-            uow.session, coordinator_id=update.effective_user.id, now=context.runtime.clock.now()
-        )
+    _ = turn._
+    lists = upcoming_attendee_lists(turn.session, coordinator_id=turn.user_id, now=turn.now)
     if not lists:
-        await update.effective_chat.send_message(_("Er is nu niets gepland."))
+        turn.say(_("Er is nu niets gepland."))
         return
     for attendees in lists:
-        markup = button_rows([("🚫 " + _("Activiteit afzeggen"), f"act:{attendees.activity.id}:cancel")])
-        await update.effective_chat.send_message(attendee_text(attendees, _), reply_markup=markup)
+        markup = button_rows([("🚫 " + _("Activiteit afzeggen"), ManageActivity(attendees.activity.id, "cancel"))])
+        turn.say(attendee_text(attendees, _), markup)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from html import escape
-from typing import Any
 
+from telegram import InlineKeyboardMarkup
+
+from bot.buttons import ManageActivity, Rsvp
 from bot.i18n import Translator
-from bot.services.activities.rsvp import AttendeeList
+from bot.render.keyboards import button_rows
+from bot.services.activities.rsvp import AttendeeList, RsvpOutcome
 from bot.services.views import ActivityView
 
 
@@ -35,24 +38,44 @@ def announcement(activity: ActivityView, _: Translator) -> str:
     return "\n".join(lines)
 
 
-def rsvp_markup(activity_id: int, _: Translator) -> dict[str, Any]:
-    """The RSVP buttons: coming alone, with two, or not after all."""
-    buttons = [
-        ("🙋 " + _("Ik kom"), f"rsvp:{activity_id}:1"),
-        ("👫 " + _("Ik kom met 2"), f"rsvp:{activity_id}:2"),
-        ("❌ " + _("Ik kom toch niet"), f"rsvp:{activity_id}:0"),
-    ]
-    return {"inline_keyboard": [[{"text": label, "callback_data": data}] for label, data in buttons]}
-
-
-def manage_markup(activity_id: int, _: Translator) -> dict[str, Any]:
-    """The coordinator's buttons under a published activity."""
-    return {
-        "inline_keyboard": [
-            [{"text": "👥 " + _("Deelnemers"), "callback_data": f"act:{activity_id}:people"}],
-            [{"text": "🚫 " + _("Activiteit afzeggen"), "callback_data": f"act:{activity_id}:cancel"}],
+def rsvp_markup(activity_id: int, _: Translator) -> InlineKeyboardMarkup:
+    """The RSVP buttons: coming alone, as two, or not after all."""
+    return button_rows(
+        [
+            ("🙋 " + _("Ik kom"), Rsvp(activity_id, 1)),
+            ("👫 " + _("Wij komen met z'n tweeën"), Rsvp(activity_id, 2)),
+            ("❌ " + _("Ik kom toch niet"), Rsvp(activity_id, 0)),
         ]
-    }
+    )
+
+
+def rsvp_result_text(outcome: RsvpOutcome, people: int, _: Translator) -> str:
+    """The line under the resident's own announcement: coming, waiting or not."""
+    if outcome is RsvpOutcome.GOING:
+        return "✅ " + _("U komt ({people}).").format(people=people_text(people, _))
+    if outcome is RsvpOutcome.WAITING:
+        return "⏳ " + _("Wachtlijst: het is vol. U krijgt bericht als er plek is.")
+    return "👍 " + _("U komt niet.")
+
+
+def seats_text(activity: ActivityView, _: Translator) -> str:
+    """The line under a group's announcement: how many come, how many places are left, or full."""
+    if not activity.capacity:
+        return "👥 " + _("Aangemeld: {people}").format(people=people_text(activity.seats_taken, _))
+    left = activity.capacity - activity.seats_taken
+    if left <= 0:
+        return "🈵 " + _("Vol. Wie zich nu aanmeldt, komt op de wachtlijst.")
+    return "👥 " + _.plural("Nog {count} plek vrij.", "Nog {count} plekken vrij.", left).format(count=_.number(left))
+
+
+def manage_markup(activity_id: int, _: Translator) -> InlineKeyboardMarkup:
+    """The coordinator's buttons under a published activity."""
+    return button_rows(
+        [
+            ("👥 " + _("Deelnemers"), ManageActivity(activity_id, "people")),
+            ("🚫 " + _("Activiteit afzeggen"), ManageActivity(activity_id, "cancel")),
+        ]
+    )
 
 
 def cancelled_heading(activity: ActivityView, _: Translator) -> str:
@@ -76,9 +99,23 @@ def reminder_text(activity: ActivityView, _: Translator) -> str:
     return text + "\n\n" + _("Kunt u toch niet? Druk dan op de knop.")
 
 
-def not_coming_markup(activity_id: int, _: Translator) -> dict[str, Any]:
-    """The one button under a reminder."""
-    return {"inline_keyboard": [[{"text": "❌ " + _("Ik kom toch niet"), "callback_data": f"rsvp:{activity_id}:0"}]]}
+def not_coming_markup(activity_id: int, _: Translator) -> InlineKeyboardMarkup:
+    """The one button under a reminder and under "Er is plek!"."""
+    return button_rows([("❌ " + _("Ik kom toch niet"), Rsvp(activity_id, 0))])
+
+
+def seat_available_text(activity: ActivityView, people: int, _: Translator) -> str:
+    """Moved up from the waiting list: for what, when and where, and how to say no after all."""
+    text = "🎉 " + _("Er is plek! U staat nu op de lijst voor: {title}.").format(
+        title="<b>" + escape(activity.title) + "</b>"
+    )
+    text += "\n👥 " + people_text(people, _)
+    if activity.starts_at is not None:
+        text += "\n📅 " + escape(_.moment(activity.starts_at))
+    where = ", ".join(part for part in (activity.place, activity.area_names) if part)
+    if where:
+        text += "\n📍 " + escape(where)
+    return text + "\n\n" + _("Kunt u toch niet? Druk dan op de knop.")
 
 
 def attendee_text(attendees: AttendeeList, _: Translator) -> str:

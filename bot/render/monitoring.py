@@ -9,15 +9,20 @@ from bot.i18n import Translator
 from bot.services.monitoring import Overview
 
 
-def duration_text(minutes: float | None, _: Translator) -> str:
-    """A median as "45 minuten" or "3,5 uur"."""
-    if minutes is None:
-        return "–"
+def duration_text(minutes: float, _: Translator) -> str:
+    """A time as "45 minuten" or "3,5 uur"."""
     if minutes < 90:
         count = round(minutes)
         return _.plural("{count} minuut", "{count} minuten", count).format(count=_.number(count))
     hours = round(minutes / 60, 1)
     return _.plural("{count} uur", "{count} uur", 1 if hours == 1 else 2).format(count=_.number(hours))
+
+
+def _claim_time_text(median_minutes: float | None, _: Translator) -> str:
+    """How soon a volunteer comes, in plain words (the median, without the word)."""
+    if median_minutes is None:
+        return _("Er is nog geen vraag opgepakt.")
+    return _("Een helper meldt zich meestal binnen {time}.").format(time=duration_text(median_minutes, _))
 
 
 def overview_text(result: Overview, place: str, _: Translator) -> str:
@@ -30,7 +35,7 @@ def overview_text(result: Overview, place: str, _: Translator) -> str:
         _("Vragen: {count}").format(count=_.number(result.total)),
         _("Opgepakt: {share}").format(share=percent.format(result.share(result.claimed))),
         _("Klaar: {share}").format(share=percent.format(result.share(result.done))),
-        _("Tijd tot een helper (mediaan): {time}").format(time=duration_text(result.median_minutes_to_claim, _)),
+        _claim_time_text(result.median_minutes_to_claim, _),
         _("Naar de coördinator: {count}").format(count=_.number(result.escalated)),
         _("Actieve vrijwilligers: {count}").format(count=_.number(result.active_volunteers)),
         _("Uren vrijwilligerswerk: {count}").format(count=_.number(round(result.volunteer_minutes / 60, 1))),

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.buttons import DecideVolunteer, Feedback, PassOffer, TakeOffer
+from bot.buttons import DecideVolunteer, Feedback, PassOffer, Refer, TakeOffer
 from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import N_, Translator, translator
+from bot.i18n import Translator, translator
 from bot.render.activities import (
     announcement,
     cancellation_text,
@@ -25,8 +25,10 @@ from bot.render.activities import (
     not_coming_markup,
     reminder_text,
     rsvp_markup,
+    seat_available_text,
 )
-from bot.render.call_backs import PART_LABELS
+from bot.render.call_backs import call_moment
+from bot.render.danger import danger_kinds_text
 from bot.render.keyboards import button_rows
 from bot.render.referrals import PUNTEXTRA_LABELS, REFERRAL_LABELS, RESIDENT_NEWS
 from bot.render.requests import (
@@ -267,7 +269,7 @@ def _no_volunteer_found(w: _Writer, notice: n.NoVolunteerFound) -> None:
         return "\n".join(lines)
 
     def routes(_: Translator) -> Any:
-        return button_rows([(_(PUNTEXTRA_LABELS[route]), f"px:{request.id}:{route}") for route in PUNTEXTRA_ROUTES])
+        return button_rows([(_(PUNTEXTRA_LABELS[route]), Refer(request.id, route)) for route in PUNTEXTRA_ROUTES])
 
     w.to_coordinators(notice.coordinator_ids, compose, markup=routes)
 
@@ -299,7 +301,7 @@ def _call_back_requested(w: _Writer, notice: n.CallBackRequested) -> None:
         lines = [
             "📞 <b>" + _("Bel terug") + f"</b> #{notice.item_id}",
             contact_html(notice.resident, _),
-            escape(_.day(notice.day)) + " " + _(PART_LABELS[notice.part]),
+            "📅 " + escape(call_moment(notice.day, notice.part, _)),
         ]
         if notice.place_name:
             lines.append("📍 " + escape(notice.place_name))
@@ -310,24 +312,11 @@ def _call_back_requested(w: _Writer, notice: n.CallBackRequested) -> None:
     w.to_coordinators(notice.coordinator_ids, compose, item_id=notice.item_id)
 
 
-DANGER_LABELS = {
-    "emergency": N_("noodgeval"),
-    "medical": N_("medisch noodgeval"),
-    "fall": N_("gevallen"),
-    "fire": N_("brand of gas"),
-    "violence": N_("geweld"),
-    "suicide": N_("gedachten aan zelfdoding"),
-    "abuse_neglect": N_("mishandeling of verwaarlozing"),
-    "child": N_("een kind in gevaar"),
-}
-
-
 def _danger_reported(w: _Writer, notice: n.DangerReported) -> None:
     def compose(_: Translator) -> str:
-        kinds = ", ".join(_(DANGER_LABELS.get(kind, kind)) for kind in notice.kinds)
         lines = [
             "🚨 <b>" + _("Dringend: woorden van gevaar") + f"</b> #{notice.item_id}",
-            escape(kinds),
+            "⚠️ " + escape(danger_kinds_text(notice.kinds, _)),
             contact_html(notice.resident, _),
         ]
         if notice.place_name:
@@ -405,7 +394,7 @@ def _activity_published(w: _Writer, notice: n.ActivityPublished) -> None:
         w.session,
         notice.broadcast_id,
         text=announcement(activity, coordinator_),
-        final_markup=manage_markup(activity.id, coordinator_),
+        final_markup=manage_markup(activity.id, coordinator_).to_dict(),
     )
     group_ = w.group()
     for chat_id in notice.group_chat_ids:
@@ -415,7 +404,7 @@ def _activity_published(w: _Writer, notice: n.ActivityPublished) -> None:
             notice.broadcast_id,
             chat_id=chat_id,
             text=text,
-            reply_markup=rsvp_markup(activity.id, group_),
+            reply_markup=rsvp_markup(activity.id, group_).to_dict(),
             now=w.now,
         )
     for user_id in notice.resident_ids:
@@ -426,7 +415,7 @@ def _activity_published(w: _Writer, notice: n.ActivityPublished) -> None:
             notice.broadcast_id,
             chat_id=user_id,
             text=text,
-            reply_markup=rsvp_markup(activity.id, _),
+            reply_markup=rsvp_markup(activity.id, _).to_dict(),
             now=w.now,
         )
 
@@ -454,22 +443,26 @@ def _activity_reminder(w: _Writer, notice: n.ActivityReminder) -> None:
             notice.broadcast_id,
             chat_id=user_id,
             text=reminder_text(notice.activity, _),
-            reply_markup=not_coming_markup(notice.activity.id, _),
+            reply_markup=not_coming_markup(notice.activity.id, _).to_dict(),
             now=w.now,
         )
 
 
 def _seat_available(w: _Writer, notice: n.SeatAvailable) -> None:
     _ = w.reader(notice.user_id)
-    text = "🎉 " + _("Er is plek! U staat nu op de lijst voor: {title}.").format(title=escape(notice.title))
-    w.send(notice.user_id, text)
+    text = seat_available_text(notice.activity, notice.people, _)
+    w.send(notice.user_id, text, not_coming_markup(notice.activity.id, _))
 
 
 def _broadcast_progress(w: _Writer, notice: n.BroadcastProgress) -> None:
     _ = w.reader(notice.chat_id)
     if notice.finished:
-        line = "✅ " + _("Klaar. Bezorgd: {delivered}. Bot geblokkeerd: {blocked}. Mislukt: {failed}.").format(
-            delivered=_.number(notice.delivered), blocked=_.number(notice.blocked), failed=_.number(notice.failed)
+        line = "\n".join(
+            [
+                "✅ " + _("Klaar. Bezorgd: {count}.").format(count=_.number(notice.delivered)),
+                _("Kan geen berichten meer ontvangen: {count}.").format(count=_.number(notice.blocked)),
+                _("Niet gelukt: {count}.").format(count=_.number(notice.failed)),
+            ]
         )
     else:
         line = "📤 " + _("Verstuurd: {done} van {total}").format(

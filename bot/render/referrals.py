@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import N_
 
-# The inbox's routes (`ibx:<id>:ref:<route>`).
+# The inbox's routes (`InboxAction(item, "ref", route)`).
 REFERRAL_LABELS = {
     "wijkteam": N_("Wijkteam"),
     "wmo": N_("Wmo-loket"),
@@ -12,7 +12,7 @@ REFERRAL_LABELS = {
     "particulier": N_("Particuliere hulp"),
     "bedrijf": N_("Bedrijf"),
 }
-# PuntExtra's order after an escalation (`px:<id>:<route>`).
+# PuntExtra's order after an escalation (`Refer(request, route)`).
 PUNTEXTRA_LABELS = {
     "woonservice": N_("Woonservice"),
     "particulier": N_("Particuliere hulp"),

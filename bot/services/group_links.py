@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.services.access import coordinates, scope_of
 from bot.services.places import Place, areas_of, link_group_to, municipalities, place_of
+from db.models import BotMembership
 
 
 class LinkOutcome(StrEnum):
@@ -49,3 +50,18 @@ def link_group_as(
         session, chat_id=chat_id, title=title, neighbourhood_slug=neighbourhood_slug, linked_by=user_id, now=now
     )
     return Linked(LinkOutcome.LINKED, name)
+
+
+def record_bot_rights(session: Session, *, chat_id: int, can_invite: bool, now: datetime) -> None:
+    """Remember what Telegram said the bot may do in a group (it says so whenever the bot's membership changes)."""
+    membership = session.get(BotMembership, chat_id)
+    if membership is None:
+        membership = BotMembership(chat_id=chat_id, can_invite=can_invite, updated_at=now)
+    membership.can_invite, membership.updated_at = can_invite, now
+    session.add(membership)
+
+
+def bot_may_invite(session: Session, *, chat_id: int) -> bool:
+    """Whether the bot may invite members in a group, as far as Telegram told it (False when it never said)."""
+    membership = session.get(BotMembership, chat_id)
+    return membership is not None and membership.can_invite

@@ -48,6 +48,9 @@ URGENCY = {
     InboxKind.CALLBACK: 3,
     InboxKind.VOICE: 4,
     InboxKind.PHOTO: 4,
+    InboxKind.VIDEO: 4,
+    InboxKind.AUDIO: 4,
+    InboxKind.DOCUMENT: 4,
     InboxKind.FEEDBACK: 5,
 }
 REFERRAL_ROUTES = ("wijkteam", "wmo", "woonservice", "particulier", "bedrijf")
@@ -74,10 +77,13 @@ class ItemView:
     person: ContactView | None
     details: dict[str, Any]
     note: str
+    place_name: str | None = None  # where the person lives, when no request says it
 
 
 def _item_view(session: Session, item: InboxItem) -> ItemView:
     request = session.get(HelpRequest, item.request_id) if item.request_id else None
+    user = session.get(User, item.user_id) if item.user_id is not None and request is None else None
+    place = session.get(Neighbourhood, user.neighbourhood_slug) if user and user.neighbourhood_slug else None
     return ItemView(
         id=item.id,
         kind=item.kind,
@@ -87,6 +93,7 @@ def _item_view(session: Session, item: InboxItem) -> ItemView:
         person=contact_of(session, item.user_id),
         details=dict(item.details or {}),
         note=item.note,
+        place_name=place.name if place else None,
     )
 
 

@@ -365,11 +365,12 @@ class ActivityReminder:
 
 @dataclass(frozen=True)
 class SeatAvailable:
-    """Someone moved up from the waiting list."""
+    """Someone moved up from the waiting list: for which activity, with how many people."""
 
     kind: ClassVar = NoticeKind.SEAT_AVAILABLE
     user_id: int
-    title: str
+    activity: ActivityView
+    people: int
 
 
 @dataclass(frozen=True)

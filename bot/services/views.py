@@ -105,3 +105,4 @@ class ActivityView:
     capacity: int
     cost_cents: int | None
     status: str
+    seats_taken: int = 0

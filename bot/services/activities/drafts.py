@@ -29,6 +29,7 @@ def activity_view(session: Session, activity: Activity) -> ActivityView:
         capacity=activity.capacity,
         cost_cents=activity.cost_cents,
         status=activity.status,
+        seats_taken=activity.seats_taken,
     )
 
 

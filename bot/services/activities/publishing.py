@@ -100,10 +100,13 @@ def publish_activity(
     activity_id: int,
     coordinator_id: int,
     progress_chat_id: int,
-    progress_message_id: int,
+    progress_message_id: int | None,
     now: datetime,
 ) -> Publication | None:
-    """Publish a complete draft once: one batch to groups and residents, progress and the reminder armed."""
+    """Publish a complete draft once: one batch to groups and residents, progress and the reminder armed.
+
+    The progress shows in the message `progress_message_id` (the pressed preview); without one, none is shown.
+    """
     activity = session.get(Activity, activity_id)
     if activity is None or not may_manage(session, coordinator_id, activity):
         return None

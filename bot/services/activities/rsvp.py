@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -29,8 +30,11 @@ class RsvpOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class RsvpResult:
+    """What became of an answer, and the activity as it is now (None when it does not exist)."""
+
     outcome: RsvpOutcome
     people: int = 0
+    activity: ActivityView | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,15 @@ def _free_seats(session: Session, activity_id: int, people: int) -> None:
 
 def respond(session: Session, *, activity_id: int, user_id: int, people: int, now: datetime) -> RsvpResult:
     """An RSVP button: come with `people` (1 or 2), or 0 for not coming; the waiting list moves up."""
+    result = _respond(session, activity_id=activity_id, user_id=user_id, people=people, now=now)
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        return result
+    session.refresh(activity)  # the seats were counted by conditional updates
+    return dataclasses.replace(result, activity=activity_view(session, activity))
+
+
+def _respond(session: Session, *, activity_id: int, user_id: int, people: int, now: datetime) -> RsvpResult:
     activity = session.get(Activity, activity_id)
     if (
         activity is None
@@ -130,14 +143,14 @@ def promote_waiting(session: Session, *, activity_id: int, now: datetime) -> lis
         .where(ActivityRsvp.activity_id == activity_id, ActivityRsvp.status == RsvpStatus.WAITING)
         .order_by(ActivityRsvp.created_at, ActivityRsvp.id)
     ).all()
-    activity = session.get(Activity, activity_id)
+    view = activity_view(session, session.get(Activity, activity_id)) if waiting else None
     for answer in waiting:
         if not _take_seats(session, activity_id, answer.people):
             break
         answer.status, answer.updated_at = RsvpStatus.GOING, now
         session.add(answer)
         promoted.append(answer.user_id)
-        tell(session, SeatAvailable(user_id=answer.user_id, title=activity.title))
+        tell(session, SeatAvailable(user_id=answer.user_id, activity=view, people=answer.people))
     return promoted
 
 
