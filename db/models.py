@@ -367,5 +367,7 @@ class Conversation(SQLModel, table=True):
     window_start: datetime | None = None
     window_count: int = 0
     updated_at: datetime | None = None
+    # The last button pressed (message id and data): the same press again is a double tap.
+    last_press: str = ""
     # Written once more with every change; a write that expects an older version lost a race to another process.
     version: int = 0

@@ -310,6 +310,7 @@ async def test_the_inbox_says_when_and_where_to_call_back_and_shows_a_photos_cap
             settings=settings_of(world),
         )
         uow.commit()
+    await world.deliver()  # the running bot's sender, woken by that commit
     await h.command(carla, "/inbox")
     call_back = next(text for text in h.texts(carla) if "Bel terug" in text)
     assert translator("nl").day(call.day) + ", in de ochtend" in call_back  # as in the first message

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -51,6 +51,7 @@ DEFERRED_AFTER_EARLIER = "deferred: earlier message of this chat"
 
 _FAILED = OutboxStatus.FAILED.value
 _SENT = OutboxStatus.SENT.value
+_PENDING = OutboxStatus.PENDING.value
 
 Call = Callable[[str, dict[str, Any]], Awaitable[Any]]
 
@@ -108,6 +109,8 @@ class OutboxSender:
         self._seeded = False
         self._semaphore = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
+        self._waiting_chats: set[int] = set()
+        """Chats with older rows this process knows are waiting for a pass."""
 
     # ------------------------------------------------------------------ public API
 
@@ -126,16 +129,28 @@ class OutboxSender:
         if self.throttle.overall_free_at(now) > now:
             return 0
         lease = self.store.lease_due(now, self.batch_size)
-        return await self._deliver(lease)
+        sent = await self._deliver(lease)
+        if not lease.rows:
+            self._waiting_chats.clear()  # nothing is due: no chat has rows waiting
+        else:
+            done = {row.chat_id for row in lease.rows} - {r.chat_id for r in lease.rows if r.status == _PENDING}
+            self._waiting_chats -= done
+            self._waiting_chats |= {row.chat_id for row in lease.rows if row.status == _PENDING}
+        return sent
 
     async def send_now(self, rows: Sequence[Row], until: datetime) -> int:
         """Send rows a handler just committed, leased by it until `until`; what must wait is left to `run`."""
         if not rows:
             return 0
-        self._seed_throttle(self._now())
-        sent = await self._deliver(self.store.hold(rows, until))
+        now = self._now()
+        self._seed_throttle(now)
+        behind = {row.chat_id for row in rows if row.chat_id in self._waiting_chats}
+        for row in rows:
+            if row.chat_id in behind:  # older rows of this chat go first: the next pass sends them all, in order
+                self._put_off(row, now, DEFERRED_AFTER_EARLIER)
+        sent = await self._deliver(self.store.hold(rows, until), skip=behind)
         if sent < len(rows):
-            self.wake()
+            self.wake([row.chat_id for row in rows if row.status == _PENDING])
         return sent
 
     def next_due(self) -> datetime | None:
@@ -151,8 +166,12 @@ class OutboxSender:
             return None
         return max(value, self.throttle.overall_free_at(now))
 
-    def wake(self) -> None:
-        """New rows may be due: start the next pass of `run` now instead of at its next planned moment."""
+    def wake(self, chats: Collection[int] = ()) -> None:
+        """New rows may be due (for `chats`): start the next pass of `run` now, not at its next planned moment.
+
+        Until a pass has sent them, a turn's reply to one of those chats waits behind them, in order.
+        """
+        self._waiting_chats.update(chats)
         self._wake.set()
 
     async def run(
@@ -203,12 +222,14 @@ class OutboxSender:
             self.throttle.record(chat_id, sent_at)
         self._seeded = True
 
-    async def _deliver(self, lease: Lease) -> int:
+    async def _deliver(self, lease: Lease, skip: Collection[int] = ()) -> int:
+        """Send the lease's rows (but those of the chats in `skip`), each chat in order; record them all."""
         if not lease.rows:
             return 0
         by_chat: dict[int, list[Row]] = {}
         for row in lease.rows:
-            by_chat.setdefault(row.chat_id, []).append(row)
+            if row.chat_id not in skip:
+                by_chat.setdefault(row.chat_id, []).append(row)
         try:
             async with asyncio.TaskGroup() as group:
                 for chat_rows in by_chat.values():

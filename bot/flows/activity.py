@@ -414,13 +414,13 @@ def _unclear(turn: Turn, meaning: Understanding, hint: str, ask) -> bool:
 
 
 QUESTIONS = {
-    State.ACT_MUNICIPALITY: Question(Expecting.PLACE, read_municipality, ask_municipality),
-    State.ACT_TITLE: Question(Expecting.FREE_TEXT, read_title, ask_title),
-    State.ACT_DESCRIPTION: Question(Expecting.FREE_TEXT, read_description, ask_description),
-    State.ACT_WHEN: Question(Expecting.DAY, read_when, ask_when),
-    State.ACT_PLACE: Question(Expecting.FREE_TEXT, read_place, ask_place),
-    State.ACT_AREA: Question(Expecting.PLACE, read_area, ask_area),
-    State.ACT_CAPACITY: Question(Expecting.NUMBER, read_capacity, ask_capacity),
-    State.ACT_COST: Question(Expecting.NUMBER, read_cost, ask_cost),
-    State.ACT_PREVIEW: Question(Expecting.YES_NO, read_preview, ask_preview),
+    State.ACT_MUNICIPALITY: Question(Expecting.PLACE, read_municipality, ask_municipality, for_work=True),
+    State.ACT_TITLE: Question(Expecting.FREE_TEXT, read_title, ask_title, for_work=True),
+    State.ACT_DESCRIPTION: Question(Expecting.FREE_TEXT, read_description, ask_description, for_work=True),
+    State.ACT_WHEN: Question(Expecting.DAY, read_when, ask_when, for_work=True),
+    State.ACT_PLACE: Question(Expecting.FREE_TEXT, read_place, ask_place, for_work=True),
+    State.ACT_AREA: Question(Expecting.PLACE, read_area, ask_area, for_work=True),
+    State.ACT_CAPACITY: Question(Expecting.NUMBER, read_capacity, ask_capacity, for_work=True),
+    State.ACT_COST: Question(Expecting.NUMBER, read_cost, ask_cost, for_work=True),
+    State.ACT_PREVIEW: Question(Expecting.YES_NO, read_preview, ask_preview, for_work=True),
 }

@@ -54,8 +54,10 @@ def on_text(turn: Turn) -> None:
     question = QUESTIONS.get(turn.state)
     meaning = understand(turn.text, question.expecting if question else Expecting.NOTHING)
     if meaning.intent is Intent.DANGER:
-        danger.respond(turn, meaning)
-        return
+        if question is None or not question.for_work:
+            danger.respond(turn, meaning)
+            return
+        meaning = Understanding(Intent.ANSWER, matches=meaning.matches)  # a coordinator's words about their work
     if question is not None and question.read(turn, meaning):
         return
     react(turn, meaning, question)

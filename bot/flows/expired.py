@@ -12,17 +12,11 @@ from bot.flows.turn import Turn
 ButtonStep = Callable[[Turn, Any], None]
 
 
-DOUBLE_TAP_SECONDS = 5
-"""A second press this soon after the conversation moved on is a double tap: a short answer is enough."""
-
-
 def expired(turn: Turn) -> None:
     """An old or unknown button: a short answer, and (unless it was a double tap) the menu in the chat."""
     _ = turn._
     turn.answer(_("Deze knop werkt niet meer."))
-    moved = turn.conversation.updated_at
-    double_tap = moved is not None and (turn.now - moved).total_seconds() < DOUBLE_TAP_SECONDS
-    if turn.in_private and not double_tap:
+    if turn.in_private and not turn.pressed_again:
         turn.say(
             _("Die knop hoort bij een eerdere vraag. Typ gewoon wat u nodig heeft, of kies hieronder."), menu_markup(_)
         )

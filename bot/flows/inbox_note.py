@@ -41,4 +41,4 @@ def read_note(turn: Turn, meaning: Understanding) -> bool:
     return True
 
 
-QUESTIONS = {State.INBOX_NOTE: Question(Expecting.FREE_TEXT, read_note, ask_again)}
+QUESTIONS = {State.INBOX_NOTE: Question(Expecting.FREE_TEXT, read_note, ask_again, for_work=True)}

@@ -109,6 +109,11 @@ class Turn:
         return words[1:] if words and words[0].startswith("/") else []
 
     @property
+    def pressed_again(self) -> bool:
+        """The same button of the same message was pressed just before (a double tap)."""
+        return bool(self.conversation.last_press) and self.conversation.last_press == _press_key(self.update)
+
+    @property
     def state(self) -> str:
         return self.conversation.state
 
@@ -261,6 +266,14 @@ async def run_turn(update: Update, context: BotContext, step: Step, *, prepared:
     await _answer_press(turn)
 
 
+def _press_key(update: Update) -> str:
+    """Which button of which message a press is ("" for anything but a press)."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return ""
+    return f"{query.message.message_id}:{query.data}"
+
+
 def _forbidden(error: str | None) -> bool:
     """The sender's note of a refusal: the person blocked the bot or never started a chat with it."""
     return (error or "").startswith(Forbidden.__name__)
@@ -325,6 +338,8 @@ def _decide(update: Update, context: BotContext, step: Step, *, prepared: Any, f
         elif follow_up or not (private and update.message is not None and _flooding(turn)):
             step(turn)
         turn.flush_preface()
+        if query is not None and private:
+            turn.conversation.last_press = _press_key(update)
         enqueue_calls(session, turn.replies, now=now)
         if turn.conversation != before:
             save_conversation(session, turn.conversation, now=now)

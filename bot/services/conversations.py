@@ -61,6 +61,8 @@ class ConversationState:
     window_start: datetime | None = None
     window_count: int = 0
     updated_at: datetime | None = None
+    last_press: str = ""
+    """The last button pressed, as "message id:data" (the same press again is a double tap)."""
     version: int = 0
     """How often the row was written; the next write expects it unchanged (else another process came first)."""
 
@@ -100,7 +102,16 @@ _USER_COLUMNS = (
     "reachable",
     "forgotten_at",
 )
-_CONVERSATION_COLUMNS = ("state", "draft", "misunderstood", "window_start", "window_count", "updated_at", "version")
+_CONVERSATION_COLUMNS = (
+    "state",
+    "draft",
+    "misunderstood",
+    "window_start",
+    "window_count",
+    "updated_at",
+    "last_press",
+    "version",
+)
 
 
 @cache
@@ -189,6 +200,7 @@ def open_update(
             window_start=stored["window_start"],
             window_count=stored["window_count"],
             updated_at=stored["updated_at"],
+            last_press=stored["last_press"],
             version=stored["version"],
         )
         if conversation.updated_at is not None and _aware(conversation.updated_at) < now - TIMEOUT:
@@ -244,7 +256,7 @@ def count_message(conversation: ConversationState, *, now: datetime) -> int:
     return conversation.window_count
 
 
-_SAVED_COLUMNS = ("state", "draft", "misunderstood", "window_start", "window_count", "updated_at")
+_SAVED_COLUMNS = ("state", "draft", "misunderstood", "window_start", "window_count", "updated_at", "last_press")
 
 
 @cache
@@ -275,6 +287,7 @@ def save_conversation(session: Session, conversation: ConversationState, *, now:
         "window_start": conversation.window_start,
         "window_count": conversation.window_count,
         "updated_at": now,
+        "last_press": conversation.last_press,
         "read_version": conversation.version,
     }
     statement = _save_statement(session.get_bind().dialect.name)

@@ -3,7 +3,8 @@
 A front door that sends its own rows right after its commit (a reply to the person who wrote) first calls
 `send_after_commit`: the rows it queues from then on are written leased to it, so no other sender takes them,
 and `rows_to_send` hands them over after the commit. Any other row queued in a transaction makes
-`take_queued` true, so the unit of work wakes the senders when it commits.
+`take_queued` name its chat, so the unit of work wakes the senders when it commits (and this process's sender
+knows which chats have older rows waiting, which a reply to them must not overtake).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def enqueue_calls(session: Session, calls: Sequence[tuple[int, str, dict[str, An
     leased = session.info.get(_LEASED)
     lease = leased[0] if leased is not None else None
     if lease is None:
-        session.info[_QUEUED] = True
+        session.info.setdefault(_QUEUED, set()).update(chat_id for chat_id, _method, _params in calls)
     values = [
         {
             "chat_id": chat_id,
@@ -86,9 +87,9 @@ def enqueue_calls(session: Session, calls: Sequence[tuple[int, str, dict[str, An
         )
 
 
-def take_queued(session: Session) -> bool:
-    """Whether this transaction queued rows that some sender must pick up (not leased to this process); asked once."""
-    return bool(session.info.pop(_QUEUED, False))
+def take_queued(session: Session) -> set[int]:
+    """The chats this transaction queued rows for that some sender must pick up (not leased to it); asked once."""
+    return session.info.pop(_QUEUED, set())
 
 
 def notify_senders(session: Session) -> None:
@@ -123,7 +124,7 @@ def enqueue(
         row.locked_until = leased[0]
         leased[1].append(row)
     else:
-        session.info[_QUEUED] = True
+        session.info.setdefault(_QUEUED, set()).add(chat_id)
     session.add(row)
     return row
 

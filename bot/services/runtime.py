@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -10,7 +9,7 @@ from sqlalchemy.engine import Engine
 from bot.clock import Clock
 from bot.config import Settings
 from bot.matching import CategoryMatcher, PlaceMatcher
-from bot.services.unit_of_work import NoticeRenderer, UnitOfWork
+from bot.services.unit_of_work import NoticeRenderer, UnitOfWork, WakeSenders
 
 
 @dataclass
@@ -23,7 +22,7 @@ class Runtime:
     categories: CategoryMatcher
     places: PlaceMatcher
     render_notices: NoticeRenderer
-    wake_senders: Callable[[], None] = lambda: None
+    wake_senders: WakeSenders = lambda _chats: None
     """Set by the composition root when this process sends: start a pass of its sender now."""
 
     def unit_of_work(self) -> UnitOfWork:

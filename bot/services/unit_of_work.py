@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from types import TracebackType
 
 from sqlalchemy.engine import Engine
@@ -13,6 +13,8 @@ from bot.services.outbox import notify_senders, take_queued
 
 # The front door's renderer: turns notices into outbox rows (texts, buttons, languages) in the same session.
 NoticeRenderer = Callable[[Session, Sequence[Notice]], None]
+# This process's sender: rows were queued for these chats.
+WakeSenders = Callable[[Collection[int]], None]
 
 
 class UnitOfWork:
@@ -22,7 +24,7 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, engine: Engine, render_notices: NoticeRenderer, wake_senders: Callable[[], None] = lambda: None
+        self, engine: Engine, render_notices: NoticeRenderer, wake_senders: WakeSenders = lambda _chats: None
     ) -> None:
         self.session = Session(engine, expire_on_commit=False)
         self._render_notices = render_notices
@@ -47,4 +49,4 @@ class UnitOfWork:
             notify_senders(self.session)
         self.session.commit()
         if queued:
-            self._wake_senders()
+            self._wake_senders(queued)

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from telegram import User
 
-from bot.app import build_application, outbox_call
+from bot.app import build_application
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.delivery import OutboxSender
@@ -99,7 +99,7 @@ def make_world(engine: Engine, clock: ManualClock, settings: Settings, place: st
             now=now,
         )
         session.commit()
-    sender = OutboxSender(engine, outbox_call(application.bot), clock)
+    sender = application.bot_data["sender"]  # the running bot's own sender: one budget, one memory of waiting chats
     return World(
         harness=BotHarness(application, api, run_post_init=False),
         api=api,

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("window_start", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("window_count", sa.Integer(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("last_press", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("user_id"),
     )
