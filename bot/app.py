@@ -132,7 +132,10 @@ def pressed(step: Callable[[Turn, Any], None]) -> Callable[[Turn], None]:
     """A button's step: it gets the typed button that was pressed."""
 
     def run(turn: Turn) -> None:
-        step(turn, turn.button)
+        if turn.button is None:  # PTB hands a press without data to every button route
+            expired(turn)
+        else:
+            step(turn, turn.button)
 
     run.__name__ = run.__qualname__ = step.__name__
     run.__doc__ = step.__doc__

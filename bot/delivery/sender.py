@@ -332,18 +332,20 @@ class OutboxSender:
     # ------------------------------------------------------------------ outcomes
 
     def _sent(self, row: Row, lease: Lease, card: tuple[int, int] | None = None) -> None:
+        """Mark a row sent; write it (and the edits sent before it) at once when sending it again would show twice."""
         row.status = _SENT
         row.sent_at = self._now()
         lease.sent += 1
-        cards = {row.ref_id: card} if card is not None else {}
-        if not lease.record_each:
-            lease.card_updates.update(cards)  # written with the other rows at the end
-            return
+        if card is not None:
+            lease.card_updates[row.ref_id] = card
+        if not (lease.record_each or row.method in MESSAGE_CREATING):
+            return  # an edit sent again changes nothing: it is written with the next new message, or at the end
+        unrecorded = [sent for sent in lease.rows if sent.status == _SENT and not sent.recorded]
         try:
-            self.store.record_sent([row], lease, cards)
+            self.store.record_sent(unrecorded, lease, lease.card_updates)
+            lease.card_updates.clear()
         except Exception as error:  # the end-of-pass record tries again
             log.warning("outbox row %s: could not record the send yet: %s", row.id, type(error).__name__)
-            lease.card_updates.update(cards)
 
     def _fail(self, row: Row, error: str, chat_id: int | None = None) -> None:
         row.status = _FAILED

@@ -93,8 +93,8 @@ class Row:
 class Lease:
     """The rows one sender holds until `until`, and what it learned about cards and users on the way.
 
-    `record_each`: write each sent row at once (a pass over many rows), or all together at the end (a turn's few
-    replies: one statement; only a crash in those milliseconds could send them twice).
+    `record_each`: write each sent row at once (a pass over many rows); without it (a turn's few replies) an edit is
+    written together with the next new message or at the end: sending an edit twice shows nothing twice.
     """
 
     until: datetime

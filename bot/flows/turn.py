@@ -89,7 +89,8 @@ class Turn:
 
     @property
     def in_private(self) -> bool:
-        return self.update.effective_chat.type == ChatType.PRIVATE
+        chat = self.update.effective_chat
+        return chat is not None and chat.type == ChatType.PRIVATE
 
     @property
     def message(self):

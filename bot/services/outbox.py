@@ -21,9 +21,8 @@ from db.models import Outbox, OutboxStatus
 
 DONE = (OutboxStatus.SENT, OutboxStatus.FAILED)
 LEASE = timedelta(seconds=30)
-"""How long a row is reserved for the process that leased it; any sender takes it after that."""
-REPLY_LEASE = timedelta(seconds=5)
-"""A turn sends its rows within milliseconds of its commit; if the process dies first, others take them soon."""
+"""How long a row is reserved for the process that leased it; any sender takes it after that. Longer than a call
+to Telegram can take (its time-outs), so a slow answer is never mistaken for a dead process and sent twice."""
 NOTIFY_CHANNEL = "samenbot_outbox"
 _LEASED = "outbox_leased"
 _QUEUED = "outbox_queued"
@@ -31,7 +30,7 @@ _QUEUED = "outbox_queued"
 
 def send_after_commit(session: Session, now: datetime) -> datetime:
     """Lease the rows this transaction queues from now on to this process; returns the end of the lease."""
-    until = now + REPLY_LEASE
+    until = now + LEASE
     session.info[_LEASED] = (until, [])
     return until
 
