@@ -57,6 +57,7 @@ from bot.flows.states import (
 from bot.handlers import (
     claims,
     common,
+    desk_login,
     errors,
     groups,
     inbox,
@@ -190,7 +191,7 @@ def _volunteers_and_lifecycle() -> list[BaseHandler]:
 
 
 def _coordinators_and_activities() -> list[BaseHandler]:
-    """Coordinators' commands and buttons (each checks the role), RSVPs, activity news and steunpunten."""
+    """Coordinators' commands and buttons (each checks the role), RSVPs, news, steunpunten, the desk's login link."""
     return [
         CommandHandler("coordinator", coordinator_commands.coordinator_command, PRIVATE),
         CommandHandler("inbox", inbox.show_inbox, PRIVATE),
@@ -203,6 +204,7 @@ def _coordinators_and_activities() -> list[BaseHandler]:
         CommandHandler("nieuws", news.news_command, PRIVATE),
         CallbackQueryHandler(news.choose_news, pattern=menu.NEWS),
         CommandHandler("steunpunt", steunpunt.show_steunpunten, PRIVATE),
+        CommandHandler("balie", desk_login.send_login_link, PRIVATE),
     ]
 
 
