@@ -1,0 +1,48 @@
+"""`samenbot run` serves the bot and the desk in one process; SIGTERM stops both cleanly."""
+
+from __future__ import annotations
+
+import re
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import updates as upd
+from tests.support.http_bot_api import HttpBotAPI
+from tests.test_subprocess import Bot, bot_env, prepare_database, wait_for
+
+pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning")]
+LISTENING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
+
+
+@pytest.fixture
+def server() -> Iterator[HttpBotAPI]:
+    with HttpBotAPI() as server:
+        yield server
+
+
+def test_samenbot_run_serves_bot_and_desk_and_stops_both(server: HttpBotAPI, tmp_path: Path) -> None:
+    bot = Bot(bot_env(server, prepare_database(tmp_path / "bot.sqlite3")), tmp_path)
+    try:
+        wait_for(lambda: LISTENING.search(bot.log()), timeout=30, what="the desk listening", bot=bot)
+        desk_url = LISTENING.search(bot.log()).group(1)
+        assert httpx.get(f"{desk_url}/welkom").status_code == 200
+        anna = upd.make_user(101, "Anna")
+        server.queue_update(lambda: upd.command(anna, None, "/balie", None))
+        wait_for(
+            lambda: server.call(lambda: any("alleen voor" in m.get("text", "") for m in server.api.messages(101))),
+            timeout=20,
+            what="the bot answering /balie",
+            bot=bot,
+        )
+        bot.process.send_signal(signal.SIGTERM)
+        assert bot.process.wait(timeout=20) == 0, bot.log()
+    finally:
+        bot.stop()
+    log = bot.log()
+    assert "Finished server process" in log and "Traceback" not in log
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{desk_url}/welkom")
