@@ -1,0 +1,101 @@
+"""The desk in a real browser (Debian's chromium through Playwright), with the bot on the fake Bot API.
+
+One test per user story; each page is also checked with axe-core (no serious or critical violations).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from bot.services.desk_roles import add_desk_volunteer
+from bot.services.people import add_volunteer
+from bot.services.places import link_group
+from db.models import Coordinator, User
+from tests.support import updates as upd
+from tests.support.accessibility import assert_accessible
+from tests.support.http_bot_api import HttpBotAPI
+from tests.support.live import LiveApp, chromium_browser, live_database, live_settings  # noqa: F401
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+LINK = re.compile(r'href="(http://127\.0\.0\.1:\d+/login/[^"]+)"')
+DESK_VOLUNTEER = upd.make_user(3101, "Dora")
+COORDINATOR = upd.make_user(700, "Coby")
+COORDINATOR_HEERLEN = upd.make_user(3102, "Henk")
+VOLUNTEER = upd.make_user(202, "Piet")
+GROUP = upd.make_group(-1001, "Klimmen helpt")
+
+
+def people(session: Session) -> None:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    session.add(User(id=COORDINATOR.id, first_name="Coby", created_at=now))
+    session.add(Coordinator(user_id=COORDINATOR.id, municipality_slug="voerendaal", added_at=now))
+    session.add(Coordinator(user_id=COORDINATOR_HEERLEN.id, municipality_slug="heerlen", added_at=now))
+    session.flush()
+    add_desk_volunteer(
+        session,
+        by_user_id=None,
+        user_id=DESK_VOLUNTEER.id,
+        municipality_slug="voerendaal",
+        steunpunt_slug="wijksteunpunt-klimmen",
+        now=now,
+    )
+    session.get(User, DESK_VOLUNTEER.id).first_name = "Dora"
+    add_volunteer(session, user_id=VOLUNTEER.id, neighbourhoods=["klimmen"], now=now)
+    link_group(session, chat_id=GROUP.id, title=GROUP.title, neighbourhood_slug="klimmen", linked_by=700, now=now)
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveApp]:
+    with HttpBotAPI() as server:
+        engine = live_database(tmp_path / "live.sqlite3", people)
+        app = LiveApp(server, engine, live_settings(server, engine, coordinator_ids=(900,))).start()
+        try:
+            yield app
+        finally:
+            app.stop()
+            engine.dispose()
+
+
+@pytest.fixture
+def page(chromium_browser, live: LiveApp):  # noqa: F811
+    context = chromium_browser.new_context(base_url=live.desk_url, locale="nl-NL")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(live: LiveApp, page, user) -> None:
+    """Ask the bot for a link with /balie, open it in the browser and press the button."""
+    for known in (user,):
+        live.server.call(lambda known=known: live.server.api.register_user(known))
+    live.say(user, "/balie")
+    message = live.wait_for_message(user.id, "/login/")
+    page.goto(LINK.search(message["text"]).group(1))
+    assert_accessible(page)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("heading", name=re.compile("Welkom bij de balie")).wait_for()
+
+
+def test_log_in_with_a_link_from_the_bot_and_log_out(live: LiveApp, page) -> None:
+    page.goto("/")
+    assert page.url.endswith("/welkom")
+    assert_accessible(page)
+    log_in(live, page, DESK_VOLUNTEER)
+    assert_accessible(page)
+    menu = page.get_by_role("navigation", name="Menu")
+    assert menu.get_by_role("link", name="Vraag aannemen").is_visible()
+    assert menu.get_by_role("link", name="Overzicht").count() == 0
+    page.get_by_role("button", name="Uitloggen").click()
+    page.get_by_role("heading", name="Inloggen bij de balie").wait_for()
+    page.goto("/")
+    assert page.url.endswith("/welkom")
