@@ -79,6 +79,7 @@ from bot.matching import default_category_matcher, default_place_matcher
 from bot.persistence import DatabasePersistence
 from bot.rate_limit import OUTBOX, RetryingRateLimiter, sleep_for
 from bot.render.notices import telegram_renderer
+from bot.services.desk_notices import install_phone_only_relay
 from bot.services.erasure import schedule_retention
 from bot.services.runtime import Runtime
 from bot.services.timers import fire_due_timers
@@ -101,6 +102,7 @@ def build_application(
 ) -> Application:
     """Build the bot: one place where everything is wired together."""
     quiet_library_loggers()
+    install_phone_only_relay()
     engine = engine or make_engine(settings.database_url)
     builder = (
         ApplicationBuilder()

@@ -122,6 +122,8 @@ class User(SQLModel, table=True):
     forgotten_at: datetime | None = None
     # A resident without Telegram: reached by phone only, notices become call-backs on the desk.
     phone_only: bool = False
+    # When a phone-only resident likes to be called: "morning", "afternoon" or "any".
+    call_part: str | None = None
 
 
 class Coordinator(SQLModel, table=True):

@@ -99,3 +99,50 @@ def test_log_in_with_a_link_from_the_bot_and_log_out(live: LiveApp, page) -> Non
     page.get_by_role("heading", name="Inloggen bij de balie").wait_for()
     page.goto("/")
     assert page.url.endswith("/welkom")
+
+
+def test_phone_intake_for_a_resident_without_telegram_is_claimed_and_the_desk_says_whom_to_call(
+    live: LiveApp, page
+) -> None:
+    log_in(live, page, DESK_VOLUNTEER)
+    page.get_by_role("link", name="Vraag aannemen").first.click()
+    assert_accessible(page)
+    page.get_by_label("Naam", exact=True).fill("Vrauw Hoeppertz")
+    page.get_by_label("Telefoon", exact=True).fill("045 - 123 45 67")
+    page.get_by_role("combobox", name="Kern of wijk").fill("Klimmen")
+    page.get_by_label("Wat vraagt de bewoner?").fill("kan iemand boodschappen doen voor mij ik kan niet meer lopen")
+    # The matcher suggests the category while the words are typed.
+    page.get_by_text("Voorstel bij deze woorden").wait_for()
+    assert page.get_by_label("Soort hulp").input_value() == "boodschappen"
+    page.get_by_label("In de ochtend").check()
+    page.get_by_label("De bewoner vindt het goed").check()
+    page.get_by_role("button", name="Vraag versturen").click()
+    page.get_by_text("De vraag staat nu in de groep van de buurt").wait_for()
+    assert_accessible(page)
+
+    # The card is in Klimmen's group, like a request from the chat; no name, no phone number on it.
+    card = live.wait_for_message(GROUP.id, "boodschappen")
+    assert "Hoeppertz" not in card["text"] and "123 45 67" not in card["text"]
+    live.server.call(lambda: live.server.api.register_user(VOLUNTEER))
+    live.press(VOLUNTEER, GROUP.id, "claim:")
+    live.wait_for_message(VOLUNTEER.id, "Hoeppertz")
+
+    # The desk shows who helps and when to call the resident, with the news to pass on.
+    def call_back_shown() -> bool:
+        page.goto("/inbox")
+        return page.get_by_text("Wie helpt").count() > 0
+
+    from tests.support.live import wait_for
+
+    wait_for(call_back_shown, what="the call-back on the desk")
+    item = page.get_by_role("article").filter(has_text="Vrauw Hoeppertz")
+    assert "Piet" in item.inner_text()
+    assert "in de ochtend" in item.inner_text()
+    assert "0451234567" in item.inner_text()
+    assert "Goed nieuws! Piet helpt u" in item.inner_text()
+    assert_accessible(page)
+    item.get_by_text("Gebeld").click()
+    item.get_by_label("Wat is er gezegd?").fill("Mevrouw weet het, Piet komt morgen.")
+    item.get_by_role("button", name="Opslaan").first.click()
+    page.get_by_text("Gedaan.").wait_for()
+    assert page.get_by_role("article").filter(has_text="Vrauw Hoeppertz").count() == 0

@@ -16,9 +16,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.desk.navigation import menu_for
-from bot.desk.pages import account, login
+from bot.desk.pages import account, inbox, intake, login
 from bot.desk.web import render_page, request_translator
 from bot.services.desk_login import signing_secret
+from bot.services.desk_notices import install_phone_only_relay
+from bot.services.desk_roles import DeskPermission
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -58,7 +60,7 @@ class SecurityHeaders:
 
 def page_routes() -> list[BaseRoute]:
     """Every page of the desk, grouped by page module."""
-    return [*login.routes, *account.routes]
+    return [*login.routes, *account.routes, *inbox.routes, *intake.routes]
 
 
 def template_environment() -> Environment:
@@ -70,6 +72,7 @@ def template_environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.globals["menu_for"] = menu_for
+    environment.globals["permission"] = DeskPermission
     return environment
 
 
@@ -79,6 +82,7 @@ async def _not_found(request: Request, error: HTTPException) -> Response:
 
 def create_desk(runtime: Any) -> Starlette:
     """The desk for `runtime` (the bot's Runtime: settings, engine, clock, matchers)."""
+    install_phone_only_relay()
     with Session(runtime.engine) as session:
         secret = signing_secret(session, configured=runtime.settings.desk_secret, now=runtime.clock.now())
         session.commit()

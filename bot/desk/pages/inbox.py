@@ -1,0 +1,211 @@
+"""Inbox: escalations, zorgvragen, call-backs, voice messages, photos and complaints, with their actions.
+
+Desk volunteers see and work the call-back list only; coordinators everything of their municipality.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+from starlette.responses import Response
+
+from bot.desk.web import Desk, desk_route
+from bot.i18n import N_, translator
+from bot.services.desk_inbox import (
+    KINDS,
+    CallResult,
+    DeskInboxOutcome,
+    called,
+    category_names,
+    item_in_scope,
+    note_call_back,
+    open_cards,
+)
+from bot.services.desk_roles import DeskPermission
+from bot.services.inbox import REFERRAL_ROUTES, InboxOutcome, assign_item, close_item, refer_item, volunteers_for
+from bot.services.places import municipalities
+from db.models import Neighbourhood, VolunteerArea
+
+KIND_LABELS = {
+    "escalation": N_("Geen vrijwilliger gevonden"),
+    "zorgvraag": N_("Zorgvraag"),
+    "no_group": N_("Vraag zonder groep"),
+    "callback": N_("Bel terug"),
+    "voice": N_("Spraakbericht"),
+    "photo": N_("Foto"),
+    "feedback": N_("Klacht of opmerking"),
+}
+CALL_PARTS = {"morning": N_("in de ochtend"), "afternoon": N_("in de middag"), "any": N_("de hele dag")}
+# What a coordinator's or a call-back action answered, by its outcome value (in the address after the action).
+MESSAGES = {
+    InboxOutcome.TAKEN: N_("Iemand anders helpt al met deze vraag."),
+    InboxOutcome.NOT_VOLUNTEER: N_("Deze vrijwilliger kan niet helpen in deze wijk."),
+    InboxOutcome.NO_REQUEST: N_("Hier hoort geen hulpvraag bij."),
+    InboxOutcome.CLOSED: N_("Dit bericht is al afgehandeld."),
+    InboxOutcome.NOT_ALLOWED: N_("Sorry, dat mag u niet."),
+    DeskInboxOutcome.EMPTY: N_("Typ eerst iets."),
+}
+
+
+def _stamp(desk: Desk) -> str:
+    return translator("nl", desk.runtime.settings.time_zone).timestamp(desk.now())
+
+
+def show_inbox(desk: Desk) -> Response:
+    """The open items, most urgent first; coordinators of all municipalities filter by municipality and kind."""
+    municipality, kind = desk.value("gemeente"), desk.value("soort")
+    with desk.session() as session:
+        cards = open_cards(session, reader=desk.identity, municipality_slug=municipality or None, kind=kind or None)
+        names = category_names(session, desk._.locale)
+        places = municipalities(session) if desk.identity.all_municipalities else []
+    return desk.render(
+        "inbox.html",
+        cards=cards,
+        categories=names,
+        kind_labels=KIND_LABELS,
+        kinds=KINDS,
+        call_parts=CALL_PARTS,
+        routes=REFERRAL_ROUTES,
+        municipalities=places,
+        chosen_municipality=municipality,
+        chosen_kind=kind,
+        message=desk.value("bericht"),
+        message_text=MESSAGES.get(desk.value("bericht"), ""),
+    )
+
+
+def _item_id(desk: Desk) -> int:
+    return int(desk.request.path_params["item_id"])
+
+
+def _back(desk: Desk, message: str) -> Response:
+    return desk.redirect("/inbox", bericht=message)
+
+
+def add_note(desk: Desk) -> Response:
+    """A note on an item."""
+    with desk.session() as session:
+        outcome = note_call_back(
+            session,
+            worker=desk.identity,
+            item_id=_item_id(desk),
+            text=desk.value("note"),
+            stamp=_stamp(desk),
+            now=desk.now(),
+        )
+        session.commit()
+    return desk.not_found() if outcome is DeskInboxOutcome.NOT_ALLOWED else _back(desk, outcome.value)
+
+
+def call_made(desk: Desk) -> Response:
+    """'Gebeld', with the result of the call."""
+    result = CallResult.REACHED if desk.value("result") == CallResult.REACHED else CallResult.NOT_REACHED
+    with desk.session() as session:
+        outcome = called(
+            session,
+            worker=desk.identity,
+            item_id=_item_id(desk),
+            result=result,
+            text=desk.value("note"),
+            stamp=_stamp(desk),
+            now=desk.now(),
+        )
+        session.commit()
+    return desk.not_found() if outcome is DeskInboxOutcome.NOT_ALLOWED else _back(desk, outcome.value)
+
+
+def _coordinator_action(desk: Desk, action: str, run) -> Response:
+    """Run one of the bot's own inbox services for an item in the coordinator's scope, with its audit line."""
+    with desk.session() as session:
+        item = item_in_scope(session, reader=desk.identity, item_id=_item_id(desk))
+        if item is None:
+            return desk.not_found()
+        desk.audit(session, action, municipality_slug=item.municipality_slug, target_kind="inbox", target_id=item.id)
+        session.flush()
+        outcome = run(session, item.id)
+        session.commit()
+    return _back(desk, "ok" if outcome is InboxOutcome.DONE else outcome.value)
+
+
+def close(desk: Desk) -> Response:
+    """Close an item."""
+    return _coordinator_action(
+        desk,
+        "inbox.close",
+        lambda session, item_id: close_item(
+            session, item_id=item_id, coordinator_id=desk.identity.user_id, now=desk.now()
+        ),
+    )
+
+
+def refer(desk: Desk) -> Response:
+    """Refer an item (PuntExtra's routes: wijkteam, Wmo-loket, woonservice, private help, company)."""
+    route = desk.value("route")
+    return _coordinator_action(
+        desk,
+        "inbox.refer",
+        lambda session, item_id: refer_item(
+            session,
+            item_id=item_id,
+            coordinator_id=desk.identity.user_id,
+            route=route,
+            now=desk.now(),
+            settings=desk.runtime.settings,
+        ),
+    )
+
+
+def choose_volunteer(desk: Desk) -> Response:
+    """Volunteers who may take the item's request, searched by name or place."""
+    search = desk.value("zoek").lower()
+    with desk.session() as session:
+        item = item_in_scope(session, reader=desk.identity, item_id=_item_id(desk))
+        if item is None:
+            return desk.not_found()
+        found = []
+        for user in volunteers_for(session, item_id=item.id, coordinator_id=desk.identity.user_id):
+            areas = _areas(session, user.id)
+            if not search or search in (user.first_name or "").lower() or any(search in a.lower() for a in areas):
+                found.append((user.id, user.first_name or str(user.id), ", ".join(areas)))
+    return desk.render("inbox_assign.html", item_id=item.id, volunteers=found, search=desk.value("zoek"))
+
+
+def _areas(session: Session, user_id: int) -> list[str]:
+    query = (
+        select(Neighbourhood.name)
+        .join(VolunteerArea, VolunteerArea.neighbourhood_slug == Neighbourhood.slug)
+        .where(VolunteerArea.volunteer_id == user_id)
+        .order_by(Neighbourhood.name)
+    )
+    return list(session.exec(query))
+
+
+def assign(desk: Desk) -> Response:
+    """Give the item's request to a volunteer by hand: the same claim as in the group; both are told."""
+    volunteer = desk.value("volunteer")
+    if not volunteer.isdigit():
+        return _back(desk, InboxOutcome.NOT_VOLUNTEER.value)
+    return _coordinator_action(
+        desk,
+        "inbox.assign",
+        lambda session, item_id: assign_item(
+            session,
+            item_id=item_id,
+            coordinator_id=desk.identity.user_id,
+            volunteer_id=int(volunteer),
+            now=desk.now(),
+            settings=desk.runtime.settings,
+        ),
+    )
+
+
+routes = [
+    desk_route("/inbox", show_inbox, permission=DeskPermission.CALL_BACKS),
+    desk_route("/inbox/{item_id:int}/notitie", add_note, permission=DeskPermission.CALL_BACKS, methods=("POST",)),
+    desk_route("/inbox/{item_id:int}/gebeld", call_made, permission=DeskPermission.CALL_BACKS, methods=("POST",)),
+    desk_route("/inbox/{item_id:int}/sluiten", close, permission=DeskPermission.INBOX, methods=("POST",)),
+    desk_route("/inbox/{item_id:int}/doorverwijzen", refer, permission=DeskPermission.INBOX, methods=("POST",)),
+    desk_route("/inbox/{item_id:int}/vrijwilliger", choose_volunteer, permission=DeskPermission.INBOX),
+    desk_route(
+        "/inbox/{item_id:int}/vrijwilliger", assign, permission=DeskPermission.INBOX, methods=("POST",), name="assign"
+    ),
+]

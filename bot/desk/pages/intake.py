@@ -1,0 +1,106 @@
+"""Vraag aannemen: a request taken by phone or at the desk, for a resident without Telegram."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from starlette.responses import Response
+
+from bot.dates import parse_date
+from bot.desk.web import Desk, desk_route
+from bot.i18n import N_
+from bot.services.desk_inbox import category_names
+from bot.services.desk_intake import CALL_PARTS, Intake, IntakeOutcome, places_for, take_request
+from bot.services.desk_roles import DeskPermission
+from db.models import Category
+
+WHEN_LABELS = {
+    "today": N_("Vandaag"),
+    "tomorrow": N_("Morgen"),
+    "week": N_("Deze week"),
+    "any": N_("Maakt niet uit"),
+    "date": N_("Op een dag:"),
+}
+CALL_PART_LABELS = {
+    "morning": N_("In de ochtend"),
+    "afternoon": N_("In de middag"),
+    "any": N_("De hele dag"),
+}
+PROBLEMS = {
+    IntakeOutcome.NOT_ALLOWED: N_("Die plaats hoort niet bij uw gemeente."),
+    IntakeOutcome.NO_CONSENT: N_("Vraag eerst of we de vraag mogen bewaren."),
+    IntakeOutcome.INCOMPLETE: N_("Vul naam, telefoon, plaats, vraag en soort hulp in."),
+}
+
+
+def _form(desk: Desk, **context) -> Response:
+    with desk.session() as session:
+        places = places_for(session, desk.identity)
+        categories = category_names(session, desk._.locale)
+        helpable = set(session.exec(select(Category.slug).where(Category.for_volunteers.is_(True))))
+    return desk.render(
+        "intake.html",
+        places=places,
+        categories=categories,
+        helpable=helpable,
+        when_labels=WHEN_LABELS,
+        call_part_labels=CALL_PART_LABELS,
+        call_parts=CALL_PARTS,
+        **context,
+    )
+
+
+def intake_form(desk: Desk) -> Response:
+    """The empty form (or the one just sent, with its result)."""
+    return _form(desk, values={}, posted=desk.value("klaar"))
+
+
+def suggest_category(desk: Desk) -> Response:
+    """While the resident's words are typed: the matcher's guess, as the category field (htmx)."""
+    matches = desk.runtime.categories.match(desk.value("details"))
+    with desk.session() as session:
+        categories = category_names(session, desk._.locale)
+    chosen = matches[0][0] if matches else desk.value("category")
+    return desk.render("intake_category.html", categories=categories, chosen=chosen, guessed=bool(matches))
+
+
+def _place_slug(desk: Desk, typed: str, places) -> str:
+    """The kern typed (by name or slug), else the place matcher's best guess within the list."""
+    by_name = {place.name.lower(): place.slug for place in places}
+    slugs = {place.slug for place in places}
+    if typed.lower() in by_name:
+        return by_name[typed.lower()]
+    if typed in slugs:
+        return typed
+    return next((slug for slug, _score in desk.runtime.places.match(typed) if slug in slugs), "")
+
+
+def take(desk: Desk) -> Response:
+    """Store the request; it goes to the group of the place like a request from the chat."""
+    settings = desk.runtime.settings
+    with desk.session() as session:
+        places = places_for(session, desk.identity)
+        kind = desk.value("when")
+        today = desk.now().astimezone(settings.time_zone).date()
+        intake = Intake(
+            name=desk.value("name"),
+            phone=desk.value("phone"),
+            neighbourhood_slug=_place_slug(desk, desk.value("place"), places),
+            category_slug=desk.value("category"),
+            details=desk.value("details"),
+            when_kind=kind,
+            when_date=parse_date(desk.value("day"), today, desk._.locale) if kind == "date" else None,
+            call_part=desk.value("call_part"),
+            consent=desk.value("consent") == "yes",
+        )
+        result = take_request(session, taker=desk.identity, intake=intake, now=desk.now(), settings=settings)
+        session.commit()
+    if result.request_id is None:
+        return _form(desk, values=desk.form, problem=PROBLEMS[result.outcome], posted="")
+    return desk.redirect("/vraag", klaar=result.outcome.value, nummer=result.request_id)
+
+
+routes = [
+    desk_route("/vraag", intake_form, permission=DeskPermission.INTAKE),
+    desk_route("/vraag", take, permission=DeskPermission.INTAKE, methods=("POST",), name="take"),
+    desk_route("/vraag/soort", suggest_category, permission=DeskPermission.INTAKE, methods=("POST",)),
+]
