@@ -32,13 +32,14 @@ PROBLEMS = {
 }
 
 
-def _form(desk: Desk, **context) -> Response:
+def _form(desk: Desk, *, status: int = 200, **context) -> Response:
     with desk.session() as session:
         places = places_for(session, desk.identity)
         categories = category_names(session, desk._.locale)
         helpable = set(session.exec(select(Category.slug).where(Category.for_volunteers.is_(True))))
     return desk.render(
         "intake.html",
+        status=status,
         places=places,
         categories=categories,
         helpable=helpable,
@@ -95,7 +96,8 @@ def take(desk: Desk) -> Response:
         result = take_request(session, taker=desk.identity, intake=intake, now=desk.now(), settings=settings)
         session.commit()
     if result.request_id is None:
-        return _form(desk, values=desk.form, problem=PROBLEMS[result.outcome], posted="")
+        status = 403 if result.outcome is IntakeOutcome.NOT_ALLOWED else 400
+        return _form(desk, status=status, values=desk.form, problem=PROBLEMS[result.outcome], posted="")
     return desk.redirect("/vraag", klaar=result.outcome.value, nummer=result.request_id)
 
 
