@@ -10,6 +10,7 @@ more row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from bot.services.desk_roles import add_desk_volunteer
 from bot.services.people import add_volunteer
 from bot.services.places import link_group
 from bot.services.requests import create_request, open_inbox_item
-from db.models import Coordinator, InboxItem, RequestStatus, User
+from db.models import Activity, Coordinator, InboxItem, RequestStatus, User, Volunteer, VolunteerArea, VolunteerStatus
 from tests.support.desk import desk_client, desk_runtime, log_in, login_path
 
 ROLES = {
@@ -44,6 +45,9 @@ UNGUARDED_TABLES = {"desksession", "desklogintoken", "deskaudit", "storedsecret"
 class Targets:
     call_back: int
     escalation: int
+    volunteer: int  # a sign-up in Klimmen
+    activity: int  # a draft of Voerendaal
+    desk_person: int  # a desk volunteer of Voerendaal
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,19 @@ class RouteCase:
     def route_path(self) -> str:
         """The route's own path, as Starlette spells it."""
         path = self.path.split("?")[0]
-        return path.replace("{call_back}", "{item_id:int}").replace("{escalation}", "{item_id:int}")
+        for target, parameter in PARAMETERS.items():
+            path = path.replace(target, parameter)
+        return path
 
 
+PARAMETERS = {
+    "{call_back}": "{item_id:int}",
+    "{escalation}": "{item_id:int}",
+    "{volunteer}": "{volunteer_id:int}",
+    "{activity}": "{activity_id:int}",
+    "{desk_person}": "{user_id:int}",
+}
+ACTIVITY = {"titel": "Samen eten", "gemeente": "voerendaal", "dag": "2026-12-01", "tijd": "18:00", "plek": "Buurthuis"}
 INTAKE = {
     "name": "Vrauw Hoeppertz",
     "phone": "0451234567",
@@ -88,6 +102,18 @@ ROUTES = [
     RouteCase("GET", "/overzicht", COORDINATORS),
     RouteCase("GET", "/overzicht?gemeente=voerendaal", OF_VOERENDAAL),
     RouteCase("GET", "/overzicht/export.csv?gemeente=voerendaal", OF_VOERENDAAL),
+    RouteCase("GET", "/vrijwilligers", COORDINATORS),
+    RouteCase("POST", "/vrijwilligers/{volunteer}/besluit", OF_VOERENDAAL, {"besluit": "ja"}),
+    RouteCase("POST", "/vrijwilligers/{volunteer}/pauze", OF_VOERENDAAL, {"pauze": "ja"}),
+    RouteCase("GET", "/vrijwilligers/uren.csv", COORDINATORS),
+    RouteCase("GET", "/activiteiten", COORDINATORS),
+    RouteCase("POST", "/activiteiten", OF_VOERENDAAL, ACTIVITY),
+    RouteCase("GET", "/activiteiten/{activity}", OF_VOERENDAAL),
+    RouteCase("GET", "/activiteiten/{activity}/lijst", OF_VOERENDAAL),
+    RouteCase("POST", "/activiteiten/{activity}/publiceren", OF_VOERENDAAL),
+    RouteCase("GET", "/balie", COORDINATORS),
+    RouteCase("POST", "/balie", OF_VOERENDAAL, {"user_id": "4242", "gemeente": "voerendaal"}),
+    RouteCase("POST", "/balie/{desk_person}/weg", OF_VOERENDAAL),
 ]
 
 
@@ -104,6 +130,9 @@ def setup_people(session: Session, now) -> None:
     add_volunteer(session, user_id=202, neighbourhoods=["klimmen"], now=now)
     session.add(User(id=101, first_name="Anna", neighbourhood_slug="klimmen", created_at=now))
     link_group(session, chat_id=-1001, title="Klimmen helpt", neighbourhood_slug="klimmen", linked_by=900, now=now)
+
+
+_ids = iter(range(8000, 9000))
 
 
 def make_targets(runtime) -> Targets:
@@ -129,8 +158,32 @@ def make_targets(runtime) -> Targets:
         call_back = open_inbox_item(
             session, kind="callback", municipality_slug="voerendaal", user_id=101, details={"part": "any"}, now=now
         )
+        volunteer_id = next(_ids)
+        session.add(User(id=volunteer_id, first_name="Nieuw", created_at=now))
+        session.add(Volunteer(user_id=volunteer_id, status=VolunteerStatus.PENDING, created_at=now))
+        session.flush()
+        session.add(VolunteerArea(volunteer_id=volunteer_id, neighbourhood_slug="klimmen"))
+        activity = Activity(
+            municipality_slug="voerendaal",
+            title="Buurtmiddag",
+            starts_at=now + timedelta(days=3),
+            place="Buurthuis",
+            created_by=700,
+            created_at=now,
+        )
+        session.add(activity)
+        desk_person = next(_ids)
+        add_desk_volunteer(
+            session, by_user_id=None, user_id=desk_person, municipality_slug="voerendaal", steunpunt_slug=None, now=now
+        )
         session.commit()
-        return Targets(call_back=call_back.id, escalation=escalation.id)
+        return Targets(
+            call_back=call_back.id,
+            escalation=escalation.id,
+            volunteer=volunteer_id,
+            activity=activity.id,
+            desk_person=desk_person,
+        )
 
 
 def snapshot(engine) -> dict[str, list[tuple]]:
@@ -152,7 +205,7 @@ def runtime(engine, clock, settings):
 
 
 def call(client, case: RouteCase, targets: Targets, csrf: str) -> Any:
-    path = case.path.format(call_back=targets.call_back, escalation=targets.escalation)
+    path = case.path.format(**vars(targets))
     if case.method == "GET":
         return client.get(path)
     return client.post(path, data={**case.data, "csrf_token": csrf})
@@ -201,7 +254,7 @@ def test_a_post_without_the_csrf_token_changes_nothing(runtime) -> None:
             continue
         targets = make_targets(runtime)
         before = snapshot(runtime.engine)
-        path = case.path.format(call_back=targets.call_back, escalation=targets.escalation)
+        path = case.path.format(**vars(targets))
         assert client.post(path, data=case.data).status_code == 403, path
         assert client.post(path, data={**case.data, "csrf_token": "forged"}).status_code == 403, path
         assert snapshot(runtime.engine) == before, path

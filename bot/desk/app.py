@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.desk.navigation import menu_for
-from bot.desk.pages import account, inbox, intake, login, overview
+from bot.desk.pages import account, activities, inbox, intake, login, overview, people, volunteers
 from bot.desk.web import render_page, request_translator
 from bot.services.desk_login import signing_secret
 from bot.services.desk_notices import install_phone_only_relay
@@ -60,7 +60,16 @@ class SecurityHeaders:
 
 def page_routes() -> list[BaseRoute]:
     """Every page of the desk, grouped by page module."""
-    return [*login.routes, *account.routes, *inbox.routes, *intake.routes, *overview.routes]
+    return [
+        *login.routes,
+        *account.routes,
+        *inbox.routes,
+        *intake.routes,
+        *overview.routes,
+        *volunteers.routes,
+        *activities.routes,
+        *people.routes,
+    ]
 
 
 def template_environment() -> Environment:
