@@ -17,7 +17,7 @@ from bot.services.people import add_volunteer
 from bot.services.places import link_group
 from db.models import Coordinator, User
 from tests.support import updates as upd
-from tests.support.accessibility import assert_accessible
+from tests.support.accessibility import assert_accessible, serious_violations
 from tests.support.http_bot_api import HttpBotAPI
 from tests.support.live import LiveApp, chromium_browser, live_database, live_settings  # noqa: F401
 
@@ -50,6 +50,8 @@ def people(session: Session) -> None:
         now=now,
     )
     session.get(User, DESK_VOLUNTEER.id).first_name = "Dora"
+    session.add(User(id=VOLUNTEER.id, first_name="Piet", has_private_chat=True, created_at=now))
+    session.flush()
     add_volunteer(session, user_id=VOLUNTEER.id, neighbourhoods=["klimmen"], now=now)
     link_group(session, chat_id=GROUP.id, title=GROUP.title, neighbourhood_slug="klimmen", linked_by=700, now=now)
 
@@ -141,8 +143,161 @@ def test_phone_intake_for_a_resident_without_telegram_is_claimed_and_the_desk_sa
     assert "0451234567" in item.inner_text()
     assert "Goed nieuws! Piet helpt u" in item.inner_text()
     assert_accessible(page)
-    item.get_by_text("Gebeld").click()
+    item.get_by_text("Gebeld", exact=True).click()
     item.get_by_label("Wat is er gezegd?").fill("Mevrouw weet het, Piet komt morgen.")
     item.get_by_role("button", name="Opslaan").first.click()
     page.get_by_text("Gedaan.").wait_for()
     assert page.get_by_role("article").filter(has_text="Vrauw Hoeppertz").count() == 0
+
+
+def open_items(live: LiveApp) -> dict[str, int]:
+    """Three open items of Voerendaal: an escalated request, a resident's call-back, a zorgvraag."""
+    from datetime import UTC, datetime
+
+    from bot.services.requests import create_request, open_inbox_item
+    from db.models import HelpRequest, RequestStatus
+
+    now = datetime.now(UTC)
+    with live.session() as session:
+        session.add(
+            User(id=ANNA.id, first_name="Anna", neighbourhood_slug="klimmen", has_private_chat=True, created_at=now)
+        )
+        session.flush()
+        placed = create_request(
+            session,
+            resident=session.get(User, ANNA.id),
+            category_slug="boodschappen",
+            neighbourhood_slug="klimmen",
+            when_kind="any",
+            when_date=None,
+            details="melk en brood",
+            now=now,
+            settings=live.settings,
+        )
+        request = session.get(HelpRequest, placed.request.id)
+        request.status = RequestStatus.ESCALATED
+        session.add(request)
+        escalation = open_inbox_item(
+            session, kind="escalation", municipality_slug="voerendaal", user_id=ANNA.id, request_id=request.id, now=now
+        )
+        call_back = open_inbox_item(
+            session,
+            kind="callback",
+            municipality_slug="voerendaal",
+            user_id=ANNA.id,
+            details={"part": "afternoon", "reason": "ik weet niet hoe het werkt"},
+            now=now,
+        )
+        session.commit()
+        return {"escalation": escalation.id, "callback": call_back.id}
+
+
+ANNA = upd.make_user(101, "Anna")
+
+
+def test_the_inbox_actions_assign_note_and_close(live: LiveApp, page) -> None:
+    items = open_items(live)
+    live.server.call(lambda: [live.server.api.register_user(user) for user in (ANNA, VOLUNTEER)])
+    log_in(live, page, COORDINATOR)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Inbox").click()
+    assert_accessible(page)
+    page.get_by_label("Soort").select_option("escalation")
+    page.get_by_role("button", name="Toon").click()
+    assert page.get_by_role("article").count() == 1
+    escalation = page.get_by_role("article").filter(has_text=f"#{items['escalation']}")
+    escalation.get_by_role("link", name="Vrijwilliger kiezen").click()
+    assert_accessible(page)
+    page.get_by_label("Zoek op naam of plaats").fill("klim")
+    page.get_by_role("button", name="Zoek").click()
+    page.get_by_role("button", name="Geef de vraag aan Piet").click()
+    page.get_by_text("Gedaan.").wait_for()
+    live.wait_for_message(VOLUNTEER.id, "Een coördinator vraagt u te helpen")
+    live.wait_for_message(ANNA.id, "Piet helpt u")
+
+    call_back = page.get_by_role("article").filter(has_text=f"#{items['callback']}")
+    assert "ik weet niet hoe het werkt" in call_back.inner_text() and "in de middag" in call_back.inner_text()
+    call_back.get_by_text("Notitie", exact=True).click()
+    call_back.get_by_label("Uw notitie").fill("Morgen terugbellen")
+    call_back.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Morgen terugbellen").wait_for()
+    page.get_by_role("button", name=f"Sluiten #{items['callback']}").click()
+    page.get_by_text("Gedaan.").wait_for()
+    assert page.get_by_role("article").count() == 0
+    assert_accessible(page)
+    page.goto("/logboek")
+    assert_accessible(page)
+    for action in ("Vrijwilliger gekozen", "Notitie geschreven", "Gesloten", "Ingelogd"):
+        assert page.get_by_role("cell", name=action).count() >= 1
+
+
+def test_an_activity_from_creation_to_the_attendee_list(live: LiveApp, page) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    live.server.call(lambda: live.server.api.register_user(ANNA))
+    log_in(live, page, COORDINATOR)
+    page.goto("/activiteiten")
+    assert_accessible(page)
+    day = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
+    page.get_by_label("Titel").fill("Samen eten")
+    page.get_by_label("Wat gaan we doen?").fill("Soep en een praatje")
+    page.get_by_label("Dag").fill(day)
+    page.get_by_label("Tijd").fill("18:00")
+    page.get_by_label("Waar?").fill("Buurthuis Klimmen")
+    page.get_by_label("Hoeveel plaatsen?").fill("1")
+    page.get_by_role("button", name="Bekijk de kaart").click()
+    page.get_by_role("heading", name="Zo zien bewoners het").wait_for()
+    assert "Soep en een praatje" in page.locator(".preview").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Versturen").click()
+    page.get_by_text("De activiteit is verstuurd").wait_for()
+    card = live.wait_for_message(GROUP.id, "Samen eten")
+    assert "Buurthuis Klimmen" in card["text"]
+    live.press(ANNA, GROUP.id, "rsvp:")
+    live.press(VOLUNTEER, GROUP.id, "rsvp:")
+
+    def both_answered() -> bool:
+        page.reload()
+        return page.get_by_role("cell", name="Piet").count() == 1 and page.get_by_role("cell", name="Anna").count() == 1
+
+    from tests.support.live import wait_for
+
+    wait_for(both_answered, what="the attendee and the waiting list")
+    going = page.get_by_role("table", name="Wie komt")
+    waiting = page.get_by_role("table", name="Wachtlijst")
+    assert going.get_by_role("cell").first.inner_text() in ("Anna", "Piet")
+    assert waiting.get_by_role("cell").count() == 2
+    assert_accessible(page)
+    page.get_by_role("link", name="Lijst om te printen").click()
+    page.get_by_role("table", name="Wie komt").wait_for()
+    assert_accessible(page)
+
+
+def test_the_overview_with_its_chart_and_a_desk_volunteer_kept_out(live: LiveApp, page, chromium_browser) -> None:  # noqa: F811
+    open_items(live)
+    log_in(live, page, COORDINATOR)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Overzicht").click()
+    page.get_by_role("heading", name="Overzicht Voerendaal").wait_for()
+    chart = page.get_by_role("img", name="Vragen per soort hulp")
+    assert chart.is_visible()
+    assert chart.locator("rect").count() == 2
+    assert "Boodschappen" in page.get_by_role("table", name="Vragen per soort hulp").inner_text()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download de cijfers").click()
+    assert download.value.suggested_filename.startswith("samenvoorelkaar-voerendaal-")
+
+    other = chromium_browser.new_context(base_url=live.desk_url, locale="nl-NL").new_page()
+    log_in(live, other, DESK_VOLUNTEER)
+    assert other.get_by_role("link", name="Overzicht").count() == 0
+    assert other.goto("/overzicht").status == 403
+    assert_accessible(other)
+    assert other.goto("/overzicht/export.csv").status == 403
+    other.context.close()
+
+
+def test_the_accessibility_check_finds_a_serious_violation(chromium_browser) -> None:  # noqa: F811
+    page = chromium_browser.new_page()
+    page.set_content('<html lang="nl"><body><main><input type="text"><img src="x.png"></main></body></html>')
+    problems = " ".join(serious_violations(page))
+    assert "label" in problems and "image-alt" in problems
+    page.close()
