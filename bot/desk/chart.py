@@ -1,13 +1,16 @@
-"""The overview's chart as SVG in the page: bars per category (requests and claimed), no script, no image file."""
+"""The overview's chart as SVG in the page: per category a label, then a bar for its requests and one for
+those taken up; no script, no image file, narrow enough for a phone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROW_HEIGHT = 34
-LABEL_WIDTH = 190
-BAR_WIDTH = 360
+LABEL_HEIGHT = 22
+BAR_HEIGHT = 14
+GAP = 14
+BAR_WIDTH = 280
 NUMBER_WIDTH = 50
+ROW_HEIGHT = LABEL_HEIGHT + 2 * (BAR_HEIGHT + 2) + GAP
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class ChartRow:
 class Chart:
     width: int
     height: int
-    label_width: int
+    bar_height: int
     rows: tuple[ChartRow, ...]
 
 
@@ -41,18 +44,21 @@ def category_chart(per_category: list[tuple[str, int, int]], limit: int = 8) -> 
     largest = max((requests for _name, requests, _claimed in rows), default=0) or 1
     chart_rows = []
     for index, (name, requests, claimed) in enumerate(rows):
-        top = index * (ROW_HEIGHT + 20)
+        top = index * ROW_HEIGHT
+        first_bar = top + LABEL_HEIGHT
         chart_rows.append(
             ChartRow(
                 label=name,
-                label_y=top + ROW_HEIGHT // 2 + 4,
+                label_y=top + LABEL_HEIGHT - 6,
                 bars=(
-                    Bar(top + 2, max(1, requests * BAR_WIDTH // largest), requests, "bar"),
-                    Bar(top + ROW_HEIGHT // 2 + 2, claimed * BAR_WIDTH // largest, claimed, "bar claimed"),
+                    Bar(first_bar, max(1, requests * BAR_WIDTH // largest), requests, "bar"),
+                    Bar(first_bar + BAR_HEIGHT + 2, claimed * BAR_WIDTH // largest, claimed, "bar claimed"),
                 ),
             )
         )
-    height = max(1, len(rows)) * (ROW_HEIGHT + 20)
     return Chart(
-        width=LABEL_WIDTH + BAR_WIDTH + NUMBER_WIDTH, height=height, label_width=LABEL_WIDTH, rows=tuple(chart_rows)
+        width=BAR_WIDTH + NUMBER_WIDTH,
+        height=max(1, len(rows)) * ROW_HEIGHT,
+        bar_height=BAR_HEIGHT,
+        rows=tuple(chart_rows),
     )
