@@ -17,6 +17,7 @@ import pytest
 from sqlmodel import Session, SQLModel
 
 from bot.desk import create_desk
+from bot.services.desk_residents import phone_only_resident
 from bot.services.desk_roles import add_desk_volunteer
 from bot.services.people import add_volunteer
 from bot.services.places import link_group
@@ -95,6 +96,7 @@ ROUTES = [
     RouteCase("POST", "/inbox/{escalation}/sluiten", OF_VOERENDAAL),
     RouteCase("POST", "/inbox/{escalation}/doorverwijzen", OF_VOERENDAAL, {"route": "wijkteam"}),
     RouteCase("GET", "/inbox/{escalation}/vrijwilliger", OF_VOERENDAAL),
+    RouteCase("POST", "/inbox/{call_back}/wissen", OF_VOERENDAAL),
     RouteCase("POST", "/inbox/{escalation}/vrijwilliger", OF_VOERENDAAL, {"volunteer": "202"}),
     RouteCase("GET", "/vraag", INTAKE_TAKERS),
     RouteCase("POST", "/vraag", frozenset({"desk_volunteer", *OF_VOERENDAAL}), INTAKE),
@@ -155,8 +157,11 @@ def make_targets(runtime) -> Targets:
         escalation = open_inbox_item(
             session, kind="escalation", municipality_slug="voerendaal", user_id=101, request_id=request.id, now=now
         )
+        resident = phone_only_resident(
+            session, name="Vrauw Hoeppertz", phone="0451234567", neighbourhood_slug="klimmen", now=now
+        )
         call_back = open_inbox_item(
-            session, kind="callback", municipality_slug="voerendaal", user_id=101, details={"part": "any"}, now=now
+            session, kind="callback", municipality_slug="voerendaal", user_id=resident, details={"part": "any"}, now=now
         )
         volunteer_id = next(_ids)
         session.add(User(id=volunteer_id, first_name="Nieuw", created_at=now))
@@ -284,3 +289,17 @@ def test_a_desk_volunteer_sees_only_the_call_back_list_and_no_figures(runtime) -
     assert "/overzicht" not in client.get("/").text
     with Session(runtime.engine) as session:
         assert session.get(InboxItem, targets.escalation).status == "open"
+
+
+def test_a_resident_without_telegram_is_forgotten_on_request(runtime) -> None:
+    targets = make_targets(runtime)
+    with Session(runtime.engine) as session:
+        resident_id = session.get(InboxItem, targets.call_back).user_id
+    client = desk_client(runtime)
+    csrf = log_in(client, login_path(runtime, ROLES["coordinator_voerendaal"]))
+    assert client.post(f"/inbox/{targets.call_back}/wissen", data={"csrf_token": csrf}).status_code == 303
+    with Session(runtime.engine) as session:
+        resident = session.get(User, resident_id)
+        assert resident.forgotten_at is not None and not resident.phone and not resident.first_name
+        assert session.get(InboxItem, targets.call_back).user_id is None
+    assert "Hoeppertz" not in client.get("/inbox").text

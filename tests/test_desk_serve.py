@@ -1,9 +1,11 @@
-"""`samenbot run` serves the bot and the desk in one process; SIGTERM stops both cleanly."""
+"""`samenbot run` serves the bot and the desk in one process; SIGTERM stops both cleanly; `samenbot desk` alone."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 
 from tests.support import updates as upd
 from tests.support.http_bot_api import HttpBotAPI
-from tests.test_subprocess import Bot, bot_env, prepare_database, wait_for
+from tests.test_subprocess import Bot, bot_env, prepare_database, samenbot, wait_for
 
 pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning")]
 LISTENING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
@@ -46,3 +48,25 @@ def test_samenbot_run_serves_bot_and_desk_and_stops_both(server: HttpBotAPI, tmp
     assert "Finished server process" in log and "Traceback" not in log
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{desk_url}/welkom")
+
+
+def test_samenbot_desk_serves_only_the_desk(tmp_path: Path) -> None:
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "DESK_"))},
+        "DATABASE_URL": prepare_database(tmp_path / "desk.sqlite3"),
+        "DESK_PORT": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    log_path = tmp_path / "desk.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([*samenbot(), "desk"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: LISTENING.search(log_path.read_text()), timeout=30, what="the desk listening")
+        desk_url = LISTENING.search(log_path.read_text()).group(1)
+        assert httpx.get(f"{desk_url}/welkom").status_code == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0, log_path.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "Traceback" not in log_path.read_text()

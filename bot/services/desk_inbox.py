@@ -20,6 +20,8 @@ OPEN = "open"
 CALL_BACK = "callback"
 URGENCY = {"escalation": 0, "zorgvraag": 1, "no_group": 1, "callback": 2, "voice": 3, "photo": 3, "feedback": 4}
 KINDS = tuple(URGENCY)
+# Voice messages and photos stay in Telegram (the item keeps the chat and message, not the file).
+MEDIA_KINDS = ("voice", "photo")
 LIST_LIMIT = 100
 NOTE_LIMIT = 1000
 
@@ -112,7 +114,7 @@ def _card(session: Session, item: InboxItem) -> InboxCard:
         words=words or (request.details if request else ""),
         notice=str(details.get("notice") or ""),
         note=item.note,
-        has_media=bool(details.get("file_id")),
+        has_media=item.kind in MEDIA_KINDS,
         request_id=request.id if request else None,
         category_slug=request.category_slug if request else "",
         place_name=place.name if place else "",

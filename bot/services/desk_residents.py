@@ -10,7 +10,11 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from db.models import PHONE_ONLY_ID_CEILING, User
+from bot.config import Settings
+from bot.services.desk_audit import record_action
+from bot.services.desk_roles import DeskIdentity, DeskPermission
+from bot.services.erasure import forget_user
+from db.models import PHONE_ONLY_ID_CEILING, InboxItem, User
 
 NAME_LIMIT = 64
 PHONE_LIMIT = 32
@@ -62,3 +66,27 @@ def phone_only_resident(
             continue
         return user_id
     raise RuntimeError("no free id for a phone-only resident")
+
+
+def forget_phone_only_resident(
+    session: Session, *, reader: DeskIdentity, item_id: int, now: datetime, settings: Settings
+) -> bool:
+    """A resident without Telegram cannot type /vergeetmij: a coordinator erases them on their request, as
+    /vergeetmij would (their requests cancelled and redacted, name and phone number gone)."""
+    item = session.get(InboxItem, item_id)
+    if item is None or not reader.may(DeskPermission.INBOX) or not reader.covers(item.municipality_slug):
+        return False
+    resident = session.get(User, item.user_id) if item.user_id else None
+    if resident is None or not resident.phone_only or resident.forgotten_at is not None:
+        return False
+    forget_user(session, user_id=resident.id, now=now, settings=settings)
+    record_action(
+        session,
+        user_id=reader.user_id,
+        action="resident.forget",
+        now=now,
+        municipality_slug=item.municipality_slug,
+        target_kind="inbox",
+        target_id=item.id,
+    )
+    return True

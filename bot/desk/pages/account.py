@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "activity.publish": N_("Activiteit verstuurd"),
     "people.add": N_("Iemand aan de balie gezet"),
     "people.remove": N_("Iemand van de balie gehaald"),
+    "resident.forget": N_("Alles van een bewoner gewist"),
 }
 
 

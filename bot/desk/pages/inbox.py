@@ -20,6 +20,7 @@ from bot.services.desk_inbox import (
     note_call_back,
     open_cards,
 )
+from bot.services.desk_residents import forget_phone_only_resident
 from bot.services.desk_roles import DeskPermission
 from bot.services.inbox import REFERRAL_ROUTES, InboxOutcome, assign_item, close_item, refer_item, volunteers_for
 from bot.services.places import municipalities
@@ -198,6 +199,16 @@ def assign(desk: Desk) -> Response:
     )
 
 
+def forget_resident(desk: Desk) -> Response:
+    """Erase a resident without Telegram on their request (they cannot type /vergeetmij themselves)."""
+    with desk.session() as session:
+        forgotten = forget_phone_only_resident(
+            session, reader=desk.identity, item_id=_item_id(desk), now=desk.now(), settings=desk.runtime.settings
+        )
+        session.commit()
+    return _back(desk, "ok") if forgotten else desk.not_found()
+
+
 routes = [
     desk_route("/inbox", show_inbox, permission=DeskPermission.CALL_BACKS),
     desk_route("/inbox/{item_id:int}/notitie", add_note, permission=DeskPermission.CALL_BACKS, methods=("POST",)),
@@ -205,6 +216,7 @@ routes = [
     desk_route("/inbox/{item_id:int}/sluiten", close, permission=DeskPermission.INBOX, methods=("POST",)),
     desk_route("/inbox/{item_id:int}/doorverwijzen", refer, permission=DeskPermission.INBOX, methods=("POST",)),
     desk_route("/inbox/{item_id:int}/vrijwilliger", choose_volunteer, permission=DeskPermission.INBOX),
+    desk_route("/inbox/{item_id:int}/wissen", forget_resident, permission=DeskPermission.INBOX, methods=("POST",)),
     desk_route(
         "/inbox/{item_id:int}/vrijwilliger", assign, permission=DeskPermission.INBOX, methods=("POST",), name="assign"
     ),
