@@ -236,9 +236,10 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime
     sent_at: datetime | None = None
-    # What the sent message is, so its id can be kept (e.g. "card" for a request's group card).
+    # What the sent message is, so its id can be kept (e.g. "card" for a request's group card); a user id for
+    # "volunteer", so 64 bits.
     ref_kind: str | None = None
-    ref_id: int | None = None
+    ref_id: int | None = Field(default=None, sa_type=BigInteger)
     # A broadcast groups its rows, so progress can be shown.
     batch_id: int | None = Field(default=None, index=True)
     # A sender leases rows it is delivering, so two processes never send the same row.

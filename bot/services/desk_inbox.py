@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 from bot.services.desk_audit import record_action
 from bot.services.desk_residents import is_phone_only_id
 from bot.services.desk_roles import DeskIdentity, DeskPermission
-from db.models import Category, HelpRequest, InboxItem, Municipality, Neighbourhood, User
+from bot.services.inbox import volunteers_for
+from db.models import Category, HelpRequest, InboxItem, Municipality, Neighbourhood, User, VolunteerArea
 
 OPEN = "open"
 CALL_BACK = "callback"
@@ -122,6 +123,39 @@ def _card(session: Session, item: InboxItem) -> InboxCard:
         helper_name=(helper.first_name or str(helper.id)) if helper else "",
         claimed_at=request.claimed_at if request else None,
     )
+
+
+@dataclass(frozen=True)
+class VolunteerChoice:
+    """A volunteer who may take an item's request, with their places."""
+
+    user_id: int
+    name: str
+    places: str
+
+
+def volunteer_choices(
+    session: Session, *, reader: DeskIdentity, item_id: int, search: str = ""
+) -> list[VolunteerChoice] | None:
+    """Volunteers who may take the item's request, found by name or place; None when the item is not the reader's."""
+    item = item_in_scope(session, reader=reader, item_id=item_id)
+    if item is None or not reader.may(DeskPermission.INBOX):
+        return None
+    wanted = search.strip().lower()
+    choices = []
+    for user in volunteers_for(session, item_id=item.id, coordinator_id=reader.user_id):
+        places = list(
+            session.exec(
+                select(Neighbourhood.name)
+                .join(VolunteerArea, VolunteerArea.neighbourhood_slug == Neighbourhood.slug)
+                .where(VolunteerArea.volunteer_id == user.id)
+                .order_by(Neighbourhood.name)
+            )
+        )
+        name = user.first_name or str(user.id)
+        if not wanted or wanted in name.lower() or any(wanted in place.lower() for place in places):
+            choices.append(VolunteerChoice(user_id=user.id, name=name, places=", ".join(places)))
+    return choices
 
 
 def category_names(session: Session, locale: str) -> dict[str, str]:

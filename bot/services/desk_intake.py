@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from bot.config import Settings
 from bot.dates import date_for_choice, local_today
+from bot.matching import PlaceMatcher
 from bot.services.desk_audit import record_action
 from bot.services.desk_residents import phone_key, phone_only_resident
 from bot.services.desk_roles import DeskIdentity, DeskPermission
@@ -58,6 +59,20 @@ def places_for(session: Session, taker: DeskIdentity) -> list[Neighbourhood]:
     if not taker.all_municipalities:
         query = query.where(Neighbourhood.municipality_slug == taker.municipality_slug)
     return list(session.exec(query.order_by(Neighbourhood.name)))
+
+
+def resolve_place(session: Session, *, taker: DeskIdentity, typed: str, places: PlaceMatcher) -> str:
+    """The kern or wijk typed (a name from the suggestions, a slug, or what the place matcher reads in it) within
+    the taker's municipality; "" when none fits."""
+    allowed = places_for(session, taker)
+    by_name = {place.name.lower(): place.slug for place in allowed}
+    slugs = {place.slug for place in allowed}
+    typed = typed.strip()
+    if typed.lower() in by_name:
+        return by_name[typed.lower()]
+    if typed in slugs:
+        return typed
+    return next((slug for slug, _score in places.match(typed) if slug in slugs), "")
 
 
 def _complete(session: Session, intake: Intake) -> bool:

@@ -186,9 +186,13 @@ def chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[Any]:
-    """Debian's chromium through Playwright; skipped locally when missing, never in CI."""
+    """Debian's chromium through Playwright; skipped locally when missing, never in CI.
+
+    Module scope: Playwright's sync API keeps an event loop running on the main thread while it is open, which
+    the asyncio tests of later modules must not find.
+    """
     if not chromium_available():
         if os.environ.get("CI", "").lower() == "true":
             raise AssertionError(f"chromium is missing at {CHROMIUM}; .ci/run installs it with apt-get")

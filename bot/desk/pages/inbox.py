@@ -5,7 +5,6 @@ Desk volunteers see and work the call-back list only; coordinators everything of
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
 from starlette.responses import Response
 
 from bot.desk.web import Desk, desk_route
@@ -19,12 +18,12 @@ from bot.services.desk_inbox import (
     item_in_scope,
     note_call_back,
     open_cards,
+    volunteer_choices,
 )
 from bot.services.desk_residents import forget_phone_only_resident
 from bot.services.desk_roles import DeskPermission
-from bot.services.inbox import REFERRAL_ROUTES, InboxOutcome, assign_item, close_item, refer_item, volunteers_for
+from bot.services.inbox import REFERRAL_ROUTES, InboxOutcome, assign_item, close_item, refer_item
 from bot.services.places import municipalities
-from db.models import Neighbourhood, VolunteerArea
 
 KIND_LABELS = {
     "escalation": N_("Geen vrijwilliger gevonden"),
@@ -157,27 +156,11 @@ def refer(desk: Desk) -> Response:
 
 def choose_volunteer(desk: Desk) -> Response:
     """Volunteers who may take the item's request, searched by name or place."""
-    search = desk.value("zoek").lower()
     with desk.session() as session:
-        item = item_in_scope(session, reader=desk.identity, item_id=_item_id(desk))
-        if item is None:
-            return desk.not_found()
-        found = []
-        for user in volunteers_for(session, item_id=item.id, coordinator_id=desk.identity.user_id):
-            areas = _areas(session, user.id)
-            if not search or search in (user.first_name or "").lower() or any(search in a.lower() for a in areas):
-                found.append((user.id, user.first_name or str(user.id), ", ".join(areas)))
-    return desk.render("inbox_assign.html", item_id=item.id, volunteers=found, search=desk.value("zoek"))
-
-
-def _areas(session: Session, user_id: int) -> list[str]:
-    query = (
-        select(Neighbourhood.name)
-        .join(VolunteerArea, VolunteerArea.neighbourhood_slug == Neighbourhood.slug)
-        .where(VolunteerArea.volunteer_id == user_id)
-        .order_by(Neighbourhood.name)
-    )
-    return list(session.exec(query))
+        choices = volunteer_choices(session, reader=desk.identity, item_id=_item_id(desk), search=desk.value("zoek"))
+    if choices is None:
+        return desk.not_found()
+    return desk.render("inbox_assign.html", item_id=_item_id(desk), volunteers=choices, search=desk.value("zoek"))
 
 
 def assign(desk: Desk) -> Response:

@@ -9,7 +9,7 @@ from bot.dates import parse_date
 from bot.desk.web import Desk, desk_route
 from bot.i18n import N_
 from bot.services.desk_inbox import category_names
-from bot.services.desk_intake import CALL_PARTS, Intake, IntakeOutcome, places_for, take_request
+from bot.services.desk_intake import CALL_PARTS, Intake, IntakeOutcome, places_for, resolve_place, take_request
 from bot.services.desk_roles import DeskPermission
 from db.models import Category
 
@@ -64,28 +64,18 @@ def suggest_category(desk: Desk) -> Response:
     return desk.render("intake_category.html", categories=categories, chosen=chosen, guessed=bool(matches))
 
 
-def _place_slug(desk: Desk, typed: str, places) -> str:
-    """The kern typed (by name or slug), else the place matcher's best guess within the list."""
-    by_name = {place.name.lower(): place.slug for place in places}
-    slugs = {place.slug for place in places}
-    if typed.lower() in by_name:
-        return by_name[typed.lower()]
-    if typed in slugs:
-        return typed
-    return next((slug for slug, _score in desk.runtime.places.match(typed) if slug in slugs), "")
-
-
 def take(desk: Desk) -> Response:
     """Store the request; it goes to the group of the place like a request from the chat."""
     settings = desk.runtime.settings
     with desk.session() as session:
-        places = places_for(session, desk.identity)
         kind = desk.value("when")
         today = desk.now().astimezone(settings.time_zone).date()
         intake = Intake(
             name=desk.value("name"),
             phone=desk.value("phone"),
-            neighbourhood_slug=_place_slug(desk, desk.value("place"), places),
+            neighbourhood_slug=resolve_place(
+                session, taker=desk.identity, typed=desk.value("place"), places=desk.runtime.places
+            ),
             category_slug=desk.value("category"),
             details=desk.value("details"),
             when_kind=kind,
