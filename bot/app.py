@@ -79,7 +79,7 @@ from bot.matching import default_category_matcher, default_place_matcher
 from bot.persistence import DatabasePersistence
 from bot.rate_limit import OUTBOX, RetryingRateLimiter, sleep_for
 from bot.render.notices import telegram_renderer
-from bot.services.desk_notices import install_phone_only_relay
+from bot.services.desk_notices import with_call_backs_for_phone_only
 from bot.services.erasure import schedule_retention
 from bot.services.runtime import Runtime
 from bot.services.timers import fire_due_timers
@@ -102,7 +102,6 @@ def build_application(
 ) -> Application:
     """Build the bot: one place where everything is wired together."""
     quiet_library_loggers()
-    install_phone_only_relay()
     engine = engine or make_engine(settings.database_url)
     builder = (
         ApplicationBuilder()
@@ -120,17 +119,21 @@ def build_application(
     throttle = request is None and settings.throttle
     builder = builder.rate_limiter(RetryingRateLimiter(throttle=throttle, sleep=sleep_for(clock)))
     application = builder.build()
-    clock = clock or SystemClock()
-    application.bot_data["runtime"] = Runtime(
+    application.bot_data["runtime"] = build_runtime(settings, engine, clock or SystemClock())
+    _register_handlers(application)
+    return application
+
+
+def build_runtime(settings: Settings, engine: Engine, clock: Clock) -> Runtime:
+    """The parts the bot and the desk share; notices become Telegram messages, or call-backs for a phone."""
+    return Runtime(
         settings=settings,
         engine=engine,
         clock=clock,
         categories=default_category_matcher(),
         places=default_place_matcher(),
-        render_notices=telegram_renderer(settings, clock),
+        render_notices=with_call_backs_for_phone_only(telegram_renderer(settings, clock)),
     )
-    _register_handlers(application)
-    return application
 
 
 def _register_handlers(application: Application) -> None:

@@ -162,21 +162,13 @@ def run(settings: Settings, *, webhook: bool = False, desk: bool = True) -> int:
 
 def run_desk(settings: Settings) -> int:
     """Serve only the desk; the bot workers (`samenbot run --no-desk`) deliver what it writes to the outbox."""
-    from bot.context import Runtime
+    from bot.app import build_runtime
     from bot.desk import create_desk
-    from bot.matching import default_category_matcher, default_place_matcher
     from bot.serve import DeskDidNotStart, desk_server, serve
 
     engine = make_engine(settings.database_url)
     prepare_database(settings, engine)
-    runtime = Runtime(
-        settings=settings,
-        engine=engine,
-        clock=SystemClock(),
-        categories=default_category_matcher(),
-        places=default_place_matcher(),
-    )
-    server = desk_server(create_desk(runtime), settings)
+    server = desk_server(create_desk(build_runtime(settings, engine, SystemClock())), settings)
     try:
         asyncio.run(serve(None, server, stop=asyncio.Event()))
     except DeskDidNotStart as error:

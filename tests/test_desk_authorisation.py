@@ -22,7 +22,17 @@ from bot.services.desk_roles import add_desk_volunteer
 from bot.services.people import add_volunteer
 from bot.services.places import link_group
 from bot.services.requests import create_request, open_inbox_item
-from db.models import Activity, Coordinator, InboxItem, RequestStatus, User, Volunteer, VolunteerArea, VolunteerStatus
+from db.models import (
+    Activity,
+    Coordinator,
+    HelpRequest,
+    InboxItem,
+    RequestStatus,
+    User,
+    Volunteer,
+    VolunteerArea,
+    VolunteerStatus,
+)
 from tests.support.desk import desk_client, desk_runtime, log_in, login_path
 
 ROLES = {
@@ -139,10 +149,11 @@ _ids = iter(range(8000, 9000))
 
 def make_targets(runtime) -> Targets:
     now = runtime.clock.now()
-    with Session(runtime.engine) as session:
+    with runtime.unit_of_work() as uow:
+        session = uow.session
         placement = create_request(
             session,
-            resident=session.get(User, 101),
+            resident_id=101,
             category_slug="boodschappen",
             neighbourhood_slug="klimmen",
             when_kind="any",
@@ -151,7 +162,7 @@ def make_targets(runtime) -> Targets:
             now=now,
             settings=runtime.settings,
         )
-        request = placement.request
+        request = session.get(HelpRequest, placement.request_id)
         request.status = RequestStatus.ESCALATED
         session.add(request)
         escalation = open_inbox_item(
@@ -181,7 +192,7 @@ def make_targets(runtime) -> Targets:
         add_desk_volunteer(
             session, by_user_id=None, user_id=desk_person, municipality_slug="voerendaal", steunpunt_slug=None, now=now
         )
-        session.commit()
+        uow.commit()
         return Targets(
             call_back=call_back.id,
             escalation=escalation.id,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,12 @@ from sqlmodel import Session
 from bot.services.desk_roles import add_desk_volunteer
 from bot.services.people import add_volunteer
 from bot.services.places import link_group
-from db.models import Coordinator, User
+from bot.services.requests import create_request, open_inbox_item
+from db.models import Coordinator, HelpRequest, RequestStatus, User
 from tests.support import updates as upd
 from tests.support.accessibility import assert_accessible, serious_violations
 from tests.support.http_bot_api import HttpBotAPI
-from tests.support.live import LiveApp, chromium_browser, live_database, live_settings  # noqa: F401
+from tests.support.live import LiveApp, chromium_browser, live_database, live_settings, wait_for  # noqa: F401
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
@@ -34,8 +36,6 @@ GROUP = upd.make_group(-1001, "Klimmen helpt")
 
 
 def people(session: Session) -> None:
-    from datetime import UTC, datetime
-
     now = datetime.now(UTC)
     session.add(User(id=COORDINATOR.id, first_name="Coby", created_at=now))
     session.add(Coordinator(user_id=COORDINATOR.id, municipality_slug="voerendaal", added_at=now))
@@ -134,8 +134,6 @@ def test_phone_intake_for_a_resident_without_telegram_is_claimed_and_the_desk_sa
         page.goto("/inbox")
         return page.get_by_text("Wie helpt").count() > 0
 
-    from tests.support.live import wait_for
-
     wait_for(call_back_shown, what="the call-back on the desk")
     item = page.get_by_role("article").filter(has_text="Vrauw Hoeppertz")
     assert "Piet" in item.inner_text()
@@ -151,21 +149,17 @@ def test_phone_intake_for_a_resident_without_telegram_is_claimed_and_the_desk_sa
 
 
 def open_items(live: LiveApp) -> dict[str, int]:
-    """Three open items of Voerendaal: an escalated request, a resident's call-back, a zorgvraag."""
-    from datetime import UTC, datetime
-
-    from bot.services.requests import create_request, open_inbox_item
-    from db.models import HelpRequest, RequestStatus
-
+    """Two open items of Voerendaal: an escalated request of Anna's, and her call-back."""
     now = datetime.now(UTC)
-    with live.session() as session:
+    with live.unit_of_work() as uow:
+        session = uow.session
         session.add(
             User(id=ANNA.id, first_name="Anna", neighbourhood_slug="klimmen", has_private_chat=True, created_at=now)
         )
         session.flush()
         placed = create_request(
             session,
-            resident=session.get(User, ANNA.id),
+            resident_id=ANNA.id,
             category_slug="boodschappen",
             neighbourhood_slug="klimmen",
             when_kind="any",
@@ -174,7 +168,7 @@ def open_items(live: LiveApp) -> dict[str, int]:
             now=now,
             settings=live.settings,
         )
-        request = session.get(HelpRequest, placed.request.id)
+        request = session.get(HelpRequest, placed.request_id)
         request.status = RequestStatus.ESCALATED
         session.add(request)
         escalation = open_inbox_item(
@@ -188,7 +182,7 @@ def open_items(live: LiveApp) -> dict[str, int]:
             details={"part": "afternoon", "reason": "ik weet niet hoe het werkt"},
             now=now,
         )
-        session.commit()
+        uow.commit()
         return {"escalation": escalation.id, "callback": call_back.id}
 
 
@@ -231,8 +225,6 @@ def test_the_inbox_actions_assign_note_and_close(live: LiveApp, page) -> None:
 
 
 def test_an_activity_from_creation_to_the_attendee_list(live: LiveApp, page) -> None:
-    from datetime import UTC, datetime, timedelta
-
     live.server.call(lambda: live.server.api.register_user(ANNA))
     log_in(live, page, COORDINATOR)
     page.goto("/activiteiten")
@@ -258,8 +250,6 @@ def test_an_activity_from_creation_to_the_attendee_list(live: LiveApp, page) -> 
     def both_answered() -> bool:
         page.reload()
         return page.get_by_role("cell", name="Piet").count() == 1 and page.get_by_role("cell", name="Anna").count() == 1
-
-    from tests.support.live import wait_for
 
     wait_for(both_answered, what="the attendee and the waiting list")
     going = page.get_by_role("table", name="Wie komt")

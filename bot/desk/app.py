@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,8 +17,8 @@ from bot.desk.navigation import menu_for
 from bot.desk.pages import account, activities, inbox, intake, login, overview, people, volunteers
 from bot.desk.web import render_page, request_translator
 from bot.services.desk_login import signing_secret
-from bot.services.desk_notices import install_phone_only_relay
 from bot.services.desk_roles import DeskPermission
+from bot.services.runtime import Runtime
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -89,12 +87,11 @@ async def _not_found(request: Request, error: HTTPException) -> Response:
     return render_page(request, "refused.html", request_translator(request), status=error.status_code)
 
 
-def create_desk(runtime: Any) -> Starlette:
+def create_desk(runtime: Runtime) -> Starlette:
     """The desk for `runtime` (the bot's Runtime: settings, engine, clock, matchers)."""
-    install_phone_only_relay()
-    with Session(runtime.engine) as session:
-        secret = signing_secret(session, configured=runtime.settings.desk_secret, now=runtime.clock.now())
-        session.commit()
+    with runtime.unit_of_work() as uow:
+        secret = signing_secret(uow.session, configured=runtime.settings.desk_secret, now=runtime.clock.now())
+        uow.commit()
     app = Starlette(
         routes=[*page_routes(), Mount("/static", StaticFiles(directory=STATIC), name="static")],
         exception_handlers={404: _not_found, 405: _not_found},

@@ -10,8 +10,7 @@ authorisation test can list every route with what it requires.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,6 +28,8 @@ from bot.i18n import Translator, resolve_locale, translator
 from bot.services.desk_audit import record_action
 from bot.services.desk_login import active_session
 from bot.services.desk_roles import DeskIdentity, DeskPermission, desk_identity
+from bot.services.runtime import Runtime
+from bot.services.unit_of_work import UnitOfWork
 from db.models import User
 
 PLAIN_COOKIE = "balie"
@@ -73,17 +74,15 @@ class Desk:
     query: dict[str, str] = field(default_factory=dict)
 
     @property
-    def runtime(self) -> Any:
+    def runtime(self) -> Runtime:
         return self.request.app.state.runtime
 
     def now(self) -> datetime:
         return self.runtime.clock.now()
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A short-lived database session; the page commits once at the end of its work."""
-        with Session(self.runtime.engine, expire_on_commit=False) as session:
-            yield session
+    def unit_of_work(self) -> UnitOfWork:
+        """One unit of work for this request: call services, then `uow.commit()` once (notices rendered)."""
+        return self.runtime.unit_of_work()
 
     def value(self, name: str, default: str = "") -> str:
         """A form field (POST) or query parameter (GET), stripped."""
@@ -141,10 +140,11 @@ class _LoggedIn:
     locale: str | None
 
 
-def _logged_in(runtime: Any, cookie_value: str | None) -> _LoggedIn | None:
+def _logged_in(runtime: Runtime, cookie_value: str | None) -> _LoggedIn | None:
     if not cookie_value:
         return None
-    with Session(runtime.engine) as session:
+    with runtime.unit_of_work() as uow:
+        session = uow.session
         found = active_session(session, cookie_value=cookie_value, now=runtime.clock.now())
         identity = desk_identity(session, found.user_id) if found else None
         if found is None or identity is None:

@@ -15,10 +15,10 @@ async def send_login_link(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     now = runtime.clock.now()
     _ = context._
-    with context.session() as session:
-        secret = signing_secret(session, configured=runtime.settings.desk_secret, now=now)
-        link = issue_login_link(session, user_id=update.effective_user.id, secret=secret, now=now)
-        session.commit()
+    with context.unit_of_work() as uow:
+        secret = signing_secret(uow.session, configured=runtime.settings.desk_secret, now=now)
+        link = issue_login_link(uow.session, user_id=update.effective_user.id, secret=secret, now=now)
+        uow.commit()
     if link.outcome is LinkOutcome.NOT_ALLOWED:
         text = _("Sorry, dat kan niet. De balie is alleen voor mensen die er werken.")
     elif link.outcome is LinkOutcome.TOO_MANY:

@@ -11,18 +11,41 @@ from enum import StrEnum
 from sqlalchemy import case, update
 from sqlmodel import Session, select
 
+from bot.services.access import volunteers_in
 from bot.services.desk_audit import record_action
 from bot.services.desk_residents import is_phone_only_id
 from bot.services.desk_roles import DeskIdentity, DeskPermission
-from bot.services.inbox import volunteers_for
-from db.models import Category, HelpRequest, InboxItem, Municipality, Neighbourhood, User, VolunteerArea
+from db.models import (
+    Category,
+    HelpRequest,
+    InboxItem,
+    InboxKind,
+    InboxStatus,
+    Municipality,
+    Neighbourhood,
+    User,
+    Volunteer,
+    VolunteerArea,
+    VolunteerStatus,
+)
 
-OPEN = "open"
-CALL_BACK = "callback"
-URGENCY = {"escalation": 0, "zorgvraag": 1, "no_group": 1, "callback": 2, "voice": 3, "photo": 3, "feedback": 4}
-KINDS = tuple(URGENCY)
-# Voice messages and photos stay in Telegram (the item keeps the chat and message, not the file).
-MEDIA_KINDS = ("voice", "photo")
+CALL_BACK = InboxKind.CALLBACK
+# Lower comes first, as in the bot's /inbox.
+URGENCY = {
+    InboxKind.ESCALATION: 0,
+    InboxKind.ZORGVRAAG: 1,
+    InboxKind.NO_GROUP: 1,
+    InboxKind.CALLBACK: 2,
+    InboxKind.VOICE: 3,
+    InboxKind.PHOTO: 3,
+    InboxKind.VIDEO: 3,
+    InboxKind.AUDIO: 3,
+    InboxKind.DOCUMENT: 3,
+    InboxKind.FEEDBACK: 4,
+}
+KINDS = tuple(InboxKind)
+# Voice messages, photos and other media stay in Telegram (the item keeps the chat and message, not the file).
+MEDIA_KINDS = (InboxKind.VOICE, InboxKind.PHOTO, InboxKind.VIDEO, InboxKind.AUDIO, InboxKind.DOCUMENT)
 LIST_LIMIT = 100
 NOTE_LIMIT = 1000
 
@@ -78,7 +101,7 @@ def open_cards(
     session: Session, *, reader: DeskIdentity, municipality_slug: str | None = None, kind: str | None = None
 ) -> list[InboxCard]:
     """Open items the reader may see, most urgent first, then oldest first; optionally one municipality or kind."""
-    query = select(InboxItem).where(InboxItem.status == OPEN)
+    query = select(InboxItem).where(InboxItem.status == InboxStatus.OPEN)
     if not reader.all_municipalities:
         query = query.where(InboxItem.municipality_slug == reader.municipality_slug)
     elif municipality_slug:
@@ -134,28 +157,40 @@ class VolunteerChoice:
     places: str
 
 
+CHOICES_SHOWN = 25
+
+
 def volunteer_choices(
     session: Session, *, reader: DeskIdentity, item_id: int, search: str = ""
 ) -> list[VolunteerChoice] | None:
-    """Volunteers who may take the item's request, found by name or place; None when the item is not the reader's."""
+    """Volunteers who may take the item's request, found by name or place (all of them, not the bot's first ten);
+    None when the item is not the reader's."""
     item = item_in_scope(session, reader=reader, item_id=item_id)
+    request = session.get(HelpRequest, item.request_id) if item and item.request_id else None
     if item is None or not reader.may(DeskPermission.INBOX):
         return None
+    if request is None:
+        return []
+    place = session.get(Neighbourhood, request.neighbourhood_slug)
+    rows = session.exec(
+        select(User.id, User.first_name, Neighbourhood.name)
+        .join(Volunteer, Volunteer.user_id == User.id)
+        .join(VolunteerArea, VolunteerArea.volunteer_id == User.id)
+        .join(Neighbourhood, Neighbourhood.slug == VolunteerArea.neighbourhood_slug)
+        .where(Volunteer.status == VolunteerStatus.APPROVED, Neighbourhood.municipality_slug == place.municipality_slug)
+        .order_by(User.first_name, User.id, Neighbourhood.name)
+    )
+    places: dict[tuple[int, str], list[str]] = {}
+    for user_id, first_name, place_name in rows:
+        places.setdefault((user_id, first_name or str(user_id)), []).append(place_name)
     wanted = search.strip().lower()
-    choices = []
-    for user in volunteers_for(session, item_id=item.id, coordinator_id=reader.user_id):
-        places = list(
-            session.exec(
-                select(Neighbourhood.name)
-                .join(VolunteerArea, VolunteerArea.neighbourhood_slug == Neighbourhood.slug)
-                .where(VolunteerArea.volunteer_id == user.id)
-                .order_by(Neighbourhood.name)
-            )
-        )
-        name = user.first_name or str(user.id)
-        if not wanted or wanted in name.lower() or any(wanted in place.lower() for place in places):
-            choices.append(VolunteerChoice(user_id=user.id, name=name, places=", ".join(places)))
-    return choices
+    choices = [
+        VolunteerChoice(user_id=user_id, name=name, places=", ".join(names))
+        for (user_id, name), names in places.items()
+        if (not wanted or wanted in name.lower() or any(wanted in n.lower() for n in names))
+        and volunteers_in(session, user_id, request.neighbourhood_slug)
+    ]
+    return choices[:CHOICES_SHOWN]
 
 
 def category_names(session: Session, locale: str) -> dict[str, str]:
@@ -202,7 +237,7 @@ def called(
     item = item_in_scope(session, reader=worker, item_id=item_id)
     if item is None:
         return DeskInboxOutcome.NOT_ALLOWED
-    if item.status != OPEN:
+    if item.status != InboxStatus.OPEN:
         return DeskInboxOutcome.CLOSED
     item.note = _stamped(item.note, text or "", stamp) if text.strip() else item.note
     item.details = {
@@ -215,8 +250,8 @@ def called(
     if result is CallResult.REACHED:
         closed = session.exec(
             update(InboxItem)
-            .where(InboxItem.id == item_id, InboxItem.status == OPEN)
-            .values(status="closed", closed_at=now)
+            .where(InboxItem.id == item_id, InboxItem.status == InboxStatus.OPEN)
+            .values(status=InboxStatus.CLOSED, closed_at=now)
         )
         if closed.rowcount != 1:
             return DeskInboxOutcome.CLOSED

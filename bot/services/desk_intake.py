@@ -15,6 +15,7 @@ from bot.matching import PlaceMatcher
 from bot.services.desk_audit import record_action
 from bot.services.desk_residents import phone_key, phone_only_resident
 from bot.services.desk_roles import DeskIdentity, DeskPermission
+from bot.services.places import Place
 from bot.services.requests import create_request
 from db.models import Category, Neighbourhood, User
 
@@ -53,12 +54,12 @@ class IntakeResult:
     place_name: str = ""
 
 
-def places_for(session: Session, taker: DeskIdentity) -> list[Neighbourhood]:
+def places_for(session: Session, taker: DeskIdentity) -> list[Place]:
     """The kernen, wijken and buurten the taker may take requests for, by name."""
     query = select(Neighbourhood)
     if not taker.all_municipalities:
         query = query.where(Neighbourhood.municipality_slug == taker.municipality_slug)
-    return list(session.exec(query.order_by(Neighbourhood.name)))
+    return [Place(n.slug, n.name, n.municipality_slug) for n in session.exec(query.order_by(Neighbourhood.name))]
 
 
 def resolve_place(session: Session, *, taker: DeskIdentity, typed: str, places: PlaceMatcher) -> str:
@@ -106,7 +107,7 @@ def take_request(
     session.add(resident)
     placement = create_request(
         session,
-        resident=resident,
+        resident_id=resident.id,
         category_slug=intake.category_slug,
         neighbourhood_slug=place.slug,
         when_kind=intake.when_kind,
@@ -124,7 +125,7 @@ def take_request(
         now=now,
         municipality_slug=place.municipality_slug,
         target_kind="request",
-        target_id=placement.request.id,
+        target_id=placement.request_id,
     )
     outcome = IntakeOutcome.POSTED if placement.to_group else IntakeOutcome.TO_COORDINATORS
-    return IntakeResult(outcome, placement.request.id, placement.place_name)
+    return IntakeResult(outcome, placement.request_id, placement.place_name)

@@ -1,23 +1,24 @@
-"""Residents without Telegram hear the news by phone: every message meant for their (non-existent) chat
-becomes a call-back item on the desk instead, with the text to pass on.
+"""Residents without Telegram hear the news by phone: every notice meant for them (who helps, released, done,
+referred) becomes a call-back item on the desk instead, with the text to pass on and their best time.
 
-The rule sits where every notice ends up, the outbox: a row for an id in the phone-only range is never
-sent, it is turned into an open `callback` item of the resident's municipality, in the same flush.
+The composition root wraps the notice renderer with `with_call_backs_for_phone_only`: after the renderer wrote a
+notice's outbox rows, a row for an id in the phone-only range is taken out (it could never be sent) and turned
+into an open call-back item of the resident's municipality, in the same unit of work.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import unescape
-from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from bot.services.desk_residents import is_phone_only_id
-from db.models import HelpRequest, InboxItem, Neighbourhood, Outbox, RequestStatus, User
+from bot.services.notices import Notice
+from bot.services.unit_of_work import NoticeRenderer
+from db.models import HelpRequest, InboxItem, InboxKind, Neighbourhood, Outbox, RequestStatus, User
 
-CALL_BACK = "callback"
 _TAG = re.compile(r"<[^>]+>")
 TEXT_LIMIT = 1000
 
@@ -45,7 +46,7 @@ def _call_back_for(session: Session, row: Outbox) -> InboxItem | None:
         return None
     place = session.get(Neighbourhood, resident.neighbourhood_slug) if resident.neighbourhood_slug else None
     return InboxItem(
-        kind=CALL_BACK,
+        kind=InboxKind.CALLBACK,
         municipality_slug=place.municipality_slug if place else None,
         user_id=resident.id,
         request_id=_latest_request_id(session, resident.id),
@@ -54,8 +55,8 @@ def _call_back_for(session: Session, row: Outbox) -> InboxItem | None:
     )
 
 
-def relay_phone_only_messages(session: Session, _flush_context: Any, _instances: Any) -> None:
-    """Before a flush: outbox rows for phone-only residents become call-back items."""
+def relay_phone_only_messages(session: Session) -> None:
+    """Outbox rows just written for phone-only residents become call-back items instead."""
     for row in [obj for obj in session.new if isinstance(obj, Outbox) and is_phone_only_id(obj.chat_id)]:
         session.expunge(row)
         item = _call_back_for(session, row)
@@ -63,7 +64,11 @@ def relay_phone_only_messages(session: Session, _flush_context: Any, _instances:
             session.add(item)
 
 
-def install_phone_only_relay() -> None:
-    """Switch the relay on for every session of this process (the composition roots call it; idempotent)."""
-    if not event.contains(Session, "before_flush", relay_phone_only_messages):
-        event.listen(Session, "before_flush", relay_phone_only_messages)
+def with_call_backs_for_phone_only(render: NoticeRenderer) -> NoticeRenderer:
+    """The renderer, then its messages for residents without Telegram turned into call-backs on the desk."""
+
+    def render_then_relay(session: Session, notices: Sequence[Notice]) -> None:
+        render(session, notices)
+        relay_phone_only_messages(session)
+
+    return render_then_relay

@@ -9,7 +9,8 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from db.models import Coordinator, DeskVolunteer, Municipality, User
+from bot.services.access import Scope, coordinates_any, scope_of
+from db.models import DeskVolunteer, Municipality, User
 
 
 class DeskRole(StrEnum):
@@ -46,13 +47,12 @@ class RoleChange(StrEnum):
 
 @dataclass(frozen=True)
 class DeskIdentity:
-    """Someone who may use the desk: their role and the municipality they act for."""
+    """Someone who may use the desk: their role and where they act (the one scope model of `access`)."""
 
     user_id: int
     name: str
     role: DeskRole
-    all_municipalities: bool
-    municipality_slug: str | None
+    scope: Scope
 
     def may(self, permission: DeskPermission) -> bool:
         """Whether the role allows `permission` at all (the municipality is checked with `covers`)."""
@@ -60,9 +60,16 @@ class DeskIdentity:
 
     def covers(self, municipality_slug: str | None) -> bool:
         """Whether they act for `municipality_slug`; something without a municipality is for all-coordinators."""
-        return self.all_municipalities or (
-            municipality_slug is not None and municipality_slug == self.municipality_slug
-        )
+        return self.scope.covers(municipality_slug)
+
+    @property
+    def all_municipalities(self) -> bool:
+        return self.scope.is_all
+
+    @property
+    def municipality_slug(self) -> str | None:
+        """Their one municipality (None for a coordinator of all)."""
+        return self.scope.municipality_slug
 
 
 @dataclass(frozen=True)
@@ -79,23 +86,16 @@ def desk_identity(session: Session, user_id: int) -> DeskIdentity | None:
     """The desk role of `user_id` (coordinator first), or None for everyone else."""
     user = session.get(User, user_id)
     name = (user.first_name if user else "") or str(user_id)
-    coordinator = session.get(Coordinator, user_id)
-    if coordinator is not None:
-        return DeskIdentity(
-            user_id=user_id,
-            name=name,
-            role=DeskRole.COORDINATOR,
-            all_municipalities=coordinator.municipality_slug is None,
-            municipality_slug=coordinator.municipality_slug,
-        )
+    scope = scope_of(session, user_id)
+    if scope is not None:
+        return DeskIdentity(user_id=user_id, name=name, role=DeskRole.COORDINATOR, scope=scope)
     desk_volunteer = session.get(DeskVolunteer, user_id)
     if desk_volunteer is not None:
         return DeskIdentity(
             user_id=user_id,
             name=name,
             role=DeskRole.DESK_VOLUNTEER,
-            all_municipalities=False,
-            municipality_slug=desk_volunteer.municipality_slug,
+            scope=Scope.of(desk_volunteer.municipality_slug),
         )
     return None
 
@@ -122,7 +122,7 @@ def add_desk_volunteer(
         return RoleChange.UNKNOWN_MUNICIPALITY
     if not _may_manage(session, by_user_id, municipality_slug):
         return RoleChange.NOT_ALLOWED
-    if session.get(Coordinator, user_id) is not None:
+    if coordinates_any(session, user_id):
         return RoleChange.IS_COORDINATOR
     existing = session.get(DeskVolunteer, user_id)
     if existing is not None and not _may_manage(session, by_user_id, existing.municipality_slug):

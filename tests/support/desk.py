@@ -9,12 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
+from bot.app import build_runtime
 from bot.clock import Clock
 from bot.config import Settings
-from bot.context import Runtime
 from bot.desk import create_desk
-from bot.matching import default_category_matcher, default_place_matcher
 from bot.services.desk_login import issue_login_link, signing_secret
+from bot.services.runtime import Runtime
 
 DESK_URL = "http://testserver"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -27,13 +27,7 @@ def desk_settings(settings: Settings) -> Settings:
 
 def desk_runtime(engine: Engine, clock: Clock, settings: Settings) -> Runtime:
     """The runtime the desk shares with the bot, on the test database and clock."""
-    return Runtime(
-        settings=desk_settings(settings),
-        engine=engine,
-        clock=clock,
-        categories=default_category_matcher(),
-        places=default_place_matcher(),
-    )
+    return build_runtime(desk_settings(settings), engine, clock)
 
 
 def desk_client(runtime: Runtime) -> TestClient:

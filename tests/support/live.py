@@ -25,10 +25,12 @@ from alembic import command
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from bot.app import build_application
+from bot.app import build_application, build_runtime
+from bot.clock import SystemClock
 from bot.config import REPO_ROOT, Settings
 from bot.desk import create_desk
 from bot.serve import desk_server, serve
+from bot.services.unit_of_work import UnitOfWork
 from db.migrate import alembic_config
 from db.seed import load_data_files
 from db.session import make_engine
@@ -115,8 +117,9 @@ class LiveApp:
         if self._error is not None:
             raise self._error
 
-    def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+    def unit_of_work(self) -> UnitOfWork:
+        """A unit of work on the app's database, its notices rendered as the app renders them."""
+        return build_runtime(self.settings, self.engine, SystemClock()).unit_of_work()
 
     # ------------------------------------------------------------------ the bot side, through the fake
     def say(self, user, text: str, chat=None) -> None:

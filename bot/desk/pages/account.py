@@ -20,8 +20,8 @@ def choose_language(desk: Desk) -> Response:
     """Nederlands, English or Deutsch: the same choice as /taal in the bot."""
     locale = desk.value("lang")
     if locale in LOCALES:
-        with desk.session() as session:
-            set_locale(session, desk.identity.user_id, locale)
+        with desk.unit_of_work() as uow:
+            set_locale(uow.session, desk.identity.user_id, locale)
     back = desk.value("next")
     return desk.redirect(back if back.startswith("/") and not back.startswith("//") else "/")
 
@@ -53,8 +53,8 @@ ACTION_LABELS = {
 
 def audit_log(desk: Desk) -> Response:
     """Who did what on the desk, newest first (the coordinator's own municipality)."""
-    with desk.session() as session:
-        entries = audit_entries(session, reader=desk.identity)
+    with desk.unit_of_work() as uow:
+        entries = audit_entries(uow.session, reader=desk.identity)
     return desk.render("audit.html", entries=entries, labels=ACTION_LABELS)
 
 

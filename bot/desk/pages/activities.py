@@ -4,32 +4,32 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
 from starlette.responses import Response
 
 from bot.desk.web import Desk, desk_route
 from bot.i18n import N_
-from bot.services.activities import parse_amount
-from bot.services.desk_activities import ActivityDraft, activities_for, activity_view, create_activity, publish
+from bot.render.activities import announcement
+from bot.services.activities.parsing import parse_amount
+from bot.services.desk_activities import ActivityDraft, activities_for, activity_with_people, create_activity, publish
+from bot.services.desk_intake import places_for
+from bot.services.desk_notices import plain_text
 from bot.services.desk_roles import DeskPermission
 from bot.services.places import municipalities
-from db.models import Neighbourhood
 
 PROBLEM = N_("Vul een titel, een gemeente, een dag en een tijd in.")
 
 
 def _places(desk: Desk):
-    with desk.session() as session:
-        areas = [m for m in municipalities(session) if desk.identity.covers(m.slug)]
-        query = select(Neighbourhood).where(Neighbourhood.municipality_slug.in_([m.slug for m in areas]))
-        places = list(session.exec(query.order_by(Neighbourhood.name)))
-    return areas, places
+    """The municipalities and places the coordinator may make activities for."""
+    with desk.unit_of_work() as uow:
+        areas = [m for m in municipalities(uow.session) if desk.identity.covers(m.slug)]
+        return areas, places_for(uow.session, desk.identity)
 
 
 def show_activities(desk: Desk, *, problem: str = "", status: int = 200) -> Response:
     """Drafts and coming activities, and the form for a new one."""
-    with desk.session() as session:
-        listed = activities_for(session, reader=desk.identity, now=desk.now())
+    with desk.unit_of_work() as uow:
+        listed = activities_for(uow.session, reader=desk.identity, now=desk.now())
     areas, places = _places(desk)
     return desk.render(
         "activities.html", status=status, activities=listed, municipalities=areas, places=places, problem=problem
@@ -60,32 +60,35 @@ def create(desk: Desk) -> Response:
         capacity=int(capacity) if capacity.isdigit() else 0,
         cost_cents=parse_amount(desk.value("kosten")) if desk.value("kosten") else None,
     )
-    with desk.session() as session:
-        activity_id = create_activity(session, reader=desk.identity, draft=draft, now=desk.now())
+    with desk.unit_of_work() as uow:
+        activity_id = create_activity(uow.session, reader=desk.identity, draft=draft, now=desk.now())
         if activity_id is None:
             return desk.refuse()
         desk.audit(
-            session,
+            uow.session,
             "activity.create",
             municipality_slug=draft.municipality_slug,
             target_kind="activity",
             target_id=activity_id,
         )
-        session.commit()
+        uow.commit()
     return desk.redirect(f"/activiteiten/{activity_id}")
 
 
 def _view(desk: Desk):
-    with desk.session() as session:
-        return activity_view(
-            session, reader=desk.identity, activity_id=int(desk.request.path_params["activity_id"]), _=desk._
+    with desk.unit_of_work() as uow:
+        return activity_with_people(
+            uow.session, reader=desk.identity, activity_id=int(desk.request.path_params["activity_id"])
         )
 
 
 def show_activity(desk: Desk) -> Response:
-    """The card as residents will see it; publish a draft; who comes and who waits."""
+    """The card as residents will see it (the bot's own announcement); publish a draft; who comes and who waits."""
     view = _view(desk)
-    return desk.not_found() if view is None else desk.render("activity.html", view=view, sent=desk.value("verstuurd"))
+    if view is None:
+        return desk.not_found()
+    card = plain_text(announcement(view.activity, desk._))
+    return desk.render("activity.html", view=view, card=card, sent=desk.value("verstuurd"))
 
 
 def print_list(desk: Desk) -> Response:
@@ -97,16 +100,14 @@ def print_list(desk: Desk) -> Response:
 def publish_draft(desk: Desk) -> Response:
     """Send the activity to its groups and residents, once."""
     activity_id = int(desk.request.path_params["activity_id"])
-    with desk.session() as session:
-        if activity_view(session, reader=desk.identity, activity_id=activity_id, _=desk._) is None:
+    with desk.unit_of_work() as uow:
+        if activity_with_people(uow.session, reader=desk.identity, activity_id=activity_id) is None:
             return desk.not_found()
-        desk.audit(session, "activity.publish", target_kind="activity", target_id=activity_id)
-        session.flush()
-        sends = publish(
-            session, reader=desk.identity, activity_id=activity_id, now=desk.now(), settings=desk.runtime.settings
-        )
-        session.commit()
-    return desk.redirect(f"/activiteiten/{activity_id}", verstuurd="ja" if sends is not None else "nee")
+        desk.audit(uow.session, "activity.publish", target_kind="activity", target_id=activity_id)
+        uow.session.flush()
+        published = publish(uow.session, reader=desk.identity, activity_id=activity_id, now=desk.now())
+        uow.commit()
+    return desk.redirect(f"/activiteiten/{activity_id}", verstuurd="ja" if published is not None else "nee")
 
 
 routes = [

@@ -9,8 +9,10 @@ from starlette.responses import Response
 
 from bot.desk.web import Desk, desk_route
 from bot.i18n import N_, translator
+from bot.render.call_backs import PART_LABELS
+from bot.render.inbox import KIND_LABELS as INBOX_KIND_LABELS
+from bot.render.referrals import REFERRAL_LABELS
 from bot.services.desk_inbox import (
-    KINDS,
     CallResult,
     DeskInboxOutcome,
     called,
@@ -25,16 +27,8 @@ from bot.services.desk_roles import DeskPermission
 from bot.services.inbox import REFERRAL_ROUTES, InboxOutcome, assign_item, close_item, refer_item
 from bot.services.places import municipalities
 
-KIND_LABELS = {
-    "escalation": N_("Geen vrijwilliger gevonden"),
-    "zorgvraag": N_("Zorgvraag"),
-    "no_group": N_("Vraag zonder groep"),
-    "callback": N_("Bel terug"),
-    "voice": N_("Spraakbericht"),
-    "photo": N_("Foto"),
-    "feedback": N_("Klacht of opmerking"),
-}
-CALL_PARTS = {"morning": N_("in de ochtend"), "afternoon": N_("in de middag"), "any": N_("de hele dag")}
+# The bot's own words for each kind and each part of the day.
+KIND_LABELS = {kind: label for kind, (_emoji, label) in INBOX_KIND_LABELS.items()}
 # What a coordinator's or a call-back action answered, by its outcome value (in the address after the action).
 MESSAGES = {
     InboxOutcome.TAKEN: N_("Iemand anders helpt al met deze vraag."),
@@ -53,18 +47,18 @@ def _stamp(desk: Desk) -> str:
 def show_inbox(desk: Desk) -> Response:
     """The open items, most urgent first; coordinators of all municipalities filter by municipality and kind."""
     municipality, kind = desk.value("gemeente"), desk.value("soort")
-    with desk.session() as session:
-        cards = open_cards(session, reader=desk.identity, municipality_slug=municipality or None, kind=kind or None)
-        names = category_names(session, desk._.locale)
-        places = municipalities(session) if desk.identity.all_municipalities else []
+    with desk.unit_of_work() as uow:
+        cards = open_cards(uow.session, reader=desk.identity, municipality_slug=municipality or None, kind=kind or None)
+        names = category_names(uow.session, desk._.locale)
+        places = municipalities(uow.session) if desk.identity.all_municipalities else []
     return desk.render(
         "inbox.html",
         cards=cards,
         categories=names,
         kind_labels=KIND_LABELS,
-        kinds=KINDS,
-        call_parts=CALL_PARTS,
-        routes=REFERRAL_ROUTES,
+        kinds=tuple(KIND_LABELS),
+        call_parts=PART_LABELS,
+        routes={route: REFERRAL_LABELS[route] for route in REFERRAL_ROUTES},
         municipalities=places,
         chosen_municipality=municipality,
         chosen_kind=kind,
@@ -83,25 +77,25 @@ def _back(desk: Desk, message: str) -> Response:
 
 def add_note(desk: Desk) -> Response:
     """A note on an item."""
-    with desk.session() as session:
+    with desk.unit_of_work() as uow:
         outcome = note_call_back(
-            session,
+            uow.session,
             worker=desk.identity,
             item_id=_item_id(desk),
             text=desk.value("note"),
             stamp=_stamp(desk),
             now=desk.now(),
         )
-        session.commit()
+        uow.commit()
     return desk.not_found() if outcome is DeskInboxOutcome.NOT_ALLOWED else _back(desk, outcome.value)
 
 
 def call_made(desk: Desk) -> Response:
     """'Gebeld', with the result of the call."""
     result = CallResult.REACHED if desk.value("result") == CallResult.REACHED else CallResult.NOT_REACHED
-    with desk.session() as session:
+    with desk.unit_of_work() as uow:
         outcome = called(
-            session,
+            uow.session,
             worker=desk.identity,
             item_id=_item_id(desk),
             result=result,
@@ -109,20 +103,23 @@ def call_made(desk: Desk) -> Response:
             stamp=_stamp(desk),
             now=desk.now(),
         )
-        session.commit()
+        uow.commit()
     return desk.not_found() if outcome is DeskInboxOutcome.NOT_ALLOWED else _back(desk, outcome.value)
 
 
 def _coordinator_action(desk: Desk, action: str, run) -> Response:
     """Run one of the bot's own inbox services for an item in the coordinator's scope, with its audit line."""
-    with desk.session() as session:
-        item = item_in_scope(session, reader=desk.identity, item_id=_item_id(desk))
+    with desk.unit_of_work() as uow:
+        item = item_in_scope(uow.session, reader=desk.identity, item_id=_item_id(desk))
         if item is None:
             return desk.not_found()
-        desk.audit(session, action, municipality_slug=item.municipality_slug, target_kind="inbox", target_id=item.id)
-        session.flush()
-        outcome = run(session, item.id)
-        session.commit()
+        desk.audit(
+            uow.session, action, municipality_slug=item.municipality_slug, target_kind="inbox", target_id=item.id
+        )
+        uow.session.flush()
+        outcome = run(uow.session, item.id)
+        if outcome is InboxOutcome.DONE:  # else nothing happened, and nothing is written
+            uow.commit()
     return _back(desk, "ok" if outcome is InboxOutcome.DONE else outcome.value)
 
 
@@ -149,15 +146,16 @@ def refer(desk: Desk) -> Response:
             coordinator_id=desk.identity.user_id,
             route=route,
             now=desk.now(),
-            settings=desk.runtime.settings,
         ),
     )
 
 
 def choose_volunteer(desk: Desk) -> Response:
     """Volunteers who may take the item's request, searched by name or place."""
-    with desk.session() as session:
-        choices = volunteer_choices(session, reader=desk.identity, item_id=_item_id(desk), search=desk.value("zoek"))
+    with desk.unit_of_work() as uow:
+        choices = volunteer_choices(
+            uow.session, reader=desk.identity, item_id=_item_id(desk), search=desk.value("zoek")
+        )
     if choices is None:
         return desk.not_found()
     return desk.render("inbox_assign.html", item_id=_item_id(desk), volunteers=choices, search=desk.value("zoek"))
@@ -184,11 +182,11 @@ def assign(desk: Desk) -> Response:
 
 def forget_resident(desk: Desk) -> Response:
     """Erase a resident without Telegram on their request (they cannot type /vergeetmij themselves)."""
-    with desk.session() as session:
+    with desk.unit_of_work() as uow:
         forgotten = forget_phone_only_resident(
-            session, reader=desk.identity, item_id=_item_id(desk), now=desk.now(), settings=desk.runtime.settings
+            uow.session, reader=desk.identity, item_id=_item_id(desk), now=desk.now(), settings=desk.runtime.settings
         )
-        session.commit()
+        uow.commit()
     return _back(desk, "ok") if forgotten else desk.not_found()
 
 

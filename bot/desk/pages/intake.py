@@ -33,10 +33,10 @@ PROBLEMS = {
 
 
 def _form(desk: Desk, *, status: int = 200, **context) -> Response:
-    with desk.session() as session:
-        places = places_for(session, desk.identity)
-        categories = category_names(session, desk._.locale)
-        helpable = set(session.exec(select(Category.slug).where(Category.for_volunteers.is_(True))))
+    with desk.unit_of_work() as uow:
+        places = places_for(uow.session, desk.identity)
+        categories = category_names(uow.session, desk._.locale)
+        helpable = set(uow.session.exec(select(Category.slug).where(Category.for_volunteers.is_(True))))
     return desk.render(
         "intake.html",
         status=status,
@@ -58,8 +58,8 @@ def intake_form(desk: Desk) -> Response:
 def suggest_category(desk: Desk) -> Response:
     """While the resident's words are typed: the matcher's guess, as the category field (htmx)."""
     matches = desk.runtime.categories.match(desk.value("details"))
-    with desk.session() as session:
-        categories = category_names(session, desk._.locale)
+    with desk.unit_of_work() as uow:
+        categories = category_names(uow.session, desk._.locale)
     chosen = matches[0][0] if matches else desk.value("category")
     return desk.render("intake_category.html", categories=categories, chosen=chosen, guessed=bool(matches))
 
@@ -67,14 +67,14 @@ def suggest_category(desk: Desk) -> Response:
 def take(desk: Desk) -> Response:
     """Store the request; it goes to the group of the place like a request from the chat."""
     settings = desk.runtime.settings
-    with desk.session() as session:
+    with desk.unit_of_work() as uow:
         kind = desk.value("when")
         today = desk.now().astimezone(settings.time_zone).date()
         intake = Intake(
             name=desk.value("name"),
             phone=desk.value("phone"),
             neighbourhood_slug=resolve_place(
-                session, taker=desk.identity, typed=desk.value("place"), places=desk.runtime.places
+                uow.session, taker=desk.identity, typed=desk.value("place"), places=desk.runtime.places
             ),
             category_slug=desk.value("category"),
             details=desk.value("details"),
@@ -83,8 +83,8 @@ def take(desk: Desk) -> Response:
             call_part=desk.value("call_part"),
             consent=desk.value("consent") == "yes",
         )
-        result = take_request(session, taker=desk.identity, intake=intake, now=desk.now(), settings=settings)
-        session.commit()
+        result = take_request(uow.session, taker=desk.identity, intake=intake, now=desk.now(), settings=settings)
+        uow.commit()
     if result.request_id is None:
         status = 403 if result.outcome is IntakeOutcome.NOT_ALLOWED else 400
         return _form(desk, status=status, values=desk.form, problem=PROBLEMS[result.outcome], posted="")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -14,6 +11,7 @@ from bot.desk.web import Desk, cookie_name, desk_route, render_page, request_tra
 from bot.services.desk_audit import record_action
 from bot.services.desk_login import OpenedSession, end_session, redeem_login_link
 from bot.services.desk_roles import desk_identity
+from bot.services.runtime import Runtime
 
 LINK_FIELD = "link"
 
@@ -29,18 +27,17 @@ async def confirm_login(request: Request) -> Response:
     return render_page(request, "login.html", _, link=request.path_params["link"])
 
 
-def _redeem(runtime: Any, secret: str, link: str) -> OpenedSession | None:
+def _redeem(runtime: Runtime, secret: str, link: str) -> OpenedSession | None:
     now = runtime.clock.now()
-    with Session(runtime.engine) as session:
-        opened = redeem_login_link(session, signed_token=link, secret=secret, now=now)
+    with runtime.unit_of_work() as uow:
+        opened = redeem_login_link(uow.session, signed_token=link, secret=secret, now=now)
         if opened is None:
-            session.rollback()
             return None
-        identity = desk_identity(session, opened.user_id)
+        identity = desk_identity(uow.session, opened.user_id)
         record_action(
-            session, user_id=opened.user_id, action="login", now=now, municipality_slug=identity.municipality_slug
+            uow.session, user_id=opened.user_id, action="login", now=now, municipality_slug=identity.municipality_slug
         )
-        session.commit()
+        uow.commit()
         return opened
 
 
@@ -68,10 +65,10 @@ async def log_in(request: Request) -> Response:
 def log_out(desk: Desk) -> Response:
     """End the session at once and forget the cookie."""
     runtime = desk.runtime
-    with desk.session() as session:
-        end_session(session, cookie_value=desk.request.cookies.get(cookie_name(runtime), ""), now=desk.now())
-        desk.audit(session, "logout")
-        session.commit()
+    with desk.unit_of_work() as uow:
+        end_session(uow.session, cookie_value=desk.request.cookies.get(cookie_name(runtime), ""), now=desk.now())
+        desk.audit(uow.session, "logout")
+        uow.commit()
     response = desk.redirect("/welkom")
     response.delete_cookie(cookie_name(runtime), path="/", secure=secure_cookies(runtime), httponly=True)
     return response

@@ -10,9 +10,9 @@ from starlette.responses import Response
 from bot.desk.chart import category_chart
 from bot.desk.web import Desk, desk_route
 from bot.i18n import N_
+from bot.render.monitoring import duration_text
 from bot.services.desk_overview import desk_export, desk_overview
 from bot.services.desk_roles import DeskPermission
-from bot.services.monitoring import duration_text
 from bot.services.places import municipalities
 
 PERIODS = {"week": (7, N_("Deze week")), "maand": (30, N_("Laatste 30 dagen")), "jaar": (365, N_("Laatste jaar"))}
@@ -30,16 +30,16 @@ def show_overview(desk: Desk) -> Response:
     period, days = _period(desk)
     wanted = desk.value("gemeente") or None
     end = desk.now()
-    with desk.session() as session:
+    with desk.unit_of_work() as uow:
         figures = desk_overview(
-            session, reader=desk.identity, municipality_slug=wanted, start=end - timedelta(days=days), end=end
+            uow.session, reader=desk.identity, municipality_slug=wanted, start=end - timedelta(days=days), end=end
         )
-        places = municipalities(session)
+        places = municipalities(uow.session)
     if figures is None:
         return desk.refuse()
-    with desk.session() as session:
-        desk.audit(session, "overview", municipality_slug=figures.municipality_slug)
-        session.commit()
+    with desk.unit_of_work() as uow:
+        desk.audit(uow.session, "overview", municipality_slug=figures.municipality_slug)
+        uow.commit()
     place = next((m.name for m in places if m.slug == figures.municipality_slug), desk._("Parkstad"))
     return desk.render(
         "overview.html",
@@ -60,9 +60,9 @@ def export(desk: Desk) -> Response:
     end = desk.now()
     start = end - timedelta(days=days)
     buffer = io.StringIO()
-    with desk.session() as session:
+    with desk.unit_of_work() as uow:
         count = desk_export(
-            session,
+            uow.session,
             reader=desk.identity,
             municipality_slug=desk.value("gemeente") or None,
             start=start,
@@ -72,8 +72,8 @@ def export(desk: Desk) -> Response:
         )
         if count is None:
             return desk.refuse()
-        desk.audit(session, "export", municipality_slug=desk.value("gemeente") or desk.identity.municipality_slug)
-        session.commit()
+        desk.audit(uow.session, "export", municipality_slug=desk.value("gemeente") or desk.identity.municipality_slug)
+        uow.commit()
     name = desk.value("gemeente") or desk.identity.municipality_slug or "parkstad"
     filename = f"samenvoorelkaar-{name}-{start.date()}-{end.date()}.csv"
     return Response(

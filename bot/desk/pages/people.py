@@ -28,9 +28,9 @@ MESSAGES = {
 def show_people(desk: Desk) -> Response:
     """The desk volunteers of the coordinator's municipality (all for a coordinator of all)."""
     scope = None if desk.identity.all_municipalities else desk.identity.municipality_slug
-    with desk.session() as session:
-        people = list_desk_volunteers(session, municipality_slug=scope)
-        areas = [m for m in municipalities(session) if desk.identity.covers(m.slug)]
+    with desk.unit_of_work() as uow:
+        people = list_desk_volunteers(uow.session, municipality_slug=scope)
+        areas = [m for m in municipalities(uow.session) if desk.identity.covers(m.slug)]
     message = desk.value("bericht")
     return desk.render(
         "people.html",
@@ -46,9 +46,9 @@ def add(desk: Desk) -> Response:
     user_id = desk.value("user_id")
     if not user_id.isdigit():
         return desk.redirect("/balie", bericht=RoleChange.NOT_FOUND.value)
-    with desk.session() as session:
+    with desk.unit_of_work() as uow:
         change = add_desk_volunteer(
-            session,
+            uow.session,
             by_user_id=desk.identity.user_id,
             user_id=int(user_id),
             municipality_slug=desk.value("gemeente"),
@@ -59,26 +59,26 @@ def add(desk: Desk) -> Response:
             return desk.refuse()
         if change is RoleChange.ADDED:
             desk.audit(
-                session,
+                uow.session,
                 "people.add",
                 municipality_slug=desk.value("gemeente"),
                 target_kind="user",
                 target_id=int(user_id),
             )
-        session.commit()
+        uow.commit()
     return desk.redirect("/balie", bericht=change.value)
 
 
 def remove(desk: Desk) -> Response:
     """End someone's desk role."""
     user_id = int(desk.request.path_params["user_id"])
-    with desk.session() as session:
-        change = remove_desk_volunteer(session, by_user_id=desk.identity.user_id, user_id=user_id)
+    with desk.unit_of_work() as uow:
+        change = remove_desk_volunteer(uow.session, by_user_id=desk.identity.user_id, user_id=user_id)
         if change is RoleChange.NOT_ALLOWED:
             return desk.refuse()
         if change is RoleChange.REMOVED:
-            desk.audit(session, "people.remove", target_kind="user", target_id=user_id)
-        session.commit()
+            desk.audit(uow.session, "people.remove", target_kind="user", target_id=user_id)
+        uow.commit()
     return desk.redirect("/balie", bericht=change.value)
 
 

@@ -13,7 +13,7 @@ from bot.i18n import N_
 from bot.services.desk_inbox import category_names
 from bot.services.desk_roles import DeskPermission
 from bot.services.desk_volunteers import may_manage_volunteer, reintegration_hours_csv, volunteer_rows
-from bot.services.volunteers import decide_volunteer, set_paused
+from bot.services.volunteers import Decision, decide_volunteer, set_paused
 from db.models import VolunteerStatus
 
 STATUS_LABELS = {
@@ -31,9 +31,9 @@ def _month_start(desk: Desk):
 
 def show_volunteers(desk: Desk) -> Response:
     """Everyone who helps in the coordinator's municipality, sign-ups first."""
-    with desk.session() as session:
-        rows = volunteer_rows(session, reader=desk.identity, month_start=_month_start(desk))
-        categories = category_names(session, desk._.locale)
+    with desk.unit_of_work() as uow:
+        rows = volunteer_rows(uow.session, reader=desk.identity, month_start=_month_start(desk))
+        categories = category_names(uow.session, desk._.locale)
     return desk.render(
         "volunteers.html",
         rows=rows,
@@ -50,44 +50,43 @@ def _volunteer_id(desk: Desk) -> int:
 def decide(desk: Desk) -> Response:
     """Approve or reject a sign-up; the volunteer hears it in Telegram (a coordinator adds them to the group)."""
     volunteer_id, approve = _volunteer_id(desk), desk.value("besluit") == "ja"
-    with desk.session() as session:
-        if not may_manage_volunteer(session, desk.identity, volunteer_id):
+    with desk.unit_of_work() as uow:
+        if not may_manage_volunteer(uow.session, desk.identity, volunteer_id):
             return desk.not_found()
         desk.audit(
-            session,
+            uow.session,
             "volunteer.approve" if approve else "volunteer.reject",
             target_kind="volunteer",
             target_id=volunteer_id,
         )
-        session.flush()
+        uow.session.flush()
         decided = decide_volunteer(
-            session,
+            uow.session,
             volunteer_id=volunteer_id,
             coordinator_id=desk.identity.user_id,
             approve=approve,
             invite_links=[],
             now=desk.now(),
-            settings=desk.runtime.settings,
         )
-        session.commit()
-    return desk.redirect("/vrijwilligers", bericht="ok" if decided else "unchanged")
+        uow.commit()
+    return desk.redirect("/vrijwilligers", bericht="ok" if decided is Decision.DECIDED else "unchanged")
 
 
 def pause(desk: Desk) -> Response:
     """Pause an active volunteer, or make a paused one active again."""
     volunteer_id, paused = _volunteer_id(desk), desk.value("pauze") == "ja"
-    with desk.session() as session:
-        if not may_manage_volunteer(session, desk.identity, volunteer_id):
+    with desk.unit_of_work() as uow:
+        if not may_manage_volunteer(uow.session, desk.identity, volunteer_id):
             return desk.not_found()
         desk.audit(
-            session,
+            uow.session,
             "volunteer.pause" if paused else "volunteer.resume",
             target_kind="volunteer",
             target_id=volunteer_id,
         )
-        session.flush()
-        changed = set_paused(session, user_id=volunteer_id, paused=paused)
-        session.commit()
+        uow.session.flush()
+        changed = set_paused(uow.session, user_id=volunteer_id, paused=paused)
+        uow.commit()
     return desk.redirect("/vrijwilligers", bericht="ok" if changed else "unchanged")
 
 
@@ -95,12 +94,17 @@ def hours_csv(desk: Desk) -> Response:
     """Re-integration hours per helper and month, for the last year."""
     end = desk.now()
     buffer = io.StringIO()
-    with desk.session() as session:
+    with desk.unit_of_work() as uow:
         reintegration_hours_csv(
-            session, reader=desk.identity, start=end - YEAR, end=end, zone=desk.runtime.settings.time_zone, out=buffer
+            uow.session,
+            reader=desk.identity,
+            start=end - YEAR,
+            end=end,
+            zone=desk.runtime.settings.time_zone,
+            out=buffer,
         )
-        desk.audit(session, "volunteer.hours_export")
-        session.commit()
+        desk.audit(uow.session, "volunteer.hours_export")
+        uow.commit()
     return Response(
         buffer.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",
