@@ -57,9 +57,9 @@ def people(session: Session) -> None:
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[LiveApp]:
+def live(seeded_sqlite_file: Path) -> Iterator[LiveApp]:
     with HttpBotAPI() as server:
-        engine = live_database(tmp_path / "live.sqlite3", people)
+        engine = live_database(seeded_sqlite_file, people)
         app = LiveApp(server, engine, live_settings(server, engine, coordinator_ids=(900,))).start()
         try:
             yield app

@@ -14,7 +14,8 @@ import pytest
 
 from tests.support import updates as upd
 from tests.support.http_bot_api import HttpBotAPI
-from tests.test_subprocess import Bot, bot_env, prepare_database, samenbot, wait_for
+from tests.support.live import live_database
+from tests.test_subprocess import Bot, bot_env, samenbot, wait_for
 
 pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning")]
 LISTENING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
@@ -26,8 +27,15 @@ def server() -> Iterator[HttpBotAPI]:
         yield server
 
 
-def test_samenbot_run_serves_bot_and_desk_and_stops_both(server: HttpBotAPI, tmp_path: Path) -> None:
-    bot = Bot(bot_env(server, prepare_database(tmp_path / "bot.sqlite3")), tmp_path)
+def database_url(seeded_sqlite_file: Path) -> str:
+    live_database(seeded_sqlite_file).dispose()
+    return f"sqlite:///{seeded_sqlite_file}"
+
+
+def test_samenbot_run_serves_bot_and_desk_and_stops_both(
+    server: HttpBotAPI, tmp_path: Path, seeded_sqlite_file: Path
+) -> None:
+    bot = Bot(bot_env(server, database_url(seeded_sqlite_file)), tmp_path)
     try:
         wait_for(lambda: LISTENING.search(bot.log()), timeout=30, what="the desk listening", bot=bot)
         desk_url = LISTENING.search(bot.log()).group(1)
@@ -50,10 +58,10 @@ def test_samenbot_run_serves_bot_and_desk_and_stops_both(server: HttpBotAPI, tmp
         httpx.get(f"{desk_url}/welkom")
 
 
-def test_samenbot_desk_serves_only_the_desk(tmp_path: Path) -> None:
+def test_samenbot_desk_serves_only_the_desk(tmp_path: Path, seeded_sqlite_file: Path) -> None:
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "DESK_"))},
-        "DATABASE_URL": prepare_database(tmp_path / "desk.sqlite3"),
+        "DATABASE_URL": database_url(seeded_sqlite_file),
         "DESK_PORT": "0",
         "PYTHONUNBUFFERED": "1",
     }

@@ -23,16 +23,15 @@ import httpx
 import pytest
 from alembic import command
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from bot.app import build_application, build_runtime
 from bot.clock import SystemClock
-from bot.config import REPO_ROOT, Settings
+from bot.config import Settings
 from bot.desk import create_desk
 from bot.serve import desk_server, serve
 from bot.services.unit_of_work import UnitOfWork
 from db.migrate import alembic_config
-from db.seed import load_data_files
 from db.session import make_engine
 from tests.support import updates as upd
 from tests.support.http_bot_api import HttpBotAPI
@@ -157,18 +156,17 @@ class LiveApp:
         self.server.queue_update(make)
 
 
-def live_database(path: Path, setup: Callable[[Session], None]) -> Engine:
-    """A SQLite file with the schema (stamped at the newest migration), the data files and `setup`'s rows."""
-    engine = make_engine(f"sqlite:///{path}")
-    SQLModel.metadata.create_all(engine)
+def live_database(seeded_file: Path, setup: Callable[[Session], None] | None = None) -> Engine:
+    """The seeded SQLite file (tests' `seeded_sqlite_file`) stamped at the newest migration, with `setup`'s rows."""
+    engine = make_engine(f"sqlite:///{seeded_file}")
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.stamp(config, "head")
-    with Session(engine) as session:
-        load_data_files(session, REPO_ROOT / "data")
-        setup(session)
-        session.commit()
+    if setup is not None:
+        with Session(engine) as session:
+            setup(session)
+            session.commit()
     return engine
 
 
