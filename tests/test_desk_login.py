@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from bot.services.desk_login import LINKS_PER_WINDOW, LinkOutcome, issue_login_link, signing_secret
 from bot.services.desk_roles import add_desk_volunteer
-from db.models import Coordinator, DeskAudit, DeskLoginToken, DeskSession
+from db.models import Coordinator, DeskAudit, DeskLoginToken, DeskSession, User
 from tests.support.desk import csrf_of, desk_client, desk_runtime, log_in, login_path
 from tests.support.updates import make_user
 
@@ -30,6 +30,8 @@ def runtime(engine, clock, settings):
             steunpunt_slug="wijksteunpunt-klimmen",
             now=clock.now(),
         )
+        # Someone who asked the bot for a link is known to the bot.
+        session.add(User(id=COORDINATOR_HEERLEN.id, first_name="Henk", created_at=clock.now()))
         session.add(Coordinator(user_id=COORDINATOR_HEERLEN.id, municipality_slug="heerlen", added_at=clock.now()))
         session.commit()
     return desk_runtime(engine, clock, settings)
@@ -147,3 +149,17 @@ def test_every_post_needs_the_csrf_token(runtime) -> None:
     assert client.post("/logout", data={"csrf_token": csrf + "x"}).status_code == 403
     assert client.get("/").status_code == 200
     assert csrf_of(client.get("/").text) == csrf
+
+
+def test_the_desk_speaks_the_language_chosen_here_or_in_the_bot(runtime) -> None:
+    client = desk_client(runtime)
+    csrf = log_in(client, login_path(runtime, COORDINATOR_HEERLEN.id))
+    assert "Uitloggen" in client.get("/").text
+    assert client.post("/taal", data={"csrf_token": csrf, "lang": "de", "next": "/"}).headers["location"] == "/"
+    page = client.get("/")
+    assert 'lang="de"' in page.text and "Abmelden" in page.text
+    assert (
+        client.post("/taal", data={"csrf_token": csrf, "lang": "en", "next": "//evil.example"}).headers["location"]
+        == "/"
+    )
+    assert "Log out" in client.get("/").text

@@ -22,6 +22,7 @@ def choose_language(desk: Desk) -> Response:
     if locale in LOCALES:
         with desk.unit_of_work() as uow:
             set_locale(uow.session, desk.identity.user_id, locale)
+            uow.commit()
     back = desk.value("next")
     return desk.redirect(back if back.startswith("/") and not back.startswith("//") else "/")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
 from starlette.responses import Response
 
 from bot.dates import parse_date
@@ -11,7 +10,6 @@ from bot.i18n import N_
 from bot.services.desk_inbox import category_names
 from bot.services.desk_intake import CALL_PARTS, Intake, IntakeOutcome, places_for, resolve_place, take_request
 from bot.services.desk_roles import DeskPermission
-from db.models import Category
 
 WHEN_LABELS = {
     "today": N_("Vandaag"),
@@ -36,13 +34,11 @@ def _form(desk: Desk, *, status: int = 200, **context) -> Response:
     with desk.unit_of_work() as uow:
         places = places_for(uow.session, desk.identity)
         categories = category_names(uow.session, desk._.locale)
-        helpable = set(uow.session.exec(select(Category.slug).where(Category.for_volunteers.is_(True))))
     return desk.render(
         "intake.html",
         status=status,
         places=places,
         categories=categories,
-        helpable=helpable,
         when_labels=WHEN_LABELS,
         call_part_labels=CALL_PART_LABELS,
         call_parts=CALL_PARTS,

@@ -35,9 +35,8 @@ def show_overview(desk: Desk) -> Response:
             uow.session, reader=desk.identity, municipality_slug=wanted, start=end - timedelta(days=days), end=end
         )
         places = municipalities(uow.session)
-    if figures is None:
-        return desk.refuse()
-    with desk.unit_of_work() as uow:
+        if figures is None:
+            return desk.refuse()
         desk.audit(uow.session, "overview", municipality_slug=figures.municipality_slug)
         uow.commit()
     place = next((m.name for m in places if m.slug == figures.municipality_slug), desk._("Parkstad"))
