@@ -106,6 +106,7 @@ ROUTES = [
     RouteCase("POST", "/inbox/{escalation}/sluiten", OF_VOERENDAAL),
     RouteCase("POST", "/inbox/{escalation}/doorverwijzen", OF_VOERENDAAL, {"route": "wijkteam"}),
     RouteCase("GET", "/inbox/{escalation}/vrijwilliger", OF_VOERENDAAL),
+    RouteCase("POST", "/inbox/{escalation}/zoek", OF_VOERENDAAL, {"zoek": "piet"}),
     RouteCase("POST", "/inbox/{call_back}/wissen", OF_VOERENDAAL),
     RouteCase("POST", "/inbox/{escalation}/vrijwilliger", OF_VOERENDAAL, {"volunteer": "202"}),
     RouteCase("GET", "/vraag", INTAKE_TAKERS),

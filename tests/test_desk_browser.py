@@ -203,6 +203,7 @@ def test_the_inbox_actions_assign_note_and_close(live: LiveApp, page) -> None:
     assert_accessible(page)
     page.get_by_label("Zoek op naam of plaats").fill("klim")
     page.get_by_role("button", name="Zoek").click()
+    assert "klim" not in page.url  # what was searched (a name, perhaps) stays out of addresses
     page.get_by_role("button", name="Geef de vraag aan Piet").click()
     page.get_by_text("Gedaan.").wait_for()
     live.wait_for_message(VOLUNTEER.id, "Een coördinator vraagt u te helpen")

@@ -163,3 +163,22 @@ def test_the_desk_speaks_the_language_chosen_here_or_in_the_bot(runtime) -> None
         == "/"
     )
     assert "Log out" in client.get("/").text
+
+
+async def test_an_unexpected_error_is_logged_by_its_class_only(caplog) -> None:
+    from bot.desk.app import QuietErrors
+
+    async def failing(scope, receive, send) -> None:
+        raise ValueError("Vrauw Hoeppertz 0451234567")
+
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b""}
+
+    await QuietErrors(failing)({"type": "http", "method": "GET", "path": "/", "headers": []}, receive, send)
+    assert sent[0]["status"] == 500
+    assert "ValueError" in caplog.text and "Hoeppertz" not in caplog.text and "0451234567" not in caplog.text

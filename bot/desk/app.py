@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,6 +21,7 @@ from bot.services.desk_login import signing_secret
 from bot.services.desk_roles import DeskPermission
 from bot.services.runtime import Runtime
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
@@ -54,6 +56,32 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class QuietErrors:
+    """An unexpected error becomes a plain 500 page; only its class is logged (its message may quote personal data,
+    as a database error quotes its parameters), and nothing is raised on to the server, which would log it whole."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as error:
+            log.error("desk page failed: %s", type(error).__name__)
+            if not started:
+                await PlainTextResponse("500", status_code=500)(scope, receive, send)
 
 
 def page_routes() -> list[BaseRoute]:
@@ -99,5 +127,6 @@ def create_desk(runtime: Runtime) -> Starlette:
     app.state.runtime = runtime
     app.state.secret = secret
     app.state.templates = template_environment()
+    app.add_middleware(QuietErrors)
     app.add_middleware(SecurityHeaders)
     return app

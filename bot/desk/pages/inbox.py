@@ -151,7 +151,7 @@ def refer(desk: Desk) -> Response:
 
 
 def choose_volunteer(desk: Desk) -> Response:
-    """Volunteers who may take the item's request, searched by name or place."""
+    """Volunteers who may take the item's request, searched by name or place (posted: a name stays out of URLs)."""
     with desk.unit_of_work() as uow:
         choices = volunteer_choices(
             uow.session, reader=desk.identity, item_id=_item_id(desk), search=desk.value("zoek")
@@ -197,6 +197,13 @@ routes = [
     desk_route("/inbox/{item_id:int}/sluiten", close, permission=DeskPermission.INBOX, methods=("POST",)),
     desk_route("/inbox/{item_id:int}/doorverwijzen", refer, permission=DeskPermission.INBOX, methods=("POST",)),
     desk_route("/inbox/{item_id:int}/vrijwilliger", choose_volunteer, permission=DeskPermission.INBOX),
+    desk_route(
+        "/inbox/{item_id:int}/zoek",
+        choose_volunteer,
+        permission=DeskPermission.INBOX,
+        methods=("POST",),
+        name="search_volunteer",
+    ),
     desk_route("/inbox/{item_id:int}/wissen", forget_resident, permission=DeskPermission.INBOX, methods=("POST",)),
     desk_route(
         "/inbox/{item_id:int}/vrijwilliger", assign, permission=DeskPermission.INBOX, methods=("POST",), name="assign"
