@@ -3,12 +3,15 @@ them a call-back item on the desk (never a message to a chat that does not exist
 
 from __future__ import annotations
 
+import logging
+
 from sqlmodel import Session, select
 
 from bot.services.desk_residents import is_phone_only_id, phone_only_resident
+from bot.services.desk_roles import add_desk_volunteer
 from bot.services.notices import HelperFound, tell
 from db.models import PHONE_ONLY_ID_CEILING, InboxItem, InboxKind, Outbox, User
-from tests.support.desk import desk_runtime
+from tests.support.desk import desk_client, desk_runtime, log_in, login_path
 
 
 def test_ids_come_from_the_reserved_range_and_a_phone_number_finds_the_resident_again(engine, clock) -> None:
@@ -43,3 +46,31 @@ def test_a_notice_for_a_resident_without_telegram_becomes_a_call_back(engine, cl
     assert item.kind == InboxKind.CALLBACK and item.municipality_slug == "voerendaal"
     assert "Piet helpt u" in item.details["notice"] and "<" not in item.details["notice"]
     assert item.details["part"] == "morning"
+
+
+def test_a_phone_intake_writes_no_personal_data_to_the_log(engine, clock, settings, caplog) -> None:
+    runtime = desk_runtime(engine, clock, settings)
+    with Session(engine) as session:
+        add_desk_volunteer(
+            session, by_user_id=None, user_id=3101, municipality_slug="voerendaal", steunpunt_slug=None, now=clock.now()
+        )
+        session.commit()
+    caplog.set_level(logging.DEBUG)
+    client = desk_client(runtime)
+    csrf = log_in(client, login_path(runtime, 3101))
+    words = "kan iemand boodschappen doen voor mij ik heb last van mijn heup"
+    form = {
+        "csrf_token": csrf,
+        "name": "Vrauw Hoeppertz",
+        "phone": "045 - 123 45 67",
+        "place": "Klimmen",
+        "details": words,
+        "category": "boodschappen",
+        "when": "tomorrow",
+        "call_part": "morning",
+        "consent": "yes",
+    }
+    assert client.post("/vraag", data=form).headers["location"].startswith("/vraag?klaar=")
+    assert client.get("/inbox").status_code == 200
+    for secret in ("Hoeppertz", "123 45 67", "0451234567", "last van mijn heup", csrf):
+        assert secret not in caplog.text

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.desk.navigation import menu_for
 from bot.desk.pages import account, activities, inbox, intake, login, overview, people, volunteers
 from bot.desk.web import render_page, request_translator
+from bot.logs import quiet_library_loggers
 from bot.services.desk_login import signing_secret
 from bot.services.desk_roles import DeskPermission
 from bot.services.runtime import Runtime
@@ -117,6 +118,7 @@ async def _not_found(request: Request, error: HTTPException) -> Response:
 
 def create_desk(runtime: Runtime) -> Starlette:
     """The desk for `runtime` (the bot's Runtime: settings, engine, clock, matchers)."""
+    quiet_library_loggers()
     with runtime.unit_of_work() as uow:
         secret = signing_secret(uow.session, configured=runtime.settings.desk_secret, now=runtime.clock.now())
         uow.commit()
