@@ -24,6 +24,7 @@ from tests.support.http_bot_api import HttpBotAPI
 from tests.support.live import LiveApp, chromium_browser, live_database, live_settings, wait_for  # noqa: F401
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]

@@ -17,7 +17,7 @@ from tests.support.http_bot_api import HttpBotAPI
 from tests.support.live import live_database
 from tests.test_subprocess import Bot, bot_env, samenbot, wait_for
 
-pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning")]
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::ResourceWarning")]
 LISTENING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 
 
