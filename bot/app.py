@@ -52,6 +52,7 @@ from bot.flows.states import State
 from bot.flows.turn import Turn, turn_handler
 from bot.handlers import (
     claims,
+    desk_login,
     errors,
     groups,
     inbox,
@@ -71,9 +72,11 @@ from bot.i18n import LOCALES, translator
 from bot.logs import quiet_library_loggers
 from bot.matching import default_category_matcher, default_place_matcher
 from bot.render.notices import telegram_renderer
+from bot.services.desk_notices import with_call_backs_for_phone_only
 from bot.services.erasure import schedule_retention
 from bot.services.runtime import Runtime
 from bot.services.timers import fire_due_timers
+from bot.services.unit_of_work import WakeSenders
 from bot.understanding import default_reader
 from bot.update_processor import PerUserUpdateProcessor
 from db.session import make_engine
@@ -114,18 +117,25 @@ def build_application(
     throttle = Throttle(Limits() if settings.throttle else UNLIMITED)
     sender = OutboxSender(engine, outbox_call(application.bot), clock, throttle=throttle)
     application.bot_data["sender"] = sender
+    application.bot_data["runtime"] = build_runtime(settings, engine, clock, wake_senders=sender.wake)
+    _register_handlers(application)
+    return application
+
+
+def build_runtime(
+    settings: Settings, engine: Engine, clock: Clock, wake_senders: WakeSenders = lambda _chats: None
+) -> Runtime:
+    """The parts the bot and the desk share; notices become Telegram messages, or call-backs for a phone."""
     default_reader()  # the language data, read once before the first update (not during it)
-    application.bot_data["runtime"] = Runtime(
+    return Runtime(
         settings=settings,
         engine=engine,
         clock=clock,
         categories=default_category_matcher(),
         places=default_place_matcher(),
-        render_notices=telegram_renderer(settings, clock),
-        wake_senders=sender.wake,
+        render_notices=with_call_backs_for_phone_only(telegram_renderer(settings, clock)),
+        wake_senders=wake_senders,
     )
-    _register_handlers(application)
-    return application
 
 
 def pressed(step: Callable[[Turn, Any], None]) -> Callable[[Turn], None]:
@@ -231,6 +241,7 @@ def _private_commands() -> list[BaseHandler]:
         "vergeetmij": privacy.ask_to_forget,
         "aanbieden": sign_up.start,
         "aanbod": volunteers.show_offer,
+        "balie": desk_login.send_login_link,
     }
     return [
         CommandHandler(list(names) if isinstance(names, tuple) else names, turn_handler(step), PRIVATE)

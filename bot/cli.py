@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -30,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument(
         "--webhook", action="store_true", help="serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET) instead"
     )
+    run_parser.add_argument(
+        "--no-desk", action="store_true", help="do not serve the desk here (several bot workers: run `samenbot desk`)"
+    )
+    commands.add_parser("desk", help="serve only the desk (DESK_HOST, DESK_PORT), beside separate bot workers")
     database = commands.add_parser("db", help="database tasks").add_subparsers(dest="db_command", required=True)
     database.add_parser("upgrade", help="apply the migrations and load the data files")
     volunteer = commands.add_parser("volunteer", help="manage volunteers").add_subparsers(
@@ -47,6 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     remove_coordinator = coordinator.add_parser("remove", help="remove a coordinator")
     remove_coordinator.add_argument("user_id", type=int)
     coordinator.add_parser("list", help="list the coordinators")
+    desk_volunteer = commands.add_parser("desk-volunteer", help="manage desk volunteers").add_subparsers(
+        dest="desk_volunteer_command", required=True
+    )
+    add_desk_volunteer = desk_volunteer.add_parser("add", help="let a Telegram user work at the desk")
+    add_desk_volunteer.add_argument("user_id", type=int)
+    add_desk_volunteer.add_argument("municipality", help="municipality slug, e.g. voerendaal")
+    add_desk_volunteer.add_argument(
+        "--steunpunt", help="steunpunt slug from steunpunten.toml, e.g. wijksteunpunt-klimmen"
+    )
+    remove_desk_volunteer = desk_volunteer.add_parser("remove", help="end someone's desk role")
+    remove_desk_volunteer.add_argument("user_id", type=int)
+    list_desk_volunteers = desk_volunteer.add_parser("list", help="list the desk volunteers")
+    list_desk_volunteers.add_argument("municipality", nargs="?", help="municipality slug; all when left out")
     export = commands.add_parser("export", help="CSV of the requests without personal data (stdout or --output)")
     export.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
     export.add_argument("--to", dest="date_to", required=True, help="last day (included), YYYY-MM-DD")
@@ -69,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_match(args.text, sys.stdin, sys.stdout)
     if args.command == "run":
-        return run(settings, webhook=args.webhook)
+        return run(settings, webhook=args.webhook, desk=not args.no_desk)
+    if args.command == "desk":
+        return run_desk(settings)
     engine = make_engine(settings.database_url)
     if args.command == "export":
         from bot.cli_export import export_command
@@ -82,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with Session(engine) as session:
         if args.command == "volunteer":
             return add_volunteer_command(session, args.user_id, args.neighbourhoods)
+        if args.command == "desk-volunteer":
+            from bot.cli_desk import desk_volunteer_command
+
+            return desk_volunteer_command(session, settings, args)
         return coordinator_command(session, args)
 
 
@@ -99,8 +123,8 @@ def prepare_database(settings: Settings, engine) -> tuple[int, int]:
         return counts
 
 
-def run(settings: Settings, *, webhook: bool = False) -> int:
-    """Start long polling (or the webhook server) against the configured Bot API server."""
+def run(settings: Settings, *, webhook: bool = False, desk: bool = True) -> int:
+    """Serve the bot (long polling, or the webhook) and, beside it in the same event loop, the desk."""
     if not settings.bot_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
@@ -112,23 +136,43 @@ def run(settings: Settings, *, webhook: bool = False) -> int:
             print(problem, file=sys.stderr)
             return 2
     from bot.app import build_application
+    from bot.desk import create_desk
+    from bot.serve import DeskDidNotStart, desk_server, serve
+    from bot.webhook import webhook_options
 
     engine = make_engine(settings.database_url)
     prepare_database(settings, engine)
     application = build_application(settings, engine=engine)
+    server = desk_server(create_desk(application.bot_data["runtime"]), settings) if desk else None
+    stop = asyncio.Event()
     try:
-        if webhook:
-            from bot.webhook import run_webhook
-
-            run_webhook(application, settings)
-        else:
-            application.run_polling(allowed_updates=None)
+        asyncio.run(serve(application, server, stop=stop, webhook=webhook_options(settings) if webhook else None))
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
         return 2
     except NetworkError as error:
         print(f"Cannot reach the Bot API at {settings.api_base_url} ({type(error).__name__}).", file=sys.stderr)
         print("Check TELEGRAM_API_BASE_URL and the network, then start again.", file=sys.stderr)
+        return 1
+    except DeskDidNotStart as error:
+        print(f"{error}: choose another DESK_PORT, or start with --no-desk.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_desk(settings: Settings) -> int:
+    """Serve only the desk; the bot workers (`samenbot run --no-desk`) deliver what it writes to the outbox."""
+    from bot.app import build_runtime
+    from bot.desk import create_desk
+    from bot.serve import DeskDidNotStart, desk_server, serve
+
+    engine = make_engine(settings.database_url)
+    prepare_database(settings, engine)
+    server = desk_server(create_desk(build_runtime(settings, engine, SystemClock())), settings)
+    try:
+        asyncio.run(serve(None, server, stop=asyncio.Event()))
+    except DeskDidNotStart as error:
+        print(f"{error}: choose another DESK_PORT.", file=sys.stderr)
         return 1
     return 0
 

@@ -40,6 +40,15 @@ class Settings:
     webhook_secret: str = ""
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    desk_host: str = "127.0.0.1"
+    desk_port: int = 8080
+    desk_base_url: str = ""
+    desk_secret: str = ""
+
+    @property
+    def desk_url(self) -> str:
+        """The address people open for the desk (DESK_BASE_URL, else host and port), without a trailing slash."""
+        return (self.desk_base_url or f"http://{self.desk_host}:{self.desk_port}").rstrip("/")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -66,4 +75,8 @@ class Settings:
             webhook_secret=env.get("WEBHOOK_SECRET", "").strip(),
             webhook_listen=env.get("WEBHOOK_LISTEN") or defaults.webhook_listen,
             webhook_port=int(env.get("PORT") or env.get("WEBHOOK_PORT") or defaults.webhook_port),
+            desk_host=env.get("DESK_HOST") or defaults.desk_host,
+            desk_port=int(env.get("DESK_PORT") or defaults.desk_port),
+            desk_base_url=env.get("DESK_BASE_URL", "").strip(),
+            desk_secret=env.get("DESK_SECRET", "").strip(),
         )

@@ -13,8 +13,6 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram.ext import Application
-
 from bot.config import Settings
 
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -37,7 +35,7 @@ def webhook_problem(settings: Settings, *, server_installed: bool | None = None)
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
-    """The arguments of `Application.run_webhook` for these settings."""
+    """The arguments of `Updater.start_webhook` for these settings."""
     return {
         "listen": settings.webhook_listen,
         "port": settings.webhook_port,
@@ -47,8 +45,3 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
         "allowed_updates": None,
         "drop_pending_updates": False,
     }
-
-
-def run_webhook(application: Application, settings: Settings) -> None:
-    """Serve Telegram's webhook until stopped (SIGINT/SIGTERM)."""
-    application.run_webhook(**webhook_options(settings))

@@ -100,8 +100,14 @@ class Category(SQLModel, table=True):
     position: int = 0
 
 
+# Residents without Telegram (taken by phone or at the desk) get ids below this one: a Telegram user or chat id is
+# never below -2**53 (user ids are positive, group ids lie above -10**13), so such a resident can never be mistaken
+# for a chat, and `HelpRequest.resident_id` works the same for both.
+PHONE_ONLY_ID_CEILING = -(2**53)
+
+
 class User(SQLModel, table=True):
-    """Anyone who wrote to the bot: resident, volunteer or coordinator."""
+    """Anyone who wrote to the bot (resident, volunteer or coordinator), or a resident taken at the desk."""
 
     id: int = Field(sa_type=BigInteger, primary_key=True)
     first_name: str = ""
@@ -115,6 +121,10 @@ class User(SQLModel, table=True):
     reachable: bool = True
     created_at: datetime
     forgotten_at: datetime | None = None
+    # A resident without Telegram: reached by phone only, notices become call-backs on the desk.
+    phone_only: bool = False
+    # When a phone-only resident likes to be called: "morning", "afternoon" or "any".
+    call_part: str | None = None
 
 
 class Coordinator(SQLModel, table=True):
@@ -227,9 +237,10 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime
     sent_at: datetime | None = None
-    # What the sent message is, so its id can be kept (e.g. "card" for a request's group card).
+    # What the sent message is, so its id can be kept (e.g. "card" for a request's group card); a user id for
+    # "volunteer", so 64 bits.
     ref_kind: str | None = None
-    ref_id: int | None = None
+    ref_id: int | None = Field(default=None, sa_type=BigInteger)
     # A broadcast groups its rows, so progress can be shown.
     batch_id: int | None = Field(default=None, index=True)
     # A sender leases rows it is delivering, so two processes never send the same row.
@@ -371,3 +382,57 @@ class Conversation(SQLModel, table=True):
     last_press: str = ""
     # Written once more with every change; a write that expects an older version lost a race to another process.
     version: int = 0
+
+
+class DeskVolunteer(SQLModel, table=True):
+    """A baliemedewerker: takes requests by phone or at a wijksteunpunt's desk, works the call-back list."""
+
+    user_id: int = Field(sa_type=BigInteger, primary_key=True)
+    municipality_slug: str = Field(foreign_key="municipality.slug", index=True)
+    # The steunpunt (a slug from steunpunten.toml) where they work, if one; the scope is the municipality.
+    steunpunt_slug: str | None = None
+    added_by: int | None = Field(default=None, sa_type=BigInteger)
+    added_at: datetime
+
+
+class DeskLoginToken(SQLModel, table=True):
+    """A one-time login link for the desk; only a hash of its secret is kept."""
+
+    token_hash: str = Field(primary_key=True)
+    user_id: int = Field(sa_type=BigInteger, index=True)
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class DeskSession(SQLModel, table=True):
+    """A logged-in browser; the cookie holds a secret whose hash is the key."""
+
+    id_hash: str = Field(primary_key=True)
+    user_id: int = Field(sa_type=BigInteger, index=True)
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None = None
+
+
+class DeskAudit(SQLModel, table=True):
+    """Who did what on the desk, and when; ids only, never names, phone numbers or texts."""
+
+    __table_args__ = (Index("ix_deskaudit_municipality_created", "municipality_slug", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_type=BigInteger)
+    action: str
+    target_kind: str | None = None
+    target_id: int | None = Field(default=None, sa_type=BigInteger)
+    municipality_slug: str | None = None
+    created_at: datetime
+
+
+class StoredSecret(SQLModel, table=True):
+    """A secret generated once and shared by every process (e.g. the desk's signing key)."""
+
+    name: str = Field(primary_key=True)
+    value: str
+    created_at: datetime

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from bot import cli
 from bot.cli import main
-from db.models import Category, Coordinator, Neighbourhood, Volunteer, VolunteerArea, VolunteerStatus
+from db.models import Category, Coordinator, DeskVolunteer, Neighbourhood, Volunteer, VolunteerArea, VolunteerStatus
 from db.session import make_engine
 
 
@@ -29,7 +30,7 @@ def samenbot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 def test_help_lists_the_commands() -> None:
     result = samenbot("--help", env={})
     assert result.returncode == 0
-    for command in ("run", "db", "volunteer", "coordinator", "match", "export"):
+    for command in ("run", "desk", "desk-volunteer", "db", "volunteer", "coordinator", "match", "export"):
         assert command in result.stdout
 
 
@@ -100,3 +101,20 @@ def test_match_reads_stdin_and_writes_json_lines() -> None:
 def test_make_engine_accepts_a_plain_postgresql_url() -> None:
     engine = make_engine("postgresql://postgres@127.0.0.1:5432/test")
     assert engine.dialect.driver == "psycopg"
+
+
+def test_desk_volunteer_commands(database_url: str, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("COORDINATOR_IDS", "900")
+    assert main(["db", "upgrade"]) == 0
+    assert main(["desk-volunteer", "add", "3101", "voerendaal", "--steunpunt", "wijksteunpunt-klimmen"]) == 0
+    assert main(["desk-volunteer", "add", "3102", "heerlen"]) == 0
+    assert main(["desk-volunteer", "add", "3103", "atlantis"]) == 1
+    assert main(["desk-volunteer", "add", "3103", "heerlen", "--steunpunt", "wijksteunpunt-klimmen"]) == 1
+    assert main(["desk-volunteer", "add", "900", "heerlen"]) == 1  # a coordinator already may do everything
+    capsys.readouterr()
+    assert main(["desk-volunteer", "list", "voerendaal"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["3101\tvoerendaal\twijksteunpunt-klimmen"]
+    assert main(["desk-volunteer", "remove", "3102"]) == 0
+    assert main(["desk-volunteer", "remove", "3102"]) == 1
+    with Session(cli.make_engine(database_url)) as session:
+        assert [row.user_id for row in session.exec(select(DeskVolunteer))] == [3101]

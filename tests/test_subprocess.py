@@ -117,6 +117,7 @@ def bot_env(server: HttpBotAPI, database_url: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         COORDINATOR_IDS=str(COORDINATOR),
         TELEGRAM_THROTTLE="off",  # a local test server: replies are not throttled (the outbox still is)
+        DESK_PORT="0",  # the desk beside the bot, on a free port
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -154,11 +154,11 @@ class Turn:
         else:
             self.preface(text)
 
-    def say(self, text: str, markup: Markup = None) -> None:
+    def say(self, text: str, markup: Markup = None, *, link_preview: bool = True) -> None:
         """Send a message to this chat (HTML: the caller escapes the person's own words)."""
-        self.say_to(self.chat_id, text, markup)
+        self.say_to(self.chat_id, text, markup, link_preview=link_preview)
 
-    def say_to(self, chat_id: int, text: str, markup: Markup = None) -> None:
+    def say_to(self, chat_id: int, text: str, markup: Markup = None, *, link_preview: bool = True) -> None:
         """Send a message to another chat (a volunteer, privately, after a press in a group)."""
         if self._preface and chat_id == self.chat_id:
             text = "\n\n".join([*self._preface, text] if text else self._preface)
@@ -166,6 +166,8 @@ class Turn:
         params: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
         if markup is not None:
             params["reply_markup"] = markup.to_dict()
+        if not link_preview:
+            params["link_preview_options"] = {"is_disabled": True}
         self.replies.append((chat_id, "sendMessage", params))
 
     def call(self, chat_id: int, method: str, **params: Any) -> None:

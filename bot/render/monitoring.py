@@ -18,7 +18,7 @@ def duration_text(minutes: float, _: Translator) -> str:
     return _.plural("{count} uur", "{count} uur", 1 if hours == 1 else 2).format(count=_.number(hours))
 
 
-def _claim_time_text(median_minutes: float | None, _: Translator) -> str:
+def claim_time_text(median_minutes: float | None, _: Translator) -> str:
     """How soon a volunteer comes, in plain words (the median, without the word)."""
     if median_minutes is None:
         return _("Er is nog geen vraag opgepakt.")
@@ -35,7 +35,7 @@ def overview_text(result: Overview, place: str, _: Translator) -> str:
         _("Vragen: {count}").format(count=_.number(result.total)),
         _("Opgepakt: {share}").format(share=percent.format(result.share(result.claimed))),
         _("Klaar: {share}").format(share=percent.format(result.share(result.done))),
-        _claim_time_text(result.median_minutes_to_claim, _),
+        claim_time_text(result.median_minutes_to_claim, _),
         _("Naar de coördinator: {count}").format(count=_.number(result.escalated)),
         _("Actieve vrijwilligers: {count}").format(count=_.number(result.active_volunteers)),
         _("Uren vrijwilligerswerk: {count}").format(count=_.number(round(result.volunteer_minutes / 60, 1))),
