@@ -18,7 +18,7 @@ from bot.i18n import Translator
 from bot.render.call_backs import PART_LABELS
 from bot.render.keyboards import button_rows
 from bot.services.call_backs import request_call_back
-from bot.understanding import PHONE_NUMBER, Expecting, Intent, Understanding
+from bot.understanding import PHONE_NUMBER, Expecting, Intent, Understanding, default_vocabulary
 
 
 def _stop_label(_: Translator) -> str:
@@ -92,15 +92,25 @@ def choose_time(turn: Turn, button: CallTime) -> None:
     finish(turn, part=button.part, phone=turn.draft["phone"])
 
 
+ANY_TIME = (Intent.ANSWER, Intent.YES, Intent.DONT_KNOW, Intent.THANKS)
+"""Said to "Wanneer kunnen wij u het beste bellen?", these mean: any time of the day."""
+
+
 def read_time(turn: Turn, meaning: Understanding) -> bool:
-    """A typed answer: morning, afternoon, or anything else means any time of the day."""
+    """A typed answer: morning, afternoon, or "maakt niet uit", "ja", "weet ik niet": any time of the day.
+
+    Anything else ("laat maar", a new request) is read for what it means.
+    """
     text = turn.text.lower()
     _ = turn._
-    part = "any"
     if _("Ochtend").lower() in text or "morning" in text or "ochtend" in text:
         part = "morning"
     elif _("Middag").lower() in text or "afternoon" in text or "middag" in text:
         part = "afternoon"
+    elif meaning.intent in ANY_TIME or default_vocabulary().any_day_will_do(text):
+        part = "any"
+    else:
+        return False
     finish(turn, part=part, phone=turn.draft.get("phone"))
     return True
 

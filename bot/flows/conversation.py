@@ -73,7 +73,7 @@ def react(turn: Turn, meaning: Understanding, question: Question | None) -> None
         if question is not None or not my_requests.offer_to_withdraw(turn):
             welcome.stop(turn)
     elif intent is Intent.STEUNPUNT:
-        steunpunt.show(turn)
+        steunpunt.show(turn, ask_again)
     elif intent is Intent.VOLUNTEER:
         sign_up.start(turn)
     elif intent is Intent.GREETING:
@@ -86,6 +86,8 @@ def react(turn: Turn, meaning: Understanding, question: Question | None) -> None
         small_talk.cost(turn, ask_again)
     elif intent is Intent.HELP_REQUEST and (question is None or question.new_request):
         help_request.understand(turn, meaning)
+    elif intent in (Intent.YES, Intent.NO) and question is None:
+        show_menu(turn)  # "ja" with nothing asked: what the bot can do, not "daar kan ik niet mee helpen"
     elif question is None:
         small_talk.out_of_scope(turn)
     else:
