@@ -115,7 +115,14 @@ def read_time(turn: Turn, meaning: Understanding) -> bool:
     return True
 
 
-def finish(turn: Turn, *, part: str, phone: str | None) -> None:
+def settle(turn: Turn) -> None:
+    """Not understood twice at the call-back's own questions: make it as far as it got (a message without a number,
+    or a call at any time), so that a person who is stuck is reached by a coordinator."""
+    phone = turn.draft.get("phone") if turn.state == State.CALLBACK_TIME else None
+    finish(turn, part="any", phone=phone, markup=ReplyKeyboardRemove())
+
+
+def finish(turn: Turn, *, part: str, phone: str | None, markup: ReplyKeyboardRemove | None = None) -> None:
     """Store the call-back and tell the resident when to expect it."""
     _ = turn._
     reason = turn.draft.get("reason", "")
@@ -138,7 +145,7 @@ def finish(turn: Turn, *, part: str, phone: str | None) -> None:
     text = text.format(day=_.day(call.day), part=_(PART_LABELS[part])) + " " + _("U hoeft verder niets te doen.")
     if call.joined:
         text = _("U had al gevraagd om terug te bellen. Dat blijft staan.") + " " + text
-    turn.say("📞 " + text)
+    turn.say("📞 " + text, markup)
 
 
 # Who takes a shared phone number, by the question that is open.
