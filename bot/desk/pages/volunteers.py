@@ -4,8 +4,10 @@ the CSV of re-integration hours per helper and month."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import timedelta
 
+from sqlmodel import Session
 from starlette.responses import Response
 
 from bot.desk.web import Desk, desk_route
@@ -43,51 +45,45 @@ def show_volunteers(desk: Desk) -> Response:
     )
 
 
-def _volunteer_id(desk: Desk) -> int:
-    return int(desk.request.path_params["volunteer_id"])
+def _change_volunteer(desk: Desk, action: str, change: Callable[[Session, int], bool]) -> Response:
+    """Audit and apply one change to a volunteer the desk may manage, then back to the list."""
+    volunteer_id = int(desk.request.path_params["volunteer_id"])
+    with desk.unit_of_work() as uow:
+        if not may_manage_volunteer(uow.session, desk.identity, volunteer_id):
+            return desk.not_found()
+        desk.audit(uow.session, action, target_kind="volunteer", target_id=volunteer_id)
+        uow.session.flush()
+        changed = change(uow.session, volunteer_id)
+        uow.commit()
+    return desk.redirect("/vrijwilligers", bericht="ok" if changed else "unchanged")
 
 
 def decide(desk: Desk) -> Response:
     """Approve or reject a sign-up; the volunteer hears it in Telegram (a coordinator adds them to the group)."""
-    volunteer_id, approve = _volunteer_id(desk), desk.value("besluit") == "ja"
-    with desk.unit_of_work() as uow:
-        if not may_manage_volunteer(uow.session, desk.identity, volunteer_id):
-            return desk.not_found()
-        desk.audit(
-            uow.session,
-            "volunteer.approve" if approve else "volunteer.reject",
-            target_kind="volunteer",
-            target_id=volunteer_id,
-        )
-        uow.session.flush()
+    approve = desk.value("besluit") == "ja"
+
+    def decide_sign_up(session: Session, volunteer_id: int) -> bool:
         decided = decide_volunteer(
-            uow.session,
+            session,
             volunteer_id=volunteer_id,
             coordinator_id=desk.identity.user_id,
             approve=approve,
             invite_links=[],
             now=desk.now(),
         )
-        uow.commit()
-    return desk.redirect("/vrijwilligers", bericht="ok" if decided is Decision.DECIDED else "unchanged")
+        return decided is Decision.DECIDED
+
+    return _change_volunteer(desk, "volunteer.approve" if approve else "volunteer.reject", decide_sign_up)
 
 
 def pause(desk: Desk) -> Response:
     """Pause an active volunteer, or make a paused one active again."""
-    volunteer_id, paused = _volunteer_id(desk), desk.value("pauze") == "ja"
-    with desk.unit_of_work() as uow:
-        if not may_manage_volunteer(uow.session, desk.identity, volunteer_id):
-            return desk.not_found()
-        desk.audit(
-            uow.session,
-            "volunteer.pause" if paused else "volunteer.resume",
-            target_kind="volunteer",
-            target_id=volunteer_id,
-        )
-        uow.session.flush()
-        changed = set_paused(uow.session, user_id=volunteer_id, paused=paused)
-        uow.commit()
-    return desk.redirect("/vrijwilligers", bericht="ok" if changed else "unchanged")
+    paused = desk.value("pauze") == "ja"
+    return _change_volunteer(
+        desk,
+        "volunteer.pause" if paused else "volunteer.resume",
+        lambda session, volunteer_id: set_paused(session, user_id=volunteer_id, paused=paused),
+    )
 
 
 def hours_csv(desk: Desk) -> Response:
