@@ -28,6 +28,7 @@ from db.models import (
     DeskAudit,
     HelpRequest,
     InboxItem,
+    Outbox,
     RequestStatus,
     User,
     Volunteer,
@@ -343,3 +344,15 @@ def test_a_voice_message_plays_on_the_desk_fetched_from_telegram_and_audited(run
         audit = session.exec(select(DeskAudit).where(DeskAudit.action == "inbox.media")).one()
     assert (audit.user_id, audit.target_id) == (700, targets.voice)
     assert client.get(f"/inbox/{targets.call_back}/bestand").status_code == 404  # no file behind a call-back
+
+
+def test_an_approval_on_the_desk_sends_the_volunteer_a_link_to_each_group(runtime) -> None:
+    targets = make_targets(runtime)
+    client = desk_client(runtime)
+    csrf = log_in(client, login_path(runtime, 700))
+    answer = client.post(f"/vrijwilligers/{targets.volunteer}/besluit", data={"besluit": "ja", "csrf_token": csrf})
+    assert answer.headers["location"] == "/vrijwilligers?bericht=ok"
+    with Session(runtime.engine) as session:
+        told = session.exec(select(Outbox).where(Outbox.chat_id == targets.volunteer)).one()
+        assert session.get(Volunteer, targets.volunteer).status == VolunteerStatus.APPROVED
+    assert "https://t.me/+FakeInvite" in told.params["text"]

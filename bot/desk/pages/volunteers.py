@@ -8,14 +8,16 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from bot.desk.web import Desk, desk_route
 from bot.i18n import N_
+from bot.invitations import Invitations, invite_to_groups
 from bot.services.desk_inbox import category_names
 from bot.services.desk_roles import DeskPermission
 from bot.services.desk_volunteers import may_manage_volunteer, reintegration_hours_csv, volunteer_rows
-from bot.services.volunteers import Decision, decide_volunteer, set_paused
+from bot.services.volunteers import Decision, PendingVolunteer, decide_volunteer, pending_volunteer, set_paused
 from db.models import VolunteerStatus
 
 STATUS_LABELS = {
@@ -45,9 +47,13 @@ def show_volunteers(desk: Desk) -> Response:
     )
 
 
+def _volunteer_id(desk: Desk) -> int:
+    return int(desk.request.path_params["volunteer_id"])
+
+
 def _change_volunteer(desk: Desk, action: str, change: Callable[[Session, int], bool]) -> Response:
     """Audit and apply one change to a volunteer the desk may manage, then back to the list."""
-    volunteer_id = int(desk.request.path_params["volunteer_id"])
+    volunteer_id = _volunteer_id(desk)
     with desk.unit_of_work() as uow:
         if not may_manage_volunteer(uow.session, desk.identity, volunteer_id):
             return desk.not_found()
@@ -58,9 +64,21 @@ def _change_volunteer(desk: Desk, action: str, change: Callable[[Session, int], 
     return desk.redirect("/vrijwilligers", bericht="ok" if changed else "unchanged")
 
 
-def decide(desk: Desk) -> Response:
-    """Approve or reject a sign-up; the volunteer hears it in Telegram (a coordinator adds them to the group)."""
+def _pending(desk: Desk) -> PendingVolunteer:
+    with desk.unit_of_work() as uow:
+        return pending_volunteer(uow.session, volunteer_id=_volunteer_id(desk), coordinator_id=desk.identity.user_id)
+
+
+async def decide(desk: Desk) -> Response:
+    """Approve or reject a sign-up; the volunteer hears it in Telegram, with a link to ask to join each group."""
     approve = desk.value("besluit") == "ja"
+    invitations = Invitations()
+    if approve:
+        pending = await run_in_threadpool(_pending, desk)
+        if pending.decision is Decision.DECIDED:
+            invitations = await invite_to_groups(
+                desk.request.app.state.telegram, volunteer_id=_volunteer_id(desk), chat_ids=pending.group_chat_ids
+            )
 
     def decide_sign_up(session: Session, volunteer_id: int) -> bool:
         decided = decide_volunteer(
@@ -68,12 +86,17 @@ def decide(desk: Desk) -> Response:
             volunteer_id=volunteer_id,
             coordinator_id=desk.identity.user_id,
             approve=approve,
-            invite_links=[],
+            invite_links=list(invitations.links),
             now=desk.now(),
         )
         return decided is Decision.DECIDED
 
-    return _change_volunteer(desk, "volunteer.approve" if approve else "volunteer.reject", decide_sign_up)
+    answer = await run_in_threadpool(
+        _change_volunteer, desk, "volunteer.approve" if approve else "volunteer.reject", decide_sign_up
+    )
+    if invitations.failed and answer.status_code == 303:
+        return desk.redirect("/vrijwilligers", bericht="no_invitation")
+    return answer
 
 
 def pause(desk: Desk) -> Response:
