@@ -104,6 +104,7 @@ def build_application(
         ApplicationBuilder()
         .token(settings.bot_token)
         .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.time_zone))
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerUserUpdateProcessor())

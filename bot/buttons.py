@@ -253,13 +253,6 @@ class OnBehalf(Button):
     answer: Literal["start", "yes", "no"]
 
 
-@button("second", where=Where.PRIVATE)
-class SecondNeed(Button):
-    """ "Zal ik ook een vraag maken voor …?" after a request with two needs."""
-
-    answer: YesNo
-
-
 @button("call", where=Where.PRIVATE)
 class CallTime(Button):
     """When to call back: morning or afternoon."""
