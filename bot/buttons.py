@@ -253,6 +253,13 @@ class OnBehalf(Button):
     answer: Literal["start", "yes", "no"]
 
 
+@button("second", where=Where.PRIVATE)
+class SecondNeed(Button):
+    """ "Zal ik daar ook een vraag van maken?" after a request whose message named a second need."""
+
+    answer: YesNo
+
+
 @button("call", where=Where.PRIVATE)
 class CallTime(Button):
     """When to call back: morning or afternoon."""
