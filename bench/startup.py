@@ -67,6 +67,11 @@ def start(server: HttpBotAPI, database: Path, workdir: Path) -> tuple[subprocess
     return process, time.monotonic() - began
 
 
+def answered(server: HttpBotAPI, people: list) -> bool:
+    """Whether every one of `people` has had an answer."""
+    return server.call(lambda: all(server.api.messages(person.id) for person in people))
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=30)
@@ -92,8 +97,7 @@ def main() -> int:
             people = [upd.make_user(50_000 + n, f"B{n}") for n in range(args.residents)]
             for person in people:
                 server.queue_update(lambda person=person: upd.command(person, None, "start"))
-            answered = lambda: server.call(lambda: all(server.api.messages(p.id) for p in people))  # noqa: E731
-            wait_until(answered, 120, process)
+            wait_until(lambda people=people: answered(server, people), 120, process)
             busy.append(resident_memory_mb(process.pid))
             stop(process)
     columns = [
