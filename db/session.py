@@ -26,4 +26,6 @@ def make_engine(url: str, **kwargs) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # No ping before each checkout (a round trip per transaction): a connection that died with the server fails
+    # its first statement instead, the pool drops it and the others, and the bot's turn is tried once more.
+    return create_engine(url, **kwargs)

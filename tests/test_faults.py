@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.services.outbox import enqueue_message
@@ -25,7 +26,8 @@ from db.models import (
     RequestStatus,
     User,
 )
-from tests.support.app import World
+from tests.support.app import World, make_world
+from tests.support.databases import postgres_engine_on
 from tests.support.fake_bot_api import ApiCall
 from tests.support.scenarios import ask_for_groceries, settings_of
 from tests.support.updates import make_user
@@ -287,3 +289,20 @@ async def test_claim_kept_when_sending_the_details_times_out(world: World) -> No
     with world.session() as session:
         request = session.exec(select(HelpRequest)).one()
         assert request.status == RequestStatus.CLAIMED and request.claimed_by == world.volunteer.id
+
+
+async def test_a_database_connection_that_died_costs_no_answer(postgresql_engine, clock, settings, caplog) -> None:
+    world = make_world(postgresql_engine, clock, settings)
+    async with world.harness:
+        h, anna = world.harness, world.resident
+        await h.send(anna, "goedemorgen")
+        greeting = h.texts(anna)[-1]
+        with postgresql_engine.connect() as connection:  # the pooled connection the bot uses next
+            pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        admin = postgres_engine_on()
+        with admin.begin() as connection:  # as a restart of PostgreSQL would
+            assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+        admin.dispose()
+        await h.send(anna, "goedemorgen")
+        assert h.texts(anna)[-1] == greeting
+    assert "database connection lost; the turn is tried again" in caplog.text

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.constants import ChatType
@@ -290,6 +291,10 @@ def _decide_once(update: Update, context: BotContext, step: Step, **options: Any
         except ConversationChanged:
             if attempt == ATTEMPTS:
                 raise
+        except DBAPIError as error:  # the database restarted since this pooled connection was last used
+            if not error.connection_invalidated or attempt == ATTEMPTS:
+                raise
+            log.warning("database connection lost; the turn is tried again")
     return None
 
 
