@@ -70,7 +70,6 @@ from bot.handlers import (
 from bot.handlers import coordinators as coordinator_commands
 from bot.i18n import LOCALES, translator
 from bot.logs import quiet_library_loggers
-from bot.matching import default_category_matcher, default_place_matcher
 from bot.render.notices import telegram_renderer
 from bot.services.desk_notices import with_call_backs_for_phone_only
 from bot.services.erasure import schedule_retention
@@ -127,13 +126,13 @@ def build_runtime(
     settings: Settings, engine: Engine, clock: Clock, wake_senders: WakeSenders = lambda _chats: None
 ) -> Runtime:
     """The parts the bot and the desk share; notices become Telegram messages, or call-backs for a phone."""
-    default_reader()  # the language data, read once before the first update (not during it)
+    reader = default_reader()  # the language data, read once before the first update (not during it)
     return Runtime(
         settings=settings,
         engine=engine,
         clock=clock,
-        categories=default_category_matcher(),
-        places=default_place_matcher(),
+        categories=reader.categories,
+        places=reader.places,
         render_notices=with_call_backs_for_phone_only(telegram_renderer(settings, clock)),
         wake_senders=wake_senders,
     )
