@@ -301,6 +301,13 @@ ACTIONS = [
         lambda w, u, rid: status_of(w, rid) == RequestStatus.REFERRED,
     ),
     Action(
+        "referral to an organisation of the sociale kaart (pxo:)",
+        frozenset({"coordinator"}),
+        setup_escalated,
+        lambda w, u, rid: press(w, u, u.id, f"pxo:{rid}:sociaal-wijkteam-voerendaal"),
+        lambda w, u, rid: status_of(w, rid) == RequestStatus.REFERRED,
+    ),
+    Action(
         "approve a volunteer (vol:)",
         frozenset({"coordinator"}),
         setup_pending_volunteer,
@@ -416,6 +423,7 @@ def test_every_privileged_button_is_in_the_matrix() -> None:
         "lnk:klimmen": b.LinkPlace,
         "claim:1": b.Claim,
         "px:1:woonservice": b.Refer,
+        "pxo:1:buurtteam-voerendaal": b.ReferOrganisation,
         "vol:1:ok": b.DecideVolunteer,
         "release:1": b.Release,
         "done:1": b.Done,
