@@ -3,7 +3,6 @@ CSV of re-integration hours per helper and month. A coordinator sees the volunte
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from bot.services import export
 from bot.services.desk_roles import DeskIdentity, DeskPermission
 from bot.services.volunteers import municipalities_of
-from db.models import HelpRequest, Neighbourhood, RequestStatus, User, Volunteer, VolunteerArea, VolunteerStatus
+from db.models import HelpRequest, Neighbourhood, User, Volunteer, VolunteerArea, VolunteerStatus
 
 SHOWN = (VolunteerStatus.PENDING, VolunteerStatus.APPROVED, VolunteerStatus.PAUSED)
-CSV_HEADER = ("volunteer_id", "name", "month", "requests", "hours")
 
 
 class VolunteerChange(StrEnum):
@@ -101,23 +100,6 @@ def volunteer_rows(session: Session, *, reader: DeskIdentity, month_start: datet
 def reintegration_hours_csv(
     session: Session, *, reader: DeskIdentity, start: datetime, end: datetime, zone: ZoneInfo, out: TextIO
 ) -> int:
-    """Hours per re-integration helper and month (finished requests); the number of rows written."""
-    helpers = {
-        row.user_id: row.name for row in volunteer_rows(session, reader=reader, month_start=end) if row.reintegration
-    }
-    query = select(HelpRequest.claimed_by, HelpRequest.done_at, HelpRequest.minutes_spent).where(
-        HelpRequest.claimed_by.in_(list(helpers)),
-        HelpRequest.status == RequestStatus.DONE,
-        HelpRequest.done_at >= start,
-        HelpRequest.done_at < end,
-    )
-    totals: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for volunteer_id, done_at, minutes in session.exec(query):
-        month = done_at.astimezone(zone).strftime("%Y-%m")
-        totals[(volunteer_id, month)][0] += 1
-        totals[(volunteer_id, month)][1] += minutes or 0
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for (volunteer_id, month), (count, minutes) in sorted(totals.items()):
-        writer.writerow((volunteer_id, helpers[volunteer_id], month, count, f"{minutes / 60:.1f}"))
-    return len(totals)
+    """Hours per re-integration helper the reader manages, and month (finished requests), by helper code."""
+    helpers = {row.user_id for row in volunteer_rows(session, reader=reader, month_start=end) if row.reintegration}
+    return export.reintegration_hours_csv(session, start=start, end=end, zone=zone, out=out, volunteer_ids=helpers)
