@@ -171,3 +171,16 @@ async def test_export_cheques_and_hours_are_sent_to_the_coordinator(world: World
     assert "cheques-voerendaal" in next(iter(document.files.values()))
     await h.command(world.coordinator, "/export uren maand")
     assert "2 regels per maand" in h.api.calls_to("sendDocument")[-1].params["caption"]
+
+
+def test_a_helper_code_is_letters_digits_and_hyphens(engine) -> None:
+    from bot.services.desk_volunteers import set_helper_code
+
+    with Session(engine) as session:
+        add_done_requests(session)
+        assert set_helper_code(session, volunteer_id=772002, code=" KOMPAS-3 ")
+        assert not set_helper_code(session, volunteer_id=772002, code="KOMPAS-3")  # unchanged
+        assert not set_helper_code(session, volunteer_id=772002, code="Kees <b>")
+        assert session.get(Volunteer, 772002).helper_code == "KOMPAS-3"
+        assert set_helper_code(session, volunteer_id=772002, code="")
+        assert session.get(Volunteer, 772002).helper_code is None

@@ -3,6 +3,7 @@ CSV of re-integration hours per helper and month. A coordinator sees the volunte
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,8 @@ from bot.services.desk_roles import DeskIdentity, DeskPermission
 from bot.services.volunteers import municipalities_of
 from db.models import HelpRequest, Neighbourhood, User, Volunteer, VolunteerArea, VolunteerStatus
 
+HELPER_CODE = re.compile(r"[A-Za-z0-9-]{1,20}")
+HELPER_CODE_LENGTH = 20
 SHOWN = (VolunteerStatus.PENDING, VolunteerStatus.APPROVED, VolunteerStatus.PAUSED)
 
 
@@ -37,6 +40,7 @@ class VolunteerRow:
     places: tuple[str, ...]
     reintegration: bool
     hours_this_month: float
+    helper_code: str | None = None
 
 
 def may_manage_volunteer(session: Session, reader: DeskIdentity, volunteer_id: int) -> bool:
@@ -92,6 +96,7 @@ def volunteer_rows(session: Session, *, reader: DeskIdentity, month_start: datet
             places=tuple(sorted(place.name for place in places[volunteer.user_id])),
             reintegration=volunteer.reintegration,
             hours_this_month=hours.get(volunteer.user_id, 0.0),
+            helper_code=volunteer.helper_code,
         )
         for volunteer, user in rows
     ]
@@ -103,3 +108,16 @@ def reintegration_hours_csv(
     """Hours per re-integration helper the reader manages, and month (finished requests), by helper code."""
     helpers = {row.user_id for row in volunteer_rows(session, reader=reader, month_start=end) if row.reintegration}
     return export.reintegration_hours_csv(session, start=start, end=end, zone=zone, out=out, volunteer_ids=helpers)
+
+
+def set_helper_code(session: Session, *, volunteer_id: int, code: str) -> bool:
+    """A re-integration helper's code (letters, digits and hyphens; empty clears it); False when nothing changed."""
+    code = code.strip()
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None or not volunteer.reintegration or (code and not HELPER_CODE.fullmatch(code)):
+        return False
+    if (volunteer.helper_code or "") == code:
+        return False
+    volunteer.helper_code = code or None
+    session.add(volunteer)
+    return True

@@ -12,7 +12,13 @@ from bot.desk.web import Desk, desk_route
 from bot.i18n import N_
 from bot.services.desk_inbox import category_names
 from bot.services.desk_roles import DeskPermission
-from bot.services.desk_volunteers import may_manage_volunteer, reintegration_hours_csv, volunteer_rows
+from bot.services.desk_volunteers import (
+    HELPER_CODE_LENGTH,
+    may_manage_volunteer,
+    reintegration_hours_csv,
+    set_helper_code,
+    volunteer_rows,
+)
 from bot.services.volunteers import Decision, decide_volunteer, set_paused
 from db.models import VolunteerStatus
 
@@ -39,6 +45,7 @@ def show_volunteers(desk: Desk) -> Response:
         rows=rows,
         categories=categories,
         status_labels=STATUS_LABELS,
+        code_length=HELPER_CODE_LENGTH,
         message=desk.value("bericht"),
     )
 
@@ -90,6 +97,19 @@ def pause(desk: Desk) -> Response:
     return desk.redirect("/vrijwilligers", bericht="ok" if changed else "unchanged")
 
 
+def helper_code(desk: Desk) -> Response:
+    """The code a coordinator gives a re-integration helper: the hours file names them by it, not by name."""
+    volunteer_id = _volunteer_id(desk)
+    with desk.unit_of_work() as uow:
+        if not may_manage_volunteer(uow.session, desk.identity, volunteer_id):
+            return desk.not_found()
+        desk.audit(uow.session, "volunteer.helper_code", target_kind="volunteer", target_id=volunteer_id)
+        uow.session.flush()
+        changed = set_helper_code(uow.session, volunteer_id=volunteer_id, code=desk.value("code"))
+        uow.commit()
+    return desk.redirect("/vrijwilligers", bericht="ok" if changed else "unchanged")
+
+
 def hours_csv(desk: Desk) -> Response:
     """Re-integration hours per helper and month, for the last year."""
     end = desk.now()
@@ -119,6 +139,9 @@ routes = [
     ),
     desk_route(
         "/vrijwilligers/{volunteer_id:int}/pauze", pause, permission=DeskPermission.VOLUNTEERS, methods=("POST",)
+    ),
+    desk_route(
+        "/vrijwilligers/{volunteer_id:int}/code", helper_code, permission=DeskPermission.VOLUNTEERS, methods=("POST",)
     ),
     desk_route("/vrijwilligers/uren.csv", hours_csv, permission=DeskPermission.VOLUNTEERS),
 ]
