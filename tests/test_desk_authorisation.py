@@ -105,6 +105,7 @@ ROUTES = [
     RouteCase("POST", "/inbox/{call_back}/gebeld", CALL_BACK_WORKERS, {"result": "reached", "note": "ja"}),
     RouteCase("POST", "/inbox/{escalation}/sluiten", OF_VOERENDAAL),
     RouteCase("POST", "/inbox/{escalation}/doorverwijzen", OF_VOERENDAAL, {"route": "wijkteam"}),
+    RouteCase("POST", "/inbox/{escalation}/organisatie", OF_VOERENDAAL, {"organisatie": "sociaal-wijkteam-voerendaal"}),
     RouteCase("GET", "/inbox/{escalation}/vrijwilliger", OF_VOERENDAAL),
     RouteCase("POST", "/inbox/{escalation}/zoek", OF_VOERENDAAL, {"zoek": "piet"}),
     RouteCase("POST", "/inbox/{call_back}/wissen", OF_VOERENDAAL),

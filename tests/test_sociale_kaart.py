@@ -14,6 +14,7 @@ from bot.services.requests import create_request
 from bot.services.timers import fire_due_timers
 from db.models import HelpRequest, InboxItem, InboxStatus, RequestStatus, User
 from tests.support.app import World
+from tests.support.desk import desk_client, desk_runtime, log_in, login_path
 from tests.support.scenarios import settings_of
 from tests.support.updates import callback
 from tests.test_inbox import press_on
@@ -137,3 +138,20 @@ async def test_steunpunt_lists_the_organisations_of_the_municipality(world: Worl
     assert "Wijksteunpunt Klimmen" in answer
     assert "Deze organisaties helpen ook:" in answer and "Sociaal Wijk Team Voerendaal" in answer
     assert "Sociaal wijkteam Kerkrade" not in answer
+
+
+async def test_the_desk_inbox_shows_the_proposal_and_refers_with_one_press(world: World) -> None:
+    runtime = desk_runtime(world.engine, world.clock, settings_of(world))
+    request_id = await escalated(world, "tuin")
+    client = desk_client(runtime)
+    csrf = log_in(client, login_path(runtime, world.coordinator.id))
+    page = client.get("/inbox").text
+    assert "Volgende stap: Woonservice" in page and "Woonserviceproject Test · 045 000 00 00" in page
+    with world.session() as session:
+        item = session.exec(select(InboxItem).where(InboxItem.request_id == request_id)).one()
+    answer = client.post(f"/inbox/{item.id}/organisatie", data={"csrf_token": csrf, "organisatie": "woonservice-test"})
+    assert answer.status_code == 303 and "bericht=ok" in answer.headers["location"]
+    with world.session() as session:
+        assert session.get(HelpRequest, request_id).status == RequestStatus.REFERRED
+    await world.deliver()
+    assert "Woonserviceproject Test" in world.harness.last_text(world.resident)
