@@ -184,3 +184,16 @@ def test_a_helper_code_is_letters_digits_and_hyphens(engine) -> None:
         assert session.get(Volunteer, 772002).helper_code == "KOMPAS-3"
         assert set_helper_code(session, volunteer_id=772002, code="")
         assert session.get(Volunteer, 772002).helper_code is None
+
+
+def test_samenbot_export_writes_the_monthly_files(sqlite_engine, monkeypatch, capsys) -> None:
+    from bot.cli import main
+
+    with Session(sqlite_engine) as session:
+        add_done_requests(session)
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    assert main(["export", "--from", "2026-11-01", "--to", "2026-11-30", "--kind", "uren"]) == 0
+    captured = capsys.readouterr()
+    assert read_back(captured.out)[1][1] == "RI-07" and "2 rows exported" in captured.err
+    assert main(["export", "--from", "2026-11-01", "--to", "2026-11-30", "--kind", "cheques"]) == 0
+    assert read_back(capsys.readouterr().out)[0] == list(CHEQUES_HEADER)
