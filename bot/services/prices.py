@@ -65,7 +65,9 @@ class RouteTable:
 
 @lru_cache(maxsize=4)
 def load_routes(path: Path) -> RouteTable:
-    """The routes file, read once per path."""
+    """The routes file, read once per path (none: no route is known, so no price is said)."""
+    if not path.exists():
+        return RouteTable(LEVELS, Decimal(0), ())
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     routes = tuple(

@@ -44,7 +44,9 @@ class Proposal:
 
 @lru_cache(maxsize=4)
 def load_organisations(path: Path) -> tuple[Organisation, ...]:
-    """Every organisation of the data file."""
+    """Every organisation of the data file (none without one)."""
+    if not path.exists():
+        return ()
     with path.open("rb") as handle:
         entries = tomllib.load(handle).get("organisation", [])
     return tuple(
