@@ -255,7 +255,7 @@ class OnBehalf(Button):
 
 @button("second", where=Where.PRIVATE)
 class SecondNeed(Button):
-    """ "Zal ik ook een vraag maken voor …?" after a request with two needs."""
+    """ "Zal ik daar ook een vraag van maken?" after a request whose message named a second need."""
 
     answer: YesNo
 
