@@ -82,12 +82,12 @@ async def ask_for_the_garden(world: World) -> str:
 
 async def test_a_free_kind_of_help_says_so_before_confirming(world: World) -> None:
     summary = await reach_summary(world, "kan iemand boodschappen voor mij doen?", "Boodschappen")
-    assert "💶 Gratis: een vrijwilliger uit uw buurt helpt." in summary
+    assert "🏷️ Gratis: een vrijwilliger uit uw buurt helpt." in summary
 
 
 async def test_a_kind_of_help_paid_with_dienstencheques_says_what_it_costs(world: World) -> None:
     summary = await ask_for_the_garden(world)
-    assert f"💶 Dit kost 1 dienstencheque van €{NBSP}5,00 per uur." in summary
+    assert f"🏷️ Dit kost 1 dienstencheque van €{NBSP}5,00 per uur." in summary
 
 
 async def test_the_price_is_in_the_residents_language(world: World) -> None:
@@ -132,5 +132,5 @@ async def test_what_does_it_cost_during_a_request_answers_for_its_kind_and_asks_
     await ask_for_the_garden(world)
     await h.send(anna, "wat kost dat?")
     answer = h.last_text(anna)
-    assert f"Dit kost 1 dienstencheque van €{NBSP}5,00 per uur." in answer
+    assert f"💶 Dit kost 1 dienstencheque van €{NBSP}5,00 per uur." in answer
     assert "Klopt dit?" in answer

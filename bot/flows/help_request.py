@@ -315,7 +315,7 @@ def ask_confirm(turn: Turn) -> None:
     ]
     behalf = draft.get("on_behalf_name")
     for_whom = "\n👪 " + _("Voor: {name}").format(name=escape(behalf)) if behalf else ""
-    price = "💶 " + request_price(turn, draft["category"])
+    price = "🏷️ " + request_price(turn, draft["category"])
     turn.say(
         _("Dit is uw vraag:") + "\n\n" + summary(preview, _) + for_whom + "\n\n" + price + "\n\n" + _("Klopt dit?"),
         button_rows(options),
