@@ -140,7 +140,7 @@ def main() -> int:
     print("goals: cost per update at most 6× the echo bot's on SQLite, 10× on PostgreSQL; at most 5 SQL statements")
     if not args.no_write:
         for row in rows:
-            append_row("Conversation throughput (bench/conversations.py)", columns, row)
+            append_row("Conversation throughput and SQL per update (bench/conversations.py)", columns, row)
     return 0
 
 

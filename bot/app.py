@@ -307,21 +307,28 @@ def command_menu(locale: str) -> list[BotCommand]:
 
 
 async def set_public_profile(bot: ExtBot) -> None:
-    """Command menus and descriptions in every language; each is nice to have, none is fatal."""
+    """Command menus and descriptions in every language, at once; each is nice to have, none is fatal."""
+
+    async def attempt(locale: str, call: Awaitable[Any]) -> None:
+        try:
+            await call
+        except Exception as error:  # a menu or a description is not essential
+            log.warning("could not set the %s profile: %s", locale, type(error).__name__)
+
+    calls = []
     for locale in LOCALES:
         _ = translator(locale)
-        calls = (
-            bot.set_my_commands(command_menu(locale), language_code=locale),
-            bot.set_my_short_description(_("Buren helpen buren in Parkstad."), language_code=locale),
-            bot.set_my_description(
-                _("Zoekt u hulp? Of wilt u helpen? Typ gewoon wat u nodig heeft."), language_code=locale
+        calls += [
+            attempt(locale, bot.set_my_commands(command_menu(locale), language_code=locale)),
+            attempt(locale, bot.set_my_short_description(_("Buren helpen buren in Parkstad."), language_code=locale)),
+            attempt(
+                locale,
+                bot.set_my_description(
+                    _("Zoekt u hulp? Of wilt u helpen? Typ gewoon wat u nodig heeft."), language_code=locale
+                ),
             ),
-        )
-        for call in calls:
-            try:
-                await call
-            except Exception as error:  # a menu or a description is not essential
-                log.warning("could not set the %s profile: %s", locale, type(error).__name__)
+        ]
+    await asyncio.gather(*calls)
 
 
 async def _post_init(application: Application) -> None:

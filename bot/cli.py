@@ -144,16 +144,17 @@ def run(settings: Settings, *, webhook: bool = False, desk: bool = True) -> int:
             return 2
     from bot.app import build_application
     from bot.desk import create_desk
-    from bot.serve import DeskDidNotStart, desk_server, serve
-    from bot.webhook import webhook_options
+    from bot.serve import ServerDidNotStart, desk_server, serve, webhook_server
+    from bot.webhook import register_webhook, webhook_app
 
     engine = make_engine(settings.database_url)
     prepare_database(settings, engine)
     application = build_application(settings, engine=engine)
     server = desk_server(create_desk(application.bot_data["runtime"], application.bot), settings) if desk else None
-    stop = asyncio.Event()
+    hook = webhook_server(webhook_app(application, settings), settings) if webhook else None
+    options = {"webhook": hook, "on_webhook": lambda: register_webhook(application, settings)}
     try:
-        asyncio.run(serve(application, server, stop=stop, webhook=webhook_options(settings) if webhook else None))
+        asyncio.run(serve(application, server, stop=asyncio.Event(), **options))
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
         return 2
@@ -161,8 +162,8 @@ def run(settings: Settings, *, webhook: bool = False, desk: bool = True) -> int:
         print(f"Cannot reach the Bot API at {settings.api_base_url} ({type(error).__name__}).", file=sys.stderr)
         print("Check TELEGRAM_API_BASE_URL and the network, then start again.", file=sys.stderr)
         return 1
-    except DeskDidNotStart as error:
-        print(f"{error}: choose another DESK_PORT, or start with --no-desk.", file=sys.stderr)
+    except ServerDidNotStart as error:
+        print(f"{error}: choose another DESK_PORT or PORT, or start with --no-desk.", file=sys.stderr)
         return 1
     return 0
 
@@ -171,14 +172,14 @@ def run_desk(settings: Settings) -> int:
     """Serve only the desk; the bot workers (`samenbot run --no-desk`) deliver what it writes to the outbox."""
     from bot.app import build_runtime
     from bot.desk import create_desk
-    from bot.serve import DeskDidNotStart, desk_server, serve
+    from bot.serve import ServerDidNotStart, desk_server, serve
 
     engine = make_engine(settings.database_url)
     prepare_database(settings, engine)
     server = desk_server(create_desk(build_runtime(settings, engine, SystemClock())), settings)
     try:
         asyncio.run(serve(None, server, stop=asyncio.Event()))
-    except DeskDidNotStart as error:
+    except ServerDidNotStart as error:
         print(f"{error}: choose another DESK_PORT.", file=sys.stderr)
         return 1
     return 0

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.metrics import UPDATE_SECONDS, UPDATES, update_kind
 
 MAX_CONCURRENT_UPDATES = 4096
 """High on purpose: PTB takes a slot before the per-user lock, so one person's queued flood must not fill them all."""
@@ -24,6 +27,16 @@ def ordering_key(update: object) -> int | None:
     return None
 
 
+async def _measured(update: object, coroutine: Awaitable[Any]) -> None:
+    """Handle one update, counted by kind and timed (the wait for the same person's earlier updates excluded)."""
+    began = time.perf_counter()
+    try:
+        await coroutine
+    finally:
+        UPDATE_SECONDS.observe(time.perf_counter() - began)
+        UPDATES.labels(update_kind(update)).inc()
+
+
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     """PTB's concurrent updates with one lock per user: a flood from one person never holds up another."""
 
@@ -36,13 +49,13 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         """Wait for this person's earlier updates, then handle this one."""
         key = ordering_key(update)
         if key is None:
-            await coroutine
+            await _measured(update, coroutine)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                await _measured(update, coroutine)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # nobody else queued for this person: forget their lock

@@ -15,7 +15,9 @@ def alembic_config(engine: Engine) -> Config:
     """An Alembic config for `engine`, without an alembic.ini."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # The ini syntax reads % as interpolation: %-escapes in a URL (a password, ?options=...) are doubled.
+    url = engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 

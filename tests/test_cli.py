@@ -118,3 +118,25 @@ def test_desk_volunteer_commands(database_url: str, monkeypatch, capsys) -> None
     assert main(["desk-volunteer", "remove", "3102"]) == 1
     with Session(cli.make_engine(database_url)) as session:
         assert [row.user_id for row in session.exec(select(DeskVolunteer))] == [3101]
+
+
+UNREACHABLE = "Cannot reach the Bot API at http://127.0.0.1:9/bot (NetworkError)."
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", [[], ["--webhook"]], ids=["polling", "webhook"])
+def test_run_without_a_reachable_bot_api_prints_one_clear_message(tmp_path: Path, mode: list[str]) -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": "1:x",
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",  # nothing listens on port 9
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        "DESK_PORT": "0",
+        "WEBHOOK_URL": "https://bot.example.nl/hook",
+        "WEBHOOK_SECRET": "s3cret",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "PORT": "0",
+    }
+    result = samenbot("run", *mode, env=env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [UNREACHABLE, "Check TELEGRAM_API_BASE_URL and the network, then start again."]
+    assert result.stdout == ""

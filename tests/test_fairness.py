@@ -12,7 +12,7 @@ from bot.services.outbox import enqueue_message
 from db.models import Outbox, OutboxStatus, User
 from tests.support.app import World, make_world
 from tests.support.scenarios import ask_for_groceries
-from tests.support.updates import make_user
+from tests.support.updates import make_group, make_user
 
 
 async def test_a_card_is_in_the_group_as_soon_as_the_request_is_sent(world: World) -> None:
@@ -68,3 +68,23 @@ async def test_a_flooding_resident_is_throttled_on_their_own(sqlite_engine, cloc
         assert not [call for call in api.failed_calls if call.status == 429]
         with throttled.session() as session:
             assert session.get(User, other.id).has_private_chat
+
+
+async def test_a_group_member_spamming_koppel_leaves_a_resident_answered(
+    sqlite_engine, clock, settings: Settings
+) -> None:
+    throttled = make_world(sqlite_engine, clock, Settings(**{**settings.__dict__, "throttle": True}))
+    api, h = throttled.api, throttled.harness
+    api.enforce_limits(lambda: clock.now().timestamp())  # Telegram's limits, answered with 429
+    member, resident = make_user(303, "Sjef", language_code="nl"), make_user(304, "Ria", language_code="nl")
+    group = make_group(-4004, "Buurtapp")
+    async with h:
+        start, began = clock.now(), time.monotonic()
+        for _ in range(25):
+            await h.command(member, "/koppel", chat=group)
+        await h.command(resident, "/start")
+        assert "Welkom" in h.texts(resident)[0]  # at once: 25 refusals put nothing in Ria's way
+        assert time.monotonic() - began < 2 and clock.now() == start  # within 2 s, and nothing slept
+        assert not [call for call in api.failed_calls if call.status == 429]
+        refusals = [text for text in h.texts(group.id) if "dat mag u niet" in text]
+        assert len(refusals) == 1  # the bot refuses once, not 25 times

@@ -431,3 +431,70 @@ def recorded(server: HttpBotAPI, engine) -> bool:
         requests = {r.id: r.card_chat_id for r in session.exec(select(HelpRequest))}
         unsent = session.exec(select(Outbox).where(Outbox.status == OutboxStatus.PENDING)).all()
     return not any(row_key(row, requests.get(row.ref_id)) in delivered for row in unsent)
+
+
+HELP_STEPS = (
+    ("text", "kan iemand morgen mijn boodschappen doen?", "cat:boodschappen"),
+    ("press", "cat:boodschappen", "details:skip"),
+    ("press", "details:skip", "send:yes"),
+    ("press", "send:yes", None),
+)
+"""A resident's help request: what they do, and the button (None: the thanks) that shows the bot answered."""
+
+
+@pytest.mark.parametrize("killed_after", range(1, len(HELP_STEPS) + 1))
+def test_sigkill_after_any_step_of_a_help_request_gives_one_request_and_one_card(
+    server: HttpBotAPI, tmp_path: Path, seeded_sqlite_file: Path, killed_after: int
+) -> None:
+    anna, group = upd.make_user(101, "Anna"), -2001
+
+    def setup(session: Session) -> None:
+        now = datetime.now(UTC)
+        link_group(
+            session, chat_id=group, title="Klimmen", neighbourhood_slug="klimmen", linked_by=COORDINATOR, now=now
+        )
+        session.add(
+            User(id=anna.id, first_name="Anna", neighbourhood_slug="klimmen", has_private_chat=True, created_at=now)
+        )
+
+    url = prepare_database(seeded_sqlite_file, setup)
+    env, api = bot_env(server, url), server.api
+    bots = [Bot(env, tmp_path, 1)]
+    try:
+        for number, (kind, what, answer) in enumerate(HELP_STEPS, start=1):
+            if kind == "text":
+                server.queue_update(lambda what=what: upd.private_text(anna, what))
+            else:
+                server.queue_update(lambda what=what: upd.callback(anna, *button(api, anna.id, what)))
+            shown = (lambda a=answer: button(api, anna.id, a)) if answer else (lambda: ACCEPTED in last(api, anna.id))
+            wait_for(
+                lambda shown=shown: server.call(shown), timeout=20, what=f"the answer to step {number}", bot=bots[-1]
+            )
+            if number == killed_after:
+                bots[-1].kill()
+                bots.append(Bot(env, tmp_path, 2))
+        engine = make_engine(url)
+        wait_for(lambda: server.call(lambda: cards(server)), timeout=20, what="the card", bot=bots[-1])
+        wait_for(lambda: pending(engine) == 0, timeout=20, what="the outbox empty", bot=bots[-1])
+    finally:
+        for bot in bots:
+            bot.stop()
+    with Session(engine) as session:
+        requests = session.exec(select(HelpRequest)).all()
+    engine.dispose()
+    assert len(requests) == 1 and requests[0].category_slug == "boodschappen"
+    assert [call.chat_id for call in server.call(lambda: cards(server))] == [group]
+
+
+def last(api, chat_id: int) -> str:
+    messages = api.messages(chat_id)
+    return messages[-1].get("text", "") if messages else ""
+
+
+def cards(server: HttpBotAPI) -> list:
+    """The group cards sent (a sendMessage with an "Ik help" button)."""
+    return [
+        call
+        for call in server.api.calls_to("sendMessage")
+        if any(data.startswith("claim:") for data in call.callback_data)
+    ]

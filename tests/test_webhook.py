@@ -1,12 +1,14 @@
-"""`samenbot run --webhook`: settings checked before start, PTB's webhook server started with the secret."""
+"""`samenbot run --webhook`: settings checked before start; the webhook path and its registration."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
 from bot import cli
 from bot.config import Settings
-from bot.webhook import NO_TORNADO, webhook_options, webhook_problem
+from bot.webhook import webhook_path, webhook_problem
 
 GOOD = Settings(
     bot_token="123456:TEST",
@@ -33,24 +35,19 @@ def test_settings_are_read_from_the_environment() -> None:
     [
         ({"webhook_url": ""}, "WEBHOOK_URL"),
         ({"webhook_url": "http://bot.example.nl/hook"}, "https://"),
+        ({"webhook_url": "https://bot.example.nl/healthz"}, "/healthz"),
         ({"webhook_secret": ""}, "WEBHOOK_SECRET"),
         ({"webhook_secret": "no spaces allowed"}, "WEBHOOK_SECRET"),
     ],
 )
 def test_bad_settings_are_explained(changes: dict, expected: str) -> None:
-    from dataclasses import replace
-
-    assert expected in webhook_problem(replace(GOOD, **changes), server_installed=True)
+    assert expected in webhook_problem(replace(GOOD, **changes))
 
 
-def test_good_settings_give_ptbs_webhook_server_the_secret() -> None:
-    assert webhook_problem(GOOD, server_installed=True) is None
-    assert webhook_problem(GOOD, server_installed=False) == NO_TORNADO
-    options = webhook_options(GOOD)
-    assert options["secret_token"] == "s3cret_-X"
-    assert options["url_path"] == "telegram/hook"
-    assert options["webhook_url"] == "https://bot.example.nl/telegram/hook"
-    assert (options["listen"], options["port"]) == ("0.0.0.0", 8081)
+def test_good_settings_serve_the_path_of_the_url() -> None:
+    assert webhook_problem(GOOD) is None
+    assert webhook_path(GOOD) == "/telegram/hook"
+    assert webhook_path(replace(GOOD, webhook_url="https://bot.example.nl")) == "/"
 
 
 def test_run_webhook_refuses_to_start_without_its_settings(monkeypatch, capsys, tmp_path) -> None:

@@ -34,6 +34,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from bot.clock import Clock
 from bot.delivery.limits import DEFAULT_LIMITS, MESSAGE_CREATING, Limits, Throttle, retry_after_seconds
 from bot.delivery.store import Lease, OutboxStore, Row
+from bot.metrics import OUTBOX_LAG, RETRY_AFTER
 from db.models import OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -336,6 +337,8 @@ class OutboxSender:
         row.status = _SENT
         row.sent_at = self._now()
         lease.sent += 1
+        if row.created_at is not None:
+            OUTBOX_LAG.observe(max((row.sent_at - row.created_at).total_seconds(), 0.0))
         if card is not None:
             lease.card_updates[row.ref_id] = card
         if not (lease.record_each or row.method in MESSAGE_CREATING):
@@ -377,6 +380,7 @@ class OutboxSender:
             self._put_off(row, max(moment, row.not_before), marker)
 
     def _on_retry_after(self, row: Row, chat_id: int, error: RetryAfter) -> Outcome:
+        RETRY_AFTER.inc()
         now = self._now()
         until = now + timedelta(seconds=retry_after_seconds(error))
         row.not_before = until

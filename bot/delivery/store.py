@@ -62,6 +62,7 @@ class Row:
     ref_id: int | None = None
     status: str = _PENDING
     sent_at: datetime | None = None
+    created_at: datetime | None = None
     migrated: bool = False
     recorded: bool = False
 
@@ -76,6 +77,7 @@ class Row:
             not_before=aware(outbox.not_before),
             ref_kind=outbox.ref_kind,
             ref_id=outbox.ref_id,
+            created_at=aware(outbox.created_at),
         )
 
     @property
@@ -240,6 +242,7 @@ class OutboxStore:
                     last_error=item["last_error"],
                     ref_kind=item["ref_kind"],
                     ref_id=item["ref_id"],
+                    created_at=aware(item["created_at"]),
                 )
             )
         return rows

@@ -13,7 +13,6 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-import psycopg
 from sqlalchemy.engine import Engine
 
 from bot.services.outbox import NOTIFY_CHANNEL
@@ -37,6 +36,8 @@ async def listen_for_wakes(engine: Engine, wake: Callable[[], None], stop: async
     """Call `wake()` for every notification on the channel until `stop` is set; reconnect after a failure."""
     if not is_postgres(engine):
         return
+    import psycopg  # only here: a SQLite bot starts without loading the PostgreSQL driver
+
     while not stop.is_set():
         try:
             async with await psycopg.AsyncConnection.connect(_conninfo(engine), autocommit=True) as connection:

@@ -19,6 +19,7 @@ from bot.desk.navigation import menu_for
 from bot.desk.pages import account, activities, inbox, intake, login, media, overview, people, volunteers
 from bot.desk.web import render_page, request_translator
 from bot.logs import quiet_library_loggers
+from bot.ops import OPS_ROUTES
 from bot.services.desk_login import signing_secret
 from bot.services.desk_roles import DeskPermission
 from bot.services.runtime import Runtime
@@ -126,7 +127,7 @@ def create_desk(runtime: Runtime, telegram: Bot | None = None) -> Starlette:
         secret = signing_secret(uow.session, configured=runtime.settings.desk_secret, now=runtime.clock.now())
         uow.commit()
     app = Starlette(
-        routes=[*page_routes(), Mount("/static", StaticFiles(directory=STATIC), name="static")],
+        routes=[*page_routes(), *OPS_ROUTES, Mount("/static", StaticFiles(directory=STATIC), name="static")],
         exception_handlers={404: _not_found, 405: _not_found},
     )
     app.state.runtime = runtime

@@ -44,6 +44,7 @@ class Queued:
     method: str
     params: dict[str, Any]
     not_before: datetime
+    created_at: datetime
     ref_kind: str | None = None
     ref_id: int | None = None
 
@@ -81,7 +82,7 @@ def enqueue_calls(session: Session, calls: Sequence[tuple[int, str, dict[str, An
     ids = sorted(session.execute(insert(Outbox).returning(Outbox.id), values).scalars())
     if leased is not None:
         leased[1].extend(
-            Queued(id=row_id, chat_id=chat_id, method=method, params=params, not_before=now)
+            Queued(id=row_id, chat_id=chat_id, method=method, params=params, not_before=now, created_at=now)
             for row_id, (chat_id, method, params) in zip(ids, calls, strict=True)
         )
 
