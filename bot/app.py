@@ -176,6 +176,7 @@ COORDINATOR_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
     b.LinkPlace: groups.link_place,
     b.InboxAction: inbox.inbox_action,
     b.Refer: referrals.refer,
+    b.ReferOrganisation: referrals.refer_to_organisation,
     b.ActivityMunicipality: only_in(State.ACT_MUNICIPALITY)(activity.choose_municipality),
     b.ActivityArea: only_in(State.ACT_AREA)(activity.choose_area),
     b.ActivityNoLimit: only_in(State.ACT_CAPACITY)(activity.no_limit),

@@ -422,6 +422,14 @@ class Refer(Button):
     route: Annotated[str, Slug(12)]
 
 
+@button("pxo", where=Where.PRIVATE, who=Who.COORDINATOR)
+class ReferOrganisation(Button):
+    """An escalated request referred to an organisation of the sociale kaart."""
+
+    request_id: int
+    organisation: Place
+
+
 @button("actmun", where=Where.PRIVATE, who=Who.COORDINATOR)
 class ActivityMunicipality(Button):
     """/activiteit: for which municipality."""

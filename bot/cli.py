@@ -70,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="date_to", required=True, help="last day (included), YYYY-MM-DD")
     export.add_argument("--municipality", help="municipality slug; all when left out")
     export.add_argument("--output", help="file to write; stdout when left out")
+    export.add_argument(
+        "--kind",
+        choices=("vragen", "cheques", "uren"),
+        default="vragen",
+        help="vragen: one row per request; cheques: dienstencheques per resident and month; "
+        "uren: hours per re-integration helper (by code) and month",
+    )
     match = commands.add_parser("match", help="match request texts to categories (stdin: one per line, JSON out)")
     match.add_argument("text", nargs="*")
     return parser

@@ -1,4 +1,4 @@
-"""`samenbot export --from DATE --to DATE`: the anonymous CSV of the requests, streamed."""
+"""`samenbot export --from DATE --to DATE [--kind cheques|uren]`: the anonymous CSVs, the requests streamed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.services.export import export_csv
+from bot.services.export import cheques_csv, export_csv, reintegration_hours_csv
 from db.models import Municipality
 
 
@@ -35,10 +35,11 @@ def export_command(engine: Engine, settings: Settings, args: argparse.Namespace)
             print(f"Unknown municipality: {args.municipality}", file=sys.stderr)
             return 1
         scope = {"start": start, "end": end, "municipality_slug": args.municipality, "zone": settings.time_zone}
+        write = {"vragen": export_csv, "cheques": cheques_csv, "uren": reintegration_hours_csv}[args.kind]
         if args.output:
             with open(args.output, "w", newline="", encoding="utf-8") as out:
-                count = export_csv(session, **scope, out=out)
+                count = write(session, **scope, out=out)
         else:
-            count = export_csv(session, **scope, out=sys.stdout)
-    print(f"{count} requests exported.", file=sys.stderr)
+            count = write(session, **scope, out=sys.stdout)
+    print(f"{count} {'requests' if args.kind == 'vragen' else 'rows'} exported.", file=sys.stderr)
     return 0

@@ -141,6 +141,7 @@ class Volunteer(SQLModel, table=True):
     categories: list[str] = Field(default_factory=list, sa_type=JSON)
     availability: list[str] = Field(default_factory=list, sa_type=JSON)
     reintegration: bool = False
+    helper_code: str | None = None  # the code a coordinator gave a re-integration helper (for UWV / Kompas)
     consent_at: datetime | None = None
     decided_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime
@@ -192,6 +193,9 @@ class HelpRequest(SQLModel, table=True):
     anonymised_at: datetime | None = None
     # The lifecycle after a claim: time the volunteer spent, and the resident's 👍/👎 ("up"/"down").
     minutes_spent: int | None = None
+    # A woonservice project's request is paid with dienstencheques: per hour (set when it is made), and used.
+    cheques_per_hour: int | None = None
+    cheques: int | None = None
     feedback: str | None = None
     feedback_at: datetime | None = None
     # Recurring help: the first request of the series, and the helper it is offered to first.

@@ -130,6 +130,7 @@ async def test_no_steunpunt_nearby_offers_a_call_back_button(world: World, monke
     h, anna = world.harness, world.resident
     await at_the_menu(world)
     monkeypatch.setattr("bot.flows.steunpunt.steunpunten_for", lambda *args: [])
+    monkeypatch.setattr("bot.flows.steunpunt.organisations_near", lambda *args: [])
     await h.command(anna, "/steunpunt")
     assert "Ik ken nog geen steunpunt" in h.last_text(anna)
     await h.press(anna, "Bel mij terug")

@@ -501,6 +501,14 @@ ACTIONS = [
         b.Refer,
     ),
     Action(
+        "referral to an organisation of the sociale kaart (pxo:)",
+        frozenset({"coordinator"}),
+        setup_escalated,
+        lambda w, u, rid: press(w, u, u.id, b.ReferOrganisation(rid, "sociaal-wijkteam-voerendaal").pack()),
+        lambda w, u, rid: status_of(w, rid) == RequestStatus.REFERRED,
+        b.ReferOrganisation,
+    ),
+    Action(
         "approve a volunteer (vol:)",
         frozenset({"coordinator"}),
         setup_pending_volunteer,

@@ -420,3 +420,60 @@ def test_a_bad_language_file_is_refused() -> None:
 
 def test_categories_file_holds_categories_only() -> None:
     assert set(load("categories.toml")) == {"category", "social", "out_of_scope"}
+
+
+# ---------------------------------------------------------------- routes.toml and providers.toml
+
+ROUTE_LEVELS = ["vrijwilliger", "woonservice", "particulier", "bedrijf"]
+ORGANISATION_LEVELS = {*ROUTE_LEVELS, "loket"}
+PRICE_WORDS = {"", "gratis", "dienstencheque", "betaald"}
+
+
+def category_slugs() -> set[str]:
+    return {category["slug"] for category in load("categories.toml")["category"]}
+
+
+def test_routes_follow_puntextras_order_and_name_known_places_and_kinds() -> None:
+    routes = load("routes.toml")
+    assert routes["order"] == ROUTE_LEVELS
+    assert float(routes["dienstencheque"]["euro"]) == 5.0  # WoonZorgService in de Wijk: 5 euro per hour
+    for route in routes["route"]:
+        assert route["level"] in ROUTE_LEVELS
+        assert route["municipalities"] and set(route["municipalities"]) <= MUNICIPALITIES
+        assert route["categories"] and set(route["categories"]) <= category_slugs()
+        assert (route["level"] == "woonservice") == ("cheques_per_hour" in route)
+        assert "price_per_hour" not in route or route["level"] in ("particulier", "bedrijf")
+
+
+def test_every_volunteer_kind_of_help_is_free_everywhere() -> None:
+    from bot.services.prices import load_routes
+
+    table = load_routes(DATA_DIR / "routes.toml")
+    volunteer_kinds = {c["slug"] for c in load("categories.toml")["category"] if c["for_volunteers"]}
+    for municipality in MUNICIPALITIES:
+        for slug in volunteer_kinds:
+            assert table.price(municipality, slug).free, (municipality, slug)
+    assert table.price("voerendaal", "zorgvraag").level is None
+
+
+def test_organisations_are_well_formed() -> None:
+    organisations = load("providers.toml")["organisation"]
+    slugs = [organisation["slug"] for organisation in organisations]
+    assert len(slugs) == len(set(slugs)) and all(SLUG_RE.match(slug) for slug in slugs)
+    for organisation in organisations:
+        slug = organisation["slug"]
+        assert organisation["name"].strip(), slug
+        assert organisation["level"] in ORGANISATION_LEVELS, slug
+        assert organisation["municipalities"] and set(organisation["municipalities"]) <= MUNICIPALITIES, slug
+        assert set(organisation["categories"]) <= category_slugs() | {"alle"}, slug
+        for field in ("phone", "opening_hours", "web"):
+            assert isinstance(organisation[field], str), (slug, field)
+        assert organisation["price"] in PRICE_WORDS, slug
+        assert set(organisation["description"]) >= LANGUAGES, slug
+
+
+def test_the_organisations_the_seeds_name_are_on_the_map() -> None:
+    names = " ".join(organisation["name"] for organisation in load("providers.toml")["organisation"])
+    for name in ("wijkteam", "Wmo-loket", "MeanderGroep Zuid-Limburg", "Cicero", "Jeugd en Gezin", "Durpswinkel"):
+        assert name.lower() in names.lower(), name
+    assert "maatschappelijk werk" in names.lower()

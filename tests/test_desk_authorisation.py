@@ -109,6 +109,7 @@ ROUTES = [
     RouteCase("POST", "/inbox/{call_back}/gebeld", CALL_BACK_WORKERS, {"result": "reached", "note": "ja"}),
     RouteCase("POST", "/inbox/{escalation}/sluiten", OF_VOERENDAAL),
     RouteCase("POST", "/inbox/{escalation}/doorverwijzen", OF_VOERENDAAL, {"route": "wijkteam"}),
+    RouteCase("POST", "/inbox/{escalation}/organisatie", OF_VOERENDAAL, {"organisatie": "sociaal-wijkteam-voerendaal"}),
     RouteCase("GET", "/inbox/{escalation}/vrijwilliger", OF_VOERENDAAL),
     RouteCase("POST", "/inbox/{escalation}/zoek", OF_VOERENDAAL, {"zoek": "piet"}),
     RouteCase("POST", "/inbox/{call_back}/wissen", OF_VOERENDAAL),
@@ -123,6 +124,7 @@ ROUTES = [
     RouteCase("GET", "/vrijwilligers", COORDINATORS),
     RouteCase("POST", "/vrijwilligers/{volunteer}/besluit", OF_VOERENDAAL, {"besluit": "ja"}),
     RouteCase("POST", "/vrijwilligers/{volunteer}/pauze", OF_VOERENDAAL, {"pauze": "ja"}),
+    RouteCase("POST", "/vrijwilligers/{volunteer}/code", OF_VOERENDAAL, {"code": "RI-07"}),
     RouteCase("GET", "/vrijwilligers/uren.csv", COORDINATORS),
     RouteCase("GET", "/activiteiten", COORDINATORS),
     RouteCase("POST", "/activiteiten", OF_VOERENDAAL, ACTIVITY),
@@ -190,7 +192,7 @@ def make_targets(runtime) -> Targets:
         )
         volunteer_id = next(_ids)
         session.add(User(id=volunteer_id, first_name="Nieuw", created_at=now))
-        session.add(Volunteer(user_id=volunteer_id, status=VolunteerStatus.PENDING, created_at=now))
+        session.add(Volunteer(user_id=volunteer_id, status=VolunteerStatus.PENDING, reintegration=True, created_at=now))
         session.flush()
         session.add(VolunteerArea(volunteer_id=volunteer_id, neighbourhood_slug="klimmen"))
         activity = Activity(

@@ -51,7 +51,13 @@ async def test_never_claimed_is_bumped_then_escalated(world: World) -> None:
     await world.deliver()
     coordinator = h.last_text(world.coordinator)
     assert "Geen vrijwilliger gevonden" in coordinator and "Anna" in coordinator
-    assert h.buttons(world.coordinator) == ["Woonservice", "Particuliere hulp", "Bedrijf", "Bewoner bellen"]
+    assert h.buttons(world.coordinator) == [
+        "➡️ Sociaal Wijk Team Voerendaal",  # the next level on the sociale kaart
+        "Woonservice",
+        "Particuliere hulp",
+        "Bedrijf",
+        "Bewoner bellen",
+    ]
     assert "coördinator zoekt nu een andere oplossing" in h.last_text(world.resident)
     with world.session() as session:
         assert session.get(HelpRequest, request_id).status == RequestStatus.ESCALATED

@@ -87,7 +87,7 @@ def react(turn: Turn, meaning: Understanding, question: Question | None) -> None
     elif intent is Intent.ABOUT:
         small_talk.about(turn, ask_again)
     elif intent is Intent.COST:
-        small_talk.cost(turn, ask_again)
+        small_talk.cost(turn, ask_again, help_request.draft_category(turn))
     elif intent is Intent.HELP_REQUEST and (question is None or question.new_request):
         help_request.understand(turn, meaning)
     elif intent in (Intent.YES, Intent.NO) and question is None:

@@ -15,6 +15,7 @@ from bot.dates import WHEN_CHOICES, date_for_choice, parse_date
 from bot.flows import call_back
 from bot.flows.menu import call_me_markup
 from bot.flows.place_picker import ask_place, place_from_text, remember_place
+from bot.flows.prices import request_price
 from bot.flows.questions import Question
 from bot.flows.states import State
 from bot.flows.turn import Turn
@@ -39,6 +40,11 @@ def start(turn: Turn) -> None:
     if over_daily_limit(turn):
         return
     ask_open_question(turn)
+
+
+def draft_category(turn: Turn) -> str | None:
+    """The kind of help of the request being asked, once it is known (None outside a request)."""
+    return turn.draft.get("category") if turn.state in QUESTIONS else None
 
 
 def over_daily_limit(turn: Turn) -> bool:
@@ -309,8 +315,10 @@ def ask_confirm(turn: Turn) -> None:
     ]
     behalf = draft.get("on_behalf_name")
     for_whom = "\n👪 " + _("Voor: {name}").format(name=escape(behalf)) if behalf else ""
+    price = "🏷️ " + request_price(turn, draft["category"])
     turn.say(
-        _("Dit is uw vraag:") + "\n\n" + summary(preview, _) + for_whom + "\n\n" + _("Klopt dit?"), button_rows(options)
+        _("Dit is uw vraag:") + "\n\n" + summary(preview, _) + for_whom + "\n\n" + price + "\n\n" + _("Klopt dit?"),
+        button_rows(options),
     )
 
 

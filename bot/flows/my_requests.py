@@ -30,6 +30,9 @@ def _describe(own: OwnRequest, _: Translator) -> str:
     lines = [summary(request, _), "ℹ️ " + status]
     if request.repeat_weekly:
         lines.append("🔁 " + _("Elke week"))
+    if own.cheques:
+        used = _.plural("{count} dienstencheque gebruikt", "{count} dienstencheques gebruikt", own.cheques)
+        lines.append("🎫 " + used.format(count=own.cheques))
     return "\n".join(lines)
 
 
@@ -51,6 +54,10 @@ def show(turn: Turn) -> None:
         turn.say(_describe(own, _), withdraw_markup(own.request.id, _))
     if recent:
         texts = [_describe(own, _) for own in recent]
+        used = sum(own.cheques or 0 for own in recent)
+        if used:
+            total = _.plural("Samen: {count} dienstencheque.", "Samen: {count} dienstencheques.", used)
+            texts.append("🎫 " + total.format(count=used))
         turn.say("🗂️ <b>" + _("Eerdere vragen") + "</b>\n\n" + "\n\n".join(texts))
 
 

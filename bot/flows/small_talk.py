@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.flows.menu import menu_markup
+from bot.flows.prices import cost_answer
 from bot.flows.turn import Turn
 
 
@@ -42,10 +43,10 @@ def about(turn: Turn, ask_again: Callable[[Turn], None] | None) -> None:
     _then(turn, text, ask_again, _("Waarmee kan ik u helpen?"))
 
 
-def cost(turn: Turn, ask_again: Callable[[Turn], None] | None) -> None:
+def cost(turn: Turn, ask_again: Callable[[Turn], None] | None, category_slug: str | None = None) -> None:
+    """ "Wat kost het?": for the kind of help being asked, else for the resident's municipality."""
     _ = turn._
-    text = "💶 " + _("Hulp van een vrijwilliger is gratis. Kost iets wel geld? Dan hoort u dat altijd eerst.")
-    _then(turn, text, ask_again, _("Waarmee kan ik u helpen?"))
+    _then(turn, cost_answer(turn, category_slug), ask_again, _("Waarmee kan ik u helpen?"))
 
 
 def out_of_scope(turn: Turn) -> None:

@@ -1,4 +1,4 @@
-"""`/steunpunt` and "waar kan ik terecht?": the steunpunten near the resident."""
+"""`/steunpunt` and "waar kan ik terecht?": the steunpunten and the organisations near the resident."""
 
 from __future__ import annotations
 
@@ -6,14 +6,17 @@ from collections.abc import Callable
 
 from bot.flows.menu import call_me_markup
 from bot.flows.turn import Turn
+from bot.render.providers import render_organisation
 from bot.render.steunpunten import render_steunpunt
+from bot.services.prices import municipality_of
+from bot.services.providers import organisations_near
 from bot.services.steunpunten import steunpunten_for
 
 SHOWN = 4
 
 
 def show(turn: Turn, ask_again: Callable[[Turn], None] | None = None) -> None:
-    """The steunpunten of the resident's neighbourhood first, then the rest of the municipality.
+    """The steunpunten of the resident's neighbourhood first, then the rest of the municipality; then organisations.
 
     Without a known place, the open question is asked again below (the place question itself, mostly).
     """
@@ -26,12 +29,21 @@ def show(turn: Turn, ask_again: Callable[[Turn], None] | None = None) -> None:
     if slug is None:
         turn.say(_("Ik weet nog niet waar u woont. Typ /start en kies uw woonplaats."))
         return
-    found = steunpunten_for(turn.session, slug, turn.runtime.settings.data_dir)
-    if not found:
+    data_dir = turn.runtime.settings.data_dir
+    found = steunpunten_for(turn.session, slug, data_dir)
+    municipality = municipality_of(turn.session, slug)
+    organisations = organisations_near(municipality, data_dir) if municipality else []
+    if not found and not organisations:
         turn.say(
             _("Ik ken nog geen steunpunt bij u in de buurt. Wilt u gebeld worden? Druk dan op de knop."),
             call_me_markup(_),
         )
         return
-    parts = [render_steunpunt(steunpunt, _) for steunpunt in found[:SHOWN]]
-    turn.say("🧭 " + _("Hier kunt u terecht:") + "\n\n" + "\n\n".join(parts))
+    parts = []
+    if found:
+        parts.append("🧭 " + _("Hier kunt u terecht:"))
+        parts += [render_steunpunt(steunpunt, _) for steunpunt in found[:SHOWN]]
+    if organisations:
+        parts.append("🗺️ " + _("Deze organisaties helpen ook:"))
+        parts += [render_organisation(organisation, _) for organisation in organisations[:SHOWN]]
+    turn.say("\n\n".join(parts))

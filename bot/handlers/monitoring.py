@@ -23,13 +23,15 @@ from bot.flows.gates import coordinator_scope, refuse
 from bot.flows.turn import Turn, run_turn
 from bot.i18n import Translator
 from bot.render.monitoring import overview_chart, overview_text
-from bot.services.export import export_csv
+from bot.services.export import cheques_csv, export_csv, reintegration_hours_csv
 from bot.services.monitoring import Overview, overview, report_scope
 from bot.services.outbox import enqueue_message
 from bot.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
 PERIODS = {"week": 7, "maand": 30, "kwartaal": 91, "jaar": 365, "month": 30, "year": 365}
+# `/export cheques` and `/export uren`: per month, dienstencheques per resident and hours per re-integration helper.
+EXPORTS = {"vragen": export_csv, "cheques": cheques_csv, "uren": reintegration_hours_csv}
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
 
@@ -49,6 +51,8 @@ def parse_scope(args: list[str]) -> tuple[int, str | None]:
     days, municipality = DEFAULT_DAYS, None
     for arg in args:
         word = arg.lower()
+        if word in EXPORTS:
+            continue
         if word.isdigit():
             days = max(1, min(int(word), MAX_DAYS))
         elif word in PERIODS:
@@ -94,34 +98,43 @@ async def show_overview(update: Update, context: BotContext) -> None:
 
 
 async def send_export(update: Update, context: BotContext) -> None:
-    """`/export [periode] [gemeente]`: the CSV without personal data, as a document."""
-    asked: list[tuple[Period, Translator]] = []
+    """`/export [cheques|uren] [periode] [gemeente]`: a CSV without personal data, as a document."""
+    asked: list[tuple[Period, Translator, str]] = []
 
     def check(turn: Turn) -> None:
         period = report_period(turn)
         if period is not None:
-            asked.append((period, turn._))
+            kind = next((word.lower() for word in turn.arguments if word.lower() in EXPORTS), "vragen")
+            asked.append((period, turn._, kind))
 
     await run_turn(update, context, check)
     if not asked:
         return
-    period, _ = asked[0]
-    data, count = await asyncio.to_thread(write_export, context.runtime, period)
+    period, _, kind = asked[0]
+    data, count = await asyncio.to_thread(write_export, context.runtime, period, kind)
     slug = period.municipality_slug or "parkstad"
-    filename = f"samenvoorelkaar-{slug}-{period.start.date()}-{period.end.date()}.csv"
-    caption = "📄 " + _.plural(
-        "{count} vraag, zonder persoonsgegevens.", "{count} vragen, zonder persoonsgegevens.", count
-    ).format(count=_.number(count))
+    prefix = "samenvoorelkaar" if kind == "vragen" else kind
+    filename = f"{prefix}-{slug}-{period.start.date()}-{period.end.date()}.csv"
+    if kind == "vragen":
+        caption = "📄 " + _.plural(
+            "{count} vraag, zonder persoonsgegevens.", "{count} vragen, zonder persoonsgegevens.", count
+        ).format(count=_.number(count))
+    else:
+        caption = "📄 " + _.plural(
+            "{count} regel per maand, zonder namen of nummers.",
+            "{count} regels per maand, zonder namen of nummers.",
+            count,
+        ).format(count=_.number(count))
     chat_id = update.effective_chat.id
     document = InputFile(io.BytesIO(data), filename=filename)
     await _send_file(context, chat_id, _, lambda: context.bot.send_document(chat_id, document, caption=caption))
 
 
-def write_export(runtime: Runtime, period: Period) -> tuple[bytes, int]:
+def write_export(runtime: Runtime, period: Period, kind: str = "vragen") -> tuple[bytes, int]:
     """The CSV of a period and its number of rows, read in a unit of work of its own (run in a worker thread)."""
     buffer = io.StringIO()
     with runtime.unit_of_work() as uow:
-        count = export_csv(
+        count = EXPORTS[kind](
             uow.session,
             start=period.start,
             end=period.end,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.buttons import DecideVolunteer, Feedback, PassOffer, Refer, TakeOffer
+from bot.buttons import DecideVolunteer, Feedback, PassOffer, Refer, ReferOrganisation, TakeOffer
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translator, translator
@@ -30,7 +30,8 @@ from bot.render.activities import (
 from bot.render.call_backs import call_moment
 from bot.render.danger import danger_kinds_text
 from bot.render.keyboards import button_rows
-from bot.render.referrals import PUNTEXTRA_LABELS, REFERRAL_LABELS, RESIDENT_NEWS
+from bot.render.providers import proposal_text
+from bot.render.referrals import PUNTEXTRA_LABELS, REFERRAL_LABELS, RESIDENT_NEWS, organisation_news
 from bot.render.requests import (
     category_label,
     claim_keyboard,
@@ -171,7 +172,10 @@ def _request_referred(w: _Writer, notice: n.RequestReferred) -> None:
 
 def _route_chosen(w: _Writer, notice: n.RouteChosen) -> None:
     _ = w.reader(notice.resident_id)
-    w.send(notice.resident_id, "ℹ️ " + _(RESIDENT_NEWS[notice.route]))
+    if notice.organisation is not None:
+        w.send(notice.resident_id, "ℹ️ " + organisation_news(notice.organisation, notice.phone, _))
+    else:
+        w.send(notice.resident_id, "ℹ️ " + _(RESIDENT_NEWS[notice.route]))
 
 
 # ------------------------------------------------------------------ the helper
@@ -265,11 +269,16 @@ def _no_volunteer_found(w: _Writer, notice: n.NoVolunteerFound) -> None:
         lines = ["⏰ <b>" + _("Geen vrijwilliger gevonden") + f"</b> #{request.id}", summary(request, _)]
         if notice.resident is not None:
             lines.append(contact_html(notice.resident, _))
+        if notice.proposal is not None:
+            lines.append(proposal_text(notice.proposal, _))
         lines.append(_("Wat is de volgende stap?"))
         return "\n".join(lines)
 
     def routes(_: Translator) -> Any:
-        return button_rows([(_(PUNTEXTRA_LABELS[route]), Refer(request.id, route)) for route in PUNTEXTRA_ROUTES])
+        organisations = notice.proposal.organisations if notice.proposal else ()
+        options = [("➡️ " + o.name, ReferOrganisation(request.id, o.slug)) for o in organisations]
+        options += [(_(PUNTEXTRA_LABELS[route]), Refer(request.id, route)) for route in PUNTEXTRA_ROUTES]
+        return button_rows(options)
 
     w.to_coordinators(notice.coordinator_ids, compose, markup=routes)
 

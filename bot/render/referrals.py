@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
+from html import escape
+
+from bot.i18n import N_, Translator
 
 # The inbox's routes (`InboxAction(item, "ref", route)`).
 REFERRAL_LABELS = {
@@ -25,3 +27,19 @@ RESIDENT_NEWS = {
     "bedrijf": N_("Wij zoeken een bedrijf dat u kan helpen. Wij nemen contact met u op."),
     "bellen": N_("Een coördinator belt u snel. Dan praat u samen over uw vraag."),
 }
+# The levels of the sociale kaart (`bot.services.providers`), as the coordinator reads them after an escalation.
+LEVEL_LABELS = {
+    "vrijwilliger": N_("Vrijwilligers"),
+    "woonservice": N_("Woonservice"),
+    "particulier": N_("Particuliere hulp"),
+    "bedrijf": N_("Bedrijf"),
+    "loket": N_("Wijkteam of loket"),
+}
+
+
+def organisation_news(name: str, phone: str, _: Translator) -> str:
+    """What the resident hears when the coordinator sent the request to an organisation: its name and phone."""
+    text = _("Wij hebben uw vraag doorgegeven aan {name}.").format(name=escape(name))
+    if phone:
+        return text + " " + _("U kunt hen ook zelf bellen: {phone}.").format(phone=escape(phone))
+    return text + " " + _("Zij nemen contact met u op.")

@@ -86,6 +86,7 @@ class InboxCard:
     request_status: str
     helper_name: str
     claimed_at: datetime | None
+    municipality_slug: str = ""
 
 
 def item_in_scope(session: Session, *, reader: DeskIdentity, item_id: int) -> InboxItem | None:
@@ -147,6 +148,7 @@ def _card(session: Session, item: InboxItem) -> InboxCard:
         item_id=item.id,
         kind=item.kind,
         municipality_name=municipality.name if municipality else "",
+        municipality_slug=municipality.slug if municipality else "",
         created_at=item.created_at,
         resident_name=(resident.first_name if resident else "") or "",
         phone=(resident.phone if resident else "") or "",

@@ -3,7 +3,7 @@ CSV of re-integration hours per helper and month. A coordinator sees the volunte
 
 from __future__ import annotations
 
-import csv
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from bot.services import export
 from bot.services.desk_roles import DeskIdentity, DeskPermission
 from bot.services.volunteers import municipalities_of
-from db.models import HelpRequest, Neighbourhood, RequestStatus, User, Volunteer, VolunteerArea, VolunteerStatus
+from db.models import HelpRequest, Neighbourhood, User, Volunteer, VolunteerArea, VolunteerStatus
 
+HELPER_CODE = re.compile(r"[A-Za-z0-9-]{1,20}")
+HELPER_CODE_LENGTH = 20
 SHOWN = (VolunteerStatus.PENDING, VolunteerStatus.APPROVED, VolunteerStatus.PAUSED)
-CSV_HEADER = ("volunteer_id", "name", "month", "requests", "hours")
 
 
 class VolunteerChange(StrEnum):
@@ -38,6 +40,7 @@ class VolunteerRow:
     places: tuple[str, ...]
     reintegration: bool
     hours_this_month: float
+    helper_code: str | None = None
 
 
 def may_manage_volunteer(session: Session, reader: DeskIdentity, volunteer_id: int) -> bool:
@@ -93,6 +96,7 @@ def volunteer_rows(session: Session, *, reader: DeskIdentity, month_start: datet
             places=tuple(sorted(place.name for place in places[volunteer.user_id])),
             reintegration=volunteer.reintegration,
             hours_this_month=hours.get(volunteer.user_id, 0.0),
+            helper_code=volunteer.helper_code,
         )
         for volunteer, user in rows
     ]
@@ -101,23 +105,19 @@ def volunteer_rows(session: Session, *, reader: DeskIdentity, month_start: datet
 def reintegration_hours_csv(
     session: Session, *, reader: DeskIdentity, start: datetime, end: datetime, zone: ZoneInfo, out: TextIO
 ) -> int:
-    """Hours per re-integration helper and month (finished requests); the number of rows written."""
-    helpers = {
-        row.user_id: row.name for row in volunteer_rows(session, reader=reader, month_start=end) if row.reintegration
-    }
-    query = select(HelpRequest.claimed_by, HelpRequest.done_at, HelpRequest.minutes_spent).where(
-        HelpRequest.claimed_by.in_(list(helpers)),
-        HelpRequest.status == RequestStatus.DONE,
-        HelpRequest.done_at >= start,
-        HelpRequest.done_at < end,
-    )
-    totals: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for volunteer_id, done_at, minutes in session.exec(query):
-        month = done_at.astimezone(zone).strftime("%Y-%m")
-        totals[(volunteer_id, month)][0] += 1
-        totals[(volunteer_id, month)][1] += minutes or 0
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for (volunteer_id, month), (count, minutes) in sorted(totals.items()):
-        writer.writerow((volunteer_id, helpers[volunteer_id], month, count, f"{minutes / 60:.1f}"))
-    return len(totals)
+    """Hours per re-integration helper the reader manages, and month (finished requests), by helper code."""
+    helpers = {row.user_id for row in volunteer_rows(session, reader=reader, month_start=end) if row.reintegration}
+    return export.reintegration_hours_csv(session, start=start, end=end, zone=zone, out=out, volunteer_ids=helpers)
+
+
+def set_helper_code(session: Session, *, volunteer_id: int, code: str) -> bool:
+    """A re-integration helper's code (letters, digits and hyphens; empty clears it); False when nothing changed."""
+    code = code.strip()
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None or not volunteer.reintegration or (code and not HELPER_CODE.fullmatch(code)):
+        return False
+    if (volunteer.helper_code or "") == code:
+        return False
+    volunteer.helper_code = code or None
+    session.add(volunteer)
+    return True

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from sqlalchemy import event
 from sqlmodel import Session
 
+from bot.services.providers import Proposal
 from bot.services.views import ActivityView, ContactView, OfferView, RequestView
 
 NOTICES = "notices"
@@ -156,6 +157,8 @@ class RouteChosen:
     kind: ClassVar = NoticeKind.ROUTE_CHOSEN
     resident_id: int
     route: str
+    organisation: str | None = None  # referred to an organisation of the sociale kaart: its name and phone
+    phone: str = ""
 
 
 # ------------------------------------------------------------------ the helper
@@ -232,6 +235,7 @@ class NoVolunteerFound:
     coordinator_ids: tuple[int, ...]
     request: RequestView
     resident: ContactView | None
+    proposal: Proposal | None = None  # the next level of the cascade on the sociale kaart
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -55,6 +56,7 @@ class OwnRequest:
 
     request: RequestView
     helper_name: str | None
+    cheques: int | None = None  # dienstencheques used (a woonservice project's request, once its time is known)
 
 
 def _claimed_by(volunteer_id: int) -> tuple[Any, ...]:
@@ -124,7 +126,17 @@ def record_minutes(session: Session, *, request_id: int, volunteer_id: int, minu
         )
         .values(minutes_spent=minutes or None)
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    request = session.get(HelpRequest, request_id)
+    if request.cheques_per_hour and minutes:
+        request.cheques = cheques_for(minutes, request.cheques_per_hour)
+    return True
+
+
+def cheques_for(minutes: int, per_hour: int) -> int:
+    """Dienstencheques for the time spent: every hour begun counts."""
+    return math.ceil(minutes / 60) * per_hour
 
 
 def give_feedback(
@@ -235,7 +247,11 @@ def requests_of_resident(
 
 def _own(session: Session, request: HelpRequest) -> OwnRequest:
     helper = session.get(User, request.claimed_by) if request.claimed_by else None
-    return OwnRequest(request=request_view(session, request), helper_name=helper.first_name if helper else None)
+    return OwnRequest(
+        request=request_view(session, request),
+        helper_name=helper.first_name if helper else None,
+        cheques=request.cheques,
+    )
 
 
 def remind_volunteer(session: Session, timer: Timer, now: datetime, settings: Settings) -> bool:

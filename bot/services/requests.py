@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
@@ -15,6 +16,7 @@ from bot.services.access import coordinators_of, volunteers_in
 from bot.services.catalogue import category_of, place_of_slug
 from bot.services.notices import CardPosted, CardTaken, HelperFound, RequestForCoordinators, tell
 from bot.services.places import groups_serving
+from bot.services.prices import price_for
 from bot.services.timing import add_timers, arm_timer, hours_for, schedule_day_before_reminder
 from bot.services.views import ContactView, RequestView, contact_of, contact_view, request_view
 from db.models import (
@@ -61,6 +63,12 @@ class Claim:
     helper_name: str
 
 
+def cheques_per_hour(session: Session, place_slug: str, category_slug: str, data_dir: Path) -> int | None:
+    """Dienstencheques per hour when a woonservice project is the first route here (the price the resident read)."""
+    price = price_for(session, place_slug=place_slug, category_slug=category_slug, data_dir=data_dir)
+    return price.cheques_per_hour if price.level == "woonservice" else None
+
+
 def create_request(
     session: Session,
     *,
@@ -90,6 +98,7 @@ def create_request(
         # Only asked with the person's consent (the flow asks it before the name is kept).
         on_behalf_name=on_behalf_name.strip()[:100] if on_behalf_name else None,
         on_behalf_consent=bool(on_behalf_name),
+        cheques_per_hour=cheques_per_hour(session, place.slug, category.slug, settings.data_dir),
     )
     session.add(request)
     session.flush()

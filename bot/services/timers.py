@@ -24,6 +24,7 @@ from bot.services.notices import (
     tell,
 )
 from bot.services.places import groups_serving
+from bot.services.providers import next_level
 from bot.services.request_states import remind_volunteer
 from bot.services.requests import open_inbox_item
 from bot.services.views import contact_of, request_view
@@ -116,7 +117,10 @@ def escalate(session: Session, timer: Timer, now: datetime, settings: Settings) 
     tell(
         session,
         NoVolunteerFound(
-            coordinator_ids=coordinators_of(session, view.municipality_slug), request=view, resident=resident
+            coordinator_ids=coordinators_of(session, view.municipality_slug),
+            request=view,
+            resident=resident,
+            proposal=next_level(view.municipality_slug, view.category.slug, settings.data_dir),
         ),
     )
     if resident is not None:

@@ -11,7 +11,7 @@ from bot.desk.web import Desk, desk_route
 from bot.i18n import N_, translator
 from bot.render.call_backs import PART_LABELS
 from bot.render.inbox import KIND_LABELS as INBOX_KIND_LABELS
-from bot.render.referrals import REFERRAL_LABELS
+from bot.render.referrals import LEVEL_LABELS, REFERRAL_LABELS
 from bot.services.desk_inbox import (
     CallResult,
     DeskInboxOutcome,
@@ -26,6 +26,9 @@ from bot.services.desk_residents import forget_phone_only_resident
 from bot.services.desk_roles import DeskPermission
 from bot.services.inbox import REFERRAL_ROUTES, InboxOutcome, assign_item, close_item, refer_item
 from bot.services.places import municipalities
+from bot.services.providers import Proposal, next_level, organisation_by_slug
+from bot.services.referrals import refer_to_organisation as refer_to
+from db.models import InboxItem, InboxKind, RequestStatus
 
 # The bot's own words for each kind and each part of the day.
 KIND_LABELS = {kind: label for kind, (_emoji, label) in INBOX_KIND_LABELS.items()}
@@ -59,12 +62,25 @@ def show_inbox(desk: Desk) -> Response:
         kinds=tuple(KIND_LABELS),
         call_parts=PART_LABELS,
         routes={route: REFERRAL_LABELS[route] for route in REFERRAL_ROUTES},
+        proposals=_proposals(desk, cards),
+        level_labels=LEVEL_LABELS,
         municipalities=places,
         chosen_municipality=municipality,
         chosen_kind=kind,
         message=desk.value("bericht"),
         message_text=MESSAGES.get(desk.value("bericht"), ""),
     )
+
+
+def _proposals(desk: Desk, cards: list) -> dict[int, Proposal]:
+    """The next level of the sociale kaart for each escalated request, by item."""
+    data_dir = desk.runtime.settings.data_dir
+    found = {
+        card.item_id: next_level(card.municipality_slug, card.category_slug, data_dir)
+        for card in cards
+        if card.kind == InboxKind.ESCALATION and card.request_status == RequestStatus.ESCALATED
+    }
+    return {item_id: proposal for item_id, proposal in found.items() if proposal is not None}
 
 
 def _item_id(desk: Desk) -> int:
@@ -150,6 +166,28 @@ def refer(desk: Desk) -> Response:
     )
 
 
+def refer_to_organisation(desk: Desk) -> Response:
+    """Refer an escalated request to an organisation of the sociale kaart; the resident hears its name and phone."""
+    organisation = organisation_by_slug(desk.runtime.settings.data_dir, desk.value("organisatie"))
+
+    def run(session, item_id: int) -> InboxOutcome:
+        request_id = session.get(InboxItem, item_id).request_id
+        done = (
+            organisation is not None
+            and request_id is not None
+            and refer_to(
+                session,
+                request_id=request_id,
+                coordinator_id=desk.identity.user_id,
+                organisation=organisation,
+                now=desk.now(),
+            )
+        )
+        return InboxOutcome.DONE if done else InboxOutcome.CLOSED
+
+    return _coordinator_action(desk, "inbox.refer", run)
+
+
 def choose_volunteer(desk: Desk) -> Response:
     """Volunteers who may take the item's request, searched by name or place (posted: a name stays out of URLs)."""
     with desk.unit_of_work() as uow:
@@ -196,6 +234,9 @@ routes = [
     desk_route("/inbox/{item_id:int}/gebeld", call_made, permission=DeskPermission.CALL_BACKS, methods=("POST",)),
     desk_route("/inbox/{item_id:int}/sluiten", close, permission=DeskPermission.INBOX, methods=("POST",)),
     desk_route("/inbox/{item_id:int}/doorverwijzen", refer, permission=DeskPermission.INBOX, methods=("POST",)),
+    desk_route(
+        "/inbox/{item_id:int}/organisatie", refer_to_organisation, permission=DeskPermission.INBOX, methods=("POST",)
+    ),
     desk_route("/inbox/{item_id:int}/vrijwilliger", choose_volunteer, permission=DeskPermission.INBOX),
     desk_route(
         "/inbox/{item_id:int}/zoek",

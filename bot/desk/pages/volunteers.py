@@ -16,7 +16,13 @@ from bot.i18n import N_
 from bot.invitations import Invitations, invite_to_groups
 from bot.services.desk_inbox import category_names
 from bot.services.desk_roles import DeskPermission
-from bot.services.desk_volunteers import may_manage_volunteer, reintegration_hours_csv, volunteer_rows
+from bot.services.desk_volunteers import (
+    HELPER_CODE_LENGTH,
+    may_manage_volunteer,
+    reintegration_hours_csv,
+    set_helper_code,
+    volunteer_rows,
+)
 from bot.services.volunteers import Decision, PendingVolunteer, decide_volunteer, pending_volunteer, set_paused
 from db.models import VolunteerStatus
 
@@ -43,6 +49,7 @@ def show_volunteers(desk: Desk) -> Response:
         rows=rows,
         categories=categories,
         status_labels=STATUS_LABELS,
+        code_length=HELPER_CODE_LENGTH,
         message=desk.value("bericht"),
     )
 
@@ -109,6 +116,16 @@ def pause(desk: Desk) -> Response:
     )
 
 
+def helper_code(desk: Desk) -> Response:
+    """The code a coordinator gives a re-integration helper: the hours file names them by it, not by name."""
+    code = desk.value("code")
+    return _change_volunteer(
+        desk,
+        "volunteer.helper_code",
+        lambda session, volunteer_id: set_helper_code(session, volunteer_id=volunteer_id, code=code),
+    )
+
+
 def hours_csv(desk: Desk) -> Response:
     """Re-integration hours per helper and month, for the last year."""
     end = desk.now()
@@ -138,6 +155,9 @@ routes = [
     ),
     desk_route(
         "/vrijwilligers/{volunteer_id:int}/pauze", pause, permission=DeskPermission.VOLUNTEERS, methods=("POST",)
+    ),
+    desk_route(
+        "/vrijwilligers/{volunteer_id:int}/code", helper_code, permission=DeskPermission.VOLUNTEERS, methods=("POST",)
     ),
     desk_route("/vrijwilligers/uren.csv", hours_csv, permission=DeskPermission.VOLUNTEERS),
 ]
