@@ -23,7 +23,7 @@ from bot.flows.states import State
 from bot.flows.turn import Turn
 from bot.matching.normalise import normalise
 from bot.render.activities import announcement, manage_markup
-from bot.render.keyboards import button_rows
+from bot.render.keyboards import area_choices, button_rows
 from bot.services.access import coordinates, organised_kern, scope_of
 from bot.services.activities.drafts import draft_of, start_draft, toggle_area, update_draft
 from bot.services.activities.parsing import parse_amount, parse_moment
@@ -193,14 +193,8 @@ def _ask_area(turn: Turn, activity: ActivityView) -> None:
 
 
 def _area_markup(turn: Turn, activity: ActivityView) -> InlineKeyboardMarkup:
-    _ = turn._
-    chosen = set(activity.neighbourhoods)
     areas = areas_of(turn.session, activity.municipality_slug)
-    options = [("✅ " + area.name if area.slug in chosen else area.name, ActivityArea(area.slug)) for area in areas]
-    options.append(("🏘️ " + _("Hele gemeente"), ActivityArea("all")))
-    if chosen:
-        options.append(("➡️ " + _("Klaar"), ActivityArea("done")))
-    return button_rows(options, per_row=2)
+    return area_choices(areas, activity.neighbourhoods, ActivityArea, turn._)
 
 
 def choose_area(turn: Turn, button: ActivityArea) -> None:

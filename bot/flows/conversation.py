@@ -19,6 +19,8 @@ from bot.flows import (
     sign_up,
     small_talk,
     steunpunt,
+    survey,
+    survey_builder,
     time_spent,
     welcome,
 )
@@ -38,6 +40,8 @@ QUESTIONS: dict[str, Question] = {
     **time_spent.QUESTIONS,
     **activity.QUESTIONS,
     **inbox_note.QUESTIONS,
+    **survey_builder.QUESTIONS,
+    **survey.QUESTIONS,
 }
 
 
