@@ -7,6 +7,7 @@ voted what, only each poll's totals (`record_poll_totals`, from Telegram's `poll
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -14,10 +15,19 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from bot.privacy import redact
+from bot.privacy import PLACEHOLDER, redact
 from bot.services.surveys.sending import WAITING, is_open
 from bot.services.surveys.views import QuestionView, question_view, questions_of
-from db.models import InviteState, QuestionKind, Survey, SurveyAnswer, SurveyInvite, SurveyPoll, SurveyQuestion
+from db.models import (
+    InviteState,
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyInvite,
+    SurveyPoll,
+    SurveyQuestion,
+    User,
+)
 
 MAX_OPEN_ANSWER = 1000
 
@@ -125,12 +135,21 @@ def answer(
     if moved.rowcount != 1:
         return Progress(Step.STALE, survey.title)
     if mark is not None or text:
-        words = redact(text.strip())[:MAX_OPEN_ANSWER] if text else None
+        words = _without_name(session, user_id, redact(text.strip()))[:MAX_OPEN_ANSWER] if text else None
         session.add(
             SurveyAnswer(question_id=question.id, neighbourhood_slug=invite.neighbourhood_slug, value=mark, text=words)
         )
     session.refresh(invite)
     return _next(session, survey, invite)
+
+
+def _without_name(session: Session, user_id: int, text: str) -> str:
+    """The resident's own words without their own first name or username (answers are shown without names)."""
+    user = session.get(User, user_id)
+    for name in (user.first_name, user.username) if user is not None else ():
+        if name and len(name) > 1:
+            text = re.sub(rf"(?i)(?<!\w)@?{re.escape(name)}(?!\w)", PLACEHOLDER, text)
+    return text
 
 
 def stop(session: Session, *, survey_id: int, user_id: int, now: datetime) -> bool:
