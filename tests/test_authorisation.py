@@ -24,7 +24,11 @@ from db.models import (
     GroupLink,
     HelpRequest,
     InboxItem,
+    Organiser,
     RequestStatus,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
     User,
     Volunteer,
     VolunteerArea,
@@ -37,7 +41,8 @@ STRANGER = make_user(401, "Stijn")
 OTHER_VOLUNTEER = make_user(502, "Vera")
 COORDINATOR = make_user(700, "Coby")
 OTHER_COORDINATOR = make_user(601, "Olaf")
-ROLES = ("stranger", "resident", "other_volunteer", "volunteer", "other_coordinator", "coordinator")
+ORGANISER = make_user(703, "Olga")  # organises the werkgroep of Ubachsberg (Voerendaal)
+ROLES = ("stranger", "resident", "other_volunteer", "volunteer", "organiser", "other_coordinator", "coordinator")
 # Rows that every update may touch, whoever sends it: the user's own record and the bookkeeping of updates.
 UNGUARDED_TABLES = {"processedupdate", "user", "conversation"}  # bookkeeping of every update
 SHOWN_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto")
@@ -49,6 +54,7 @@ def actor(world: World, role: str):
         "resident": world.resident,
         "other_volunteer": OTHER_VOLUNTEER,
         "volunteer": world.volunteer,
+        "organiser": ORGANISER,
         "other_coordinator": OTHER_COORDINATOR,
         "coordinator": COORDINATOR,
     }[role]
@@ -63,9 +69,21 @@ async def world(engine, clock, settings):
         add_volunteer(session, user_id=OTHER_VOLUNTEER.id, neighbourhoods=["kerkrade-centrum"], now=now)
         session.add(Coordinator(user_id=COORDINATOR.id, municipality_slug="voerendaal", added_at=now))
         session.add(Coordinator(user_id=OTHER_COORDINATOR.id, municipality_slug="kerkrade", added_at=now))
+        session.add(User(id=ORGANISER.id, first_name="Olga", neighbourhood_slug="ubachsberg", created_at=now))
+        session.flush()
+        session.add(
+            Organiser(
+                user_id=ORGANISER.id,
+                neighbourhood_slug="ubachsberg",
+                municipality_slug="voerendaal",
+                werkgroep="Werkgroep Ubachsberg",
+                added_by=COORDINATOR.id,
+                added_at=now,
+            )
+        )
         session.commit()
     async with world.harness:
-        for user in (STRANGER, OTHER_VOLUNTEER, COORDINATOR, OTHER_COORDINATOR):
+        for user in (STRANGER, OTHER_VOLUNTEER, ORGANISER, COORDINATOR, OTHER_COORDINATOR):
             world.api.register_user(user)
         yield world
 
@@ -237,11 +255,12 @@ def item_closed(world: World, user, item_id: int) -> bool:
         return session.get(InboxItem, item_id).status == "closed"
 
 
-async def setup_published_activity(world: World) -> int:
+async def setup_published_activity(world: World, neighbourhoods: tuple[str, ...] = ()) -> int:
     now = world.clock.now()
     with world.session() as session:
         activity = Activity(
             municipality_slug="voerendaal",
+            neighbourhoods=list(neighbourhoods),
             title="Samen eten",
             place="Gemeenschapshuis",
             starts_at=now + timedelta(days=3),
@@ -253,6 +272,43 @@ async def setup_published_activity(world: World) -> int:
         session.add(activity)
         session.commit()
         return activity.id
+
+
+async def setup_ubachsberg_activity(world: World) -> int:
+    return await setup_published_activity(world, ("ubachsberg",))
+
+
+_survey_titles = (f"Enquête {n}" for n in range(1000))
+
+
+async def setup_survey(world: World) -> int:
+    """A published survey for Klimmen with one answer, so it has results."""
+    now = world.clock.now()
+    with world.session() as session:
+        survey = Survey(
+            municipality_slug="voerendaal",
+            neighbourhoods=["klimmen"],
+            title=next(_survey_titles),
+            starts_on=now.date(),
+            ends_on=now.date() + timedelta(days=7),
+            status="published",
+            created_by=COORDINATOR.id,
+            created_at=now,
+            published_at=now,
+        )
+        session.add(survey)
+        session.flush()
+        question = SurveyQuestion(survey_id=survey.id, position=0, kind="scale", text="Hoe woont u hier?")
+        session.add(question)
+        session.flush()
+        session.add(SurveyAnswer(question_id=question.id, neighbourhood_slug="klimmen", value=4))
+        session.commit()
+        return survey.id
+
+
+def organiser_appointed(world: World, user, _target) -> bool:
+    with world.session() as session:
+        return session.get(Organiser, 8123) is not None
 
 
 def activity_cancelled(world: World, user, activity_id: int) -> bool:
@@ -358,10 +414,38 @@ ACTIONS = [
     ),
     Action(
         "start an activity (/activiteit)",
-        frozenset({"coordinator", "other_coordinator"}),  # each for their own municipality
+        frozenset({"coordinator", "other_coordinator", "organiser"}),  # each for their own municipality or kern
         nothing,
         lambda w, u, _t: w.harness.command(u, "/activiteit"),
         activity_started,
+    ),
+    Action(
+        "cancel an activity of a werkgroep's kern (act:)",
+        frozenset({"coordinator", "organiser"}),
+        setup_ubachsberg_activity,
+        lambda w, u, activity_id: press(w, u, u.id, f"act:{activity_id}:cancel"),
+        activity_cancelled,
+    ),
+    Action(
+        "start a survey (/enquete)",
+        frozenset({"coordinator", "other_coordinator"}),  # each for their own municipality
+        nothing,
+        lambda w, u, _t: w.harness.command(u, "/enquete"),
+        activity_started,
+    ),
+    Action(
+        "a survey's results (svres:)",
+        frozenset({"coordinator"}),
+        setup_survey,
+        lambda w, u, survey_id: press(w, u, u.id, f"svres:{survey_id}"),
+        got_document,
+    ),
+    Action(
+        "make someone organiser of a werkgroep (/organisator add)",
+        frozenset({"coordinator"}),
+        nothing,
+        lambda w, u, _t: w.harness.command(u, "/organisator add 8123 klimmen Samen eten"),
+        organiser_appointed,
     ),
 ]
 
@@ -422,6 +506,7 @@ def test_every_privileged_button_is_in_the_matrix() -> None:
         "cancel:1:yes": b.CancelRequest,
         "ibx:1:close": b.InboxAction,
         "act:1:cancel": b.ManageActivity,
+        "svres:1": b.SurveyResults,
     }
     for data, kind in covered.items():
         assert kind.pattern.match(data), (kind, data)
