@@ -138,9 +138,9 @@ def results_messages(results: SurveyResults, _: Translator) -> list[str]:
                 else:
                     lines.append(
                         f"{escape(kern.kern)}: "
-                        + _("gemiddeld {mark} ({count} antwoorden)").format(
-                            mark=_.number(round(kern.average, 1)), count=_.number(kern.total)
-                        )
+                        + _.plural(
+                            "gemiddeld {mark} ({count} antwoord)", "gemiddeld {mark} ({count} antwoorden)", kern.total
+                        ).format(mark=_.number(round(kern.average, 1)), count=_.number(kern.total))
                     )
             else:
                 lines.append(f"{escape(kern.kern)}: " + _.number(kern.total))
