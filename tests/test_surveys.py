@@ -77,7 +77,7 @@ async def build_survey(world: World) -> int:
     preview = h.last_text(carla)
     assert "Klimmen, Ubachsberg" in preview and "Een bushalte" in preview and "Open vraag" in preview
     await h.press(carla, "Versturen")
-    assert "Nu krijgen 4 bewoners hem" in h.last_text(carla)
+    assert "Hij gaat naar 4 bewoners" in h.last_text(carla)
     with world.session() as session:
         return session.exec(select(Survey)).one().id
 
@@ -161,7 +161,7 @@ async def test_a_survey_from_creation_to_results_per_kern(world: World) -> None:
     assert "Klimmen: gemiddeld 4" in text
     assert "Ubachsberg: gemiddeld 5" in text
     assert "Meer bankjes bij de kerk" in text and "12345678" not in text
-    assert "Ubachsberg: 2 uitgenodigd, 1 helemaal ingevuld, 1 gestopt" in text
+    assert "Ubachsberg: 2 kregen hem, 1 deden mee tot het eind, 1 zijn gestopt" in text
     assert not any(name in text for name in ("Anna", "Bert", "Dora", "Eva"))
     methods = [call.method for call in h.last_calls]
     assert "sendPhoto" in methods and "sendDocument" in methods

@@ -56,7 +56,7 @@ async def test_an_organiser_publishes_in_their_own_kern_only(world: World) -> No
     await h.command(OLAF, "/organisator add 111 ubachsberg Werkgroep Ubachsberg")
     assert "dat mag u niet" in h.last_text(OLAF)
     await h.command(carla, "/organisator add 111 ubachsberg Werkgroep Ubachsberg")
-    assert "organiseert nu" in h.last_text(carla)
+    assert "op touw zetten in deze kern" in h.last_text(carla)
     await world.deliver()
     assert "Werkgroep Ubachsberg in Ubachsberg" in h.last_text(BERT)
 

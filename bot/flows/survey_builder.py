@@ -191,7 +191,7 @@ def ask_start(turn: Turn) -> None:
     """The first day."""
     _ = turn._
     turn.goto(State.SURVEY_START)
-    text = "📅 " + _("Vanaf welke dag kunnen bewoners meedoen? Typ een datum. Bijvoorbeeld: 1 december.")
+    text = "📅 " + _("Op welke dag mag men beginnen? Typ een dag. Zoals: 1 december.")
     turn.say(text, button_rows([("📅 " + _("Vandaag"), SurveyToday("today"))]))
 
 
@@ -325,7 +325,7 @@ def ask_preview(turn: Turn) -> None:
     _ = turn._
     turn.goto(State.SURVEY_PREVIEW)
     options = [("✅ " + _("Versturen"), PublishSurvey("yes")), ("❌ " + _("Niet versturen"), PublishSurvey("no"))]
-    question = _("Versturen naar de bewoners die berichten over hun buurt willen krijgen?")
+    question = _("Naar de bewoners sturen die nieuws uit hun buurt willen?")
     turn.say(_("Zo ziet de enquête eruit:") + "\n\n" + preview(survey, _) + "\n\n" + question, button_rows(options))
 
 
@@ -363,8 +363,8 @@ def _publish(turn: Turn) -> None:
         "✅ " + _("De enquête {title} is klaar.").format(title=escape(survey.title)),
         "📅 " + period_text(survey, _),
         _.plural(
-            "Nu krijgt {count} bewoner hem. Halverwege komt er één herinnering.",
-            "Nu krijgen {count} bewoners hem. Halverwege komt er één herinnering.",
+            "Hij gaat naar {count} bewoner. Wie niet klaar is, krijgt één keer een seintje.",
+            "Hij gaat naar {count} bewoners. Wie niet klaar is, krijgt één keer een seintje.",
             published.residents,
         ).format(count=_.number(published.residents)),
         _("De uitslag ziet u met /enquete uitslag."),

@@ -25,7 +25,7 @@ def organiser_command(turn: Turn) -> None:
     if action == "list":
         entries = list_organisers(turn.session, by_user_id=turn.user_id) or []
         if not entries:
-            turn.say(_("Er zijn nog geen organisatoren."))
+            turn.say(_("Nog niemand zet iets op touw voor een werkgroep."))
             return
         lines = [f"{e.user_id} · {escape(e.kern_name)} · {escape(e.werkgroep)}" for e in entries]
         turn.say("🤝 " + _("Deze mensen organiseren activiteiten:") + "\n" + "\n".join(lines))
@@ -43,8 +43,8 @@ def organiser_command(turn: Turn) -> None:
     else:
         change = remove_organiser(turn.session, by_user_id=turn.user_id, user_id=user_id)
     texts = {
-        OrganiserChange.ADDED: "✅ " + _("{user} organiseert nu activiteiten in deze kern."),
-        OrganiserChange.REMOVED: "✅ " + _("{user} is geen organisator meer."),
+        OrganiserChange.ADDED: "✅ " + _("{user} mag nu zelf iets op touw zetten in deze kern."),
+        OrganiserChange.REMOVED: "✅ " + _("{user} doet dit nu niet meer."),
         OrganiserChange.NOT_ALLOWED: _("Sorry, dat mag u niet. Dat doet de coördinator van deze gemeente."),
         OrganiserChange.UNKNOWN_KERN: _("Die kern ken ik niet."),
         OrganiserChange.NOT_FOUND: _("{user} is geen organisator."),

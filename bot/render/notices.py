@@ -489,10 +489,10 @@ def _organiser_appointed(w: _Writer, notice: n.OrganiserAppointed) -> None:
     _ = w.reader(notice.user_id)
     lines = [
         "🤝 "
-        + _("U organiseert nu activiteiten voor {werkgroep} in {kern}.").format(
+        + _("U mag nu zelf iets op touw zetten voor {werkgroep} in {kern}.").format(
             werkgroep=escape(notice.werkgroep or _("de werkgroep")), kern=escape(notice.kern_name)
         ),
-        _("Typ /activiteit om een activiteit aan te kondigen."),
+        _("Wilt u de buurt iets laten weten? Typ dan /activiteit."),
         _("Typ /deelnemers om te zien wie er komt."),
     ]
     w.send(notice.user_id, "\n".join(lines))

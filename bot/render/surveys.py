@@ -116,7 +116,7 @@ def results_messages(results: SurveyResults, _: Translator) -> list[str]:
     ]
     for _slug, name in survey.kernen:
         head.append(
-            _("{kern}: {invited} uitgenodigd, {finished} helemaal ingevuld, {stopped} gestopt").format(
+            _("{kern}: {invited} kregen hem, {finished} deden mee tot het eind, {stopped} zijn gestopt").format(
                 kern=escape(name),
                 invited=_.number(results.invited.get(name, 0)),
                 finished=_.number(results.finished.get(name, 0)),
