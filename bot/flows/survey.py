@@ -60,7 +60,7 @@ def read_answer(turn: Turn, meaning: Understanding) -> bool:
         )
         _answered(turn, progress)
         return True
-    if kind == QuestionKind.POLL:
+    if kind == QuestionKind.POLL and meaning.intent is not Intent.HELP_REQUEST:
         turn.say(turn._("Kies uw antwoord in de peiling hierboven. Druk daarna op Volgende vraag."))
         return True
     return False
@@ -118,4 +118,5 @@ def _show(turn: Turn, progress: Progress) -> None:
     turn.say(texts[progress.step].format(title=escape(progress.title)))
 
 
-QUESTIONS = {State.SURVEY_ANSWER: Question(Expecting.FREE_TEXT, read_answer, ask_again)}
+# A typed help request at a poll or a mark starts a request; "Meedoen" under the reminder goes on where one was.
+QUESTIONS = {State.SURVEY_ANSWER: Question(Expecting.FREE_TEXT, read_answer, ask_again, new_request=True)}
