@@ -508,6 +508,8 @@ class SurveyInvite(SQLModel, table=True):
     neighbourhood_slug: str
     position: int = 0
     state: str = InviteState.INVITED
+    # The question whose poll this resident was sent (-1: none yet): a poll is sent once, so its votes count once.
+    poll_sent: int = -1
     updated_at: datetime
 
 

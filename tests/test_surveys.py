@@ -147,6 +147,10 @@ async def test_a_survey_from_creation_to_results_per_kern(world: World) -> None:
     assert len(h.texts(EVA)) == before[EVA.id] + 1  # once
     await h.press(EVA, "Meedoen")
     await world.deliver()
+    await h.press(EVA, "Meedoen")  # the first invitation's button: the poll above still counts, no second one
+    await world.deliver()
+    assert "peiling hierboven" in h.last_text(EVA)
+    assert len([c for c in world.api.calls_to("sendPoll") if c.chat_id == EVA.id]) == 1
     await h.send(EVA, "stop")
     assert "gestopt met de enquête" in h.last_text(EVA)
     with world.session() as session:

@@ -61,7 +61,7 @@ def read_answer(turn: Turn, meaning: Understanding) -> bool:
         _answered(turn, progress)
         return True
     if kind == QuestionKind.POLL and meaning.intent is not Intent.HELP_REQUEST:
-        turn.say(turn._("Kies uw antwoord in de peiling hierboven. Druk daarna op Volgende vraag."))
+        _point_at_poll(turn)
         return True
     return False
 
@@ -82,6 +82,11 @@ def stop_survey(turn: Turn, survey_id: int | None) -> None:
     turn.say("👍 " + turn._("U bent gestopt met de enquête. U krijgt er geen bericht meer over. Dank u wel."))
 
 
+def _point_at_poll(turn: Turn) -> None:
+    """The poll is above already (a second one would count twice)."""
+    turn.say(turn._("Kies uw antwoord in de peiling hierboven. Druk daarna op Volgende vraag."))
+
+
 def _when(turn: Turn) -> dict:
     return {"today": turn.today, "now": turn.now}
 
@@ -97,11 +102,13 @@ def _answered(turn: Turn, progress: Progress) -> None:
 def _show(turn: Turn, progress: Progress) -> None:
     """The next question, or the end."""
     _ = turn._
-    if progress.step is Step.QUESTION:
+    if progress.step in (Step.QUESTION, Step.POLL_SENT):
         question = progress.question
         turn.goto(State.SURVEY_ANSWER)
         turn.draft.update(survey_id=question.survey_id, question_id=question.id, kind=question.kind)
-        if question.kind == QuestionKind.POLL:
+        if progress.step is Step.POLL_SENT:
+            _point_at_poll(turn)
+        elif question.kind == QuestionKind.POLL:
             turn.call(turn.chat_id, "sendPoll", keep=("poll", progress.poll_ref), **poll_params(question, _))
         else:
             text, markup = question_message(question, _)

@@ -34,6 +34,7 @@ MAX_OPEN_ANSWER = 1000
 
 class Step(StrEnum):
     QUESTION = "question"  # here is the next question
+    POLL_SENT = "poll_sent"  # the current question is a poll this resident already has
     DONE = "done"  # every question answered
     CLOSED = "closed"  # the survey is over (or not open yet)
     STOPPED = "stopped"  # the resident stopped
@@ -62,13 +63,16 @@ def _next(session: Session, survey: Survey, invite: SurveyInvite) -> Progress:
         return Progress(Step.DONE, survey.title)
     questions = questions_of(session, survey.id)
     question = questions[invite.position]
-    poll_ref = None
-    if question.kind == QuestionKind.POLL:
-        poll = SurveyPoll(question_id=question.id, neighbourhood_slug=invite.neighbourhood_slug)
-        session.add(poll)
-        session.flush()
-        poll_ref = poll.id
-    return Progress(Step.QUESTION, survey.title, question_view(question, len(questions)), poll_ref)
+    view = question_view(question, len(questions))
+    if question.kind != QuestionKind.POLL:
+        return Progress(Step.QUESTION, survey.title, view)
+    if invite.poll_sent == invite.position:  # asked again: the poll above still counts, a second one would too
+        return Progress(Step.POLL_SENT, survey.title, view)
+    poll = SurveyPoll(question_id=question.id, neighbourhood_slug=invite.neighbourhood_slug)
+    invite.poll_sent = invite.position
+    session.add_all([poll, invite])
+    session.flush()
+    return Progress(Step.QUESTION, survey.title, view, poll.id)
 
 
 def join(session: Session, *, survey_id: int, user_id: int, today: date, now: datetime) -> Progress:
