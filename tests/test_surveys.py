@@ -6,15 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from bot.services.desk_roles import add_desk_volunteer
 from bot.services.surveys.answering import Step, answer
 from bot.services.surveys.drafts import DateProblem, date_problem, poll_options
 from bot.services.surveys.results import survey_results, write_results_csv
-from db.models import InviteState, Survey, SurveyAnswer, SurveyInvite, SurveyPoll, User
+from db.models import Coordinator, InviteState, Survey, SurveyAnswer, SurveyInvite, SurveyPoll, SurveyQuestion, User
 from tests.support.app import World
+from tests.support.desk import desk_client, desk_runtime, log_in, login_path
 from tests.support.updates import callback, make_user, poll
 
 BERT = make_user(111, "Bert")  # Ubachsberg, finishes
@@ -231,8 +233,6 @@ async def test_an_answer_after_the_last_day_is_not_counted(world: World) -> None
 
 
 def test_dates_and_poll_choices() -> None:
-    from datetime import date
-
     today = date(2026, 11, 23)
     assert date_problem(today - timedelta(days=1), None, today) is DateProblem.PAST
     assert date_problem(today, today - timedelta(days=1), today) is DateProblem.BEFORE_START
@@ -240,3 +240,47 @@ def test_dates_and_poll_choices() -> None:
     assert date_problem(today, today + timedelta(days=14), today) is None
     assert poll_options("- Ja\n- Nee\n\n") == ["Ja", "Nee"]
     assert poll_options("ja, nee, weet niet") == ["ja", "nee", "weet niet"]
+
+
+def test_the_desk_shows_the_results_per_kern_to_coordinators_only(engine, clock, settings) -> None:
+    runtime = desk_runtime(engine, clock, settings)
+    now = clock.now()
+    with Session(engine) as session:
+        session.add(Coordinator(user_id=7001, municipality_slug="voerendaal", added_at=now))
+        session.add(Coordinator(user_id=7002, municipality_slug="kerkrade", added_at=now))
+        add_desk_volunteer(
+            session, by_user_id=None, user_id=3101, municipality_slug="voerendaal", steunpunt_slug=None, now=now
+        )
+        survey = Survey(
+            municipality_slug="voerendaal",
+            neighbourhoods=["klimmen", "ubachsberg"],
+            title="Wonen in onze kern",
+            starts_on=now.date(),
+            ends_on=now.date() + timedelta(days=7),
+            status="published",
+            created_by=7001,
+            created_at=now,
+            published_at=now,
+        )
+        session.add(survey)
+        session.flush()
+        scale = SurveyQuestion(survey_id=survey.id, position=0, kind="scale", text="Hoe woont u hier?")
+        words = SurveyQuestion(survey_id=survey.id, position=1, kind="open", text="Wat kan beter?")
+        session.add_all([scale, words])
+        session.flush()
+        session.add(SurveyAnswer(question_id=scale.id, neighbourhood_slug="ubachsberg", value=4))
+        session.add(SurveyAnswer(question_id=words.id, neighbourhood_slug="klimmen", text="<b>Een bankje</b>"))
+        session.commit()
+        survey_id = survey.id
+    coordinator = desk_client(runtime)
+    log_in(coordinator, login_path(runtime, 7001))
+    assert "Wonen in onze kern" in coordinator.get("/enquetes").text
+    page = coordinator.get(f"/enquetes/{survey_id}").text
+    assert "Ubachsberg" in page and "&lt;b&gt;Een bankje&lt;/b&gt;" in page
+    csv_file = coordinator.get(f"/enquetes/{survey_id}/uitslag.csv")
+    assert csv_file.status_code == 200 and "Een bankje" in csv_file.text and "7001" not in csv_file.text
+    for user_id in (7002, 3101):  # another municipality's coordinator, a desk volunteer
+        other = desk_client(runtime)
+        log_in(other, login_path(runtime, user_id))
+        assert other.get(f"/enquetes/{survey_id}").status_code == 403
+        assert other.get(f"/enquetes/{survey_id}/uitslag.csv").status_code == 403

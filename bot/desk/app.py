@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.desk.navigation import menu_for
-from bot.desk.pages import account, activities, inbox, intake, login, overview, people, volunteers
+from bot.desk.pages import account, activities, inbox, intake, login, overview, people, surveys, volunteers
 from bot.desk.web import render_page, request_translator
 from bot.logs import quiet_library_loggers
 from bot.services.desk_login import signing_secret
@@ -95,6 +95,7 @@ def page_routes() -> list[BaseRoute]:
         *overview.routes,
         *volunteers.routes,
         *activities.routes,
+        *surveys.routes,
         *people.routes,
     ]
 
