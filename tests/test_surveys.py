@@ -284,3 +284,15 @@ def test_the_desk_shows_the_results_per_kern_to_coordinators_only(engine, clock,
         log_in(other, login_path(runtime, user_id))
         assert other.get(f"/enquetes/{survey_id}").status_code == 403
         assert other.get(f"/enquetes/{survey_id}/uitslag.csv").status_code == 403
+
+
+async def test_forgetting_a_resident_forgets_which_survey_they_got(world: World) -> None:
+    h, anna = world.harness, world.resident
+    add_residents(world)
+    await build_survey(world)
+    world.fire_timers()
+    await world.deliver()
+    await h.command(anna, "/vergeetmij")
+    await h.press(anna, "Ja, wis alles")
+    with world.session() as session:
+        assert session.exec(select(SurveyInvite).where(SurveyInvite.user_id == anna.id)).all() == []

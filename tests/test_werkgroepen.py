@@ -108,3 +108,13 @@ async def test_an_organiser_publishes_in_their_own_kern_only(world: World) -> No
         assert session.get(Organiser, BERT.id) is None
     await h.command(BERT, "/activiteit")
     assert "dat mag u niet" in h.last_text(BERT).lower()
+
+
+async def test_forgetting_an_organiser_ends_the_role(world: World) -> None:
+    h = world.harness
+    add_people(world)
+    await h.command(world.coordinator, "/organisator add 111 ubachsberg Werkgroep Ubachsberg")
+    await h.command(BERT, "/vergeetmij")
+    await h.press(BERT, "Ja, wis alles")
+    with world.session() as session:
+        assert session.get(Organiser, BERT.id) is None

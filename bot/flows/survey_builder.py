@@ -13,7 +13,7 @@ from bot.buttons import PublishSurvey, SurveyArea, SurveyKind, SurveyMunicipalit
 from bot.dates import parse_date
 from bot.flows.activity_words import Typed, activity_words
 from bot.flows.gates import coordinator_scope, refuse
-from bot.flows.questions import Question
+from bot.flows.questions import Question, buttons_only
 from bot.flows.states import State
 from bot.flows.turn import Turn
 from bot.matching.normalise import normalise
@@ -411,7 +411,7 @@ QUESTIONS = {
     State.SURVEY_AREA: Question(Expecting.PLACE, read_area, ask_area, for_work=True),
     State.SURVEY_START: Question(Expecting.DAY, read_start, ask_start, for_work=True),
     State.SURVEY_END: Question(Expecting.DAY, read_end, ask_end, for_work=True),
-    State.SURVEY_KIND: Question(Expecting.CHOICE, lambda _turn, _meaning: False, ask_kind, for_work=True),
+    State.SURVEY_KIND: Question(Expecting.CHOICE, buttons_only, ask_kind, for_work=True),
     State.SURVEY_QUESTION: Question(Expecting.FREE_TEXT, read_question, ask_question, for_work=True),
     State.SURVEY_OPTIONS: Question(Expecting.FREE_TEXT, read_options, ask_options, for_work=True),
     State.SURVEY_PREVIEW: Question(Expecting.YES_NO, read_preview, ask_preview, for_work=True),
