@@ -24,8 +24,7 @@ from telegram.ext import ExtBot
 from bench.results import append_row, print_table
 from bot.app import outbox_call
 from bot.clock import ManualClock
-from bot.delivery import OutboxSender
-from bot.rate_limit import RetryingRateLimiter, sleep_for
+from bot.delivery import Limits, OutboxSender, Throttle
 from bot.services.outbox import enqueue_message
 from db.models import Outbox
 from db.session import make_engine
@@ -48,10 +47,11 @@ async def run(residents: int, groups: int, per_group: int) -> dict[str, float]:
         session.commit()
     api = FakeBotAPI()
     api.enforce_limits(lambda: (clock.now() - start).total_seconds())
-    # As in the app: the outbox's calls pass the rate limiter untouched; the sender keeps the limits itself.
-    bot = ExtBot("123:BENCH", request=api, rate_limiter=RetryingRateLimiter(throttle=False, sleep=sleep_for(clock)))
+    # As in the app (bot.app.build_application): no PTB rate limiter; the sender keeps Telegram's limits itself,
+    # with the process's one throttle (bot/delivery/limits.py).
+    bot = ExtBot("123:BENCH", request=api)
     await bot.initialize()
-    sender = OutboxSender(engine, outbox_call(bot), clock)
+    sender = OutboxSender(engine, outbox_call(bot), clock, throttle=Throttle(Limits()))
     wall = time.perf_counter()
     while True:
         await sender.deliver_due()

@@ -109,6 +109,7 @@ def build_application(
         ApplicationBuilder()
         .token(settings.bot_token)
         .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.time_zone))
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerUserUpdateProcessor())
@@ -169,6 +170,7 @@ RESIDENT_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
     b.SkipDetails: only_in(State.ASK_DETAILS)(help_request.skip_details),
     b.ConfirmRequest: only_in(State.ASK_CONFIRM)(help_request.confirm),
     b.OnBehalf: only_in(State.ASK_CONFIRM, State.BEHALF_CONSENT)(on_behalf.choose),
+    b.SecondNeed: only_in(State.SECOND_NEED)(help_request.choose_second_need),
     b.CallTime: call_back.choose_time,
     b.CancelRequest: my_requests.cancel,
     b.Language: language.set_language,

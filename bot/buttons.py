@@ -256,7 +256,7 @@ class OnBehalf(Button):
 
 @button("second", where=Where.PRIVATE)
 class SecondNeed(Button):
-    """ "Zal ik ook een vraag maken voor …?" after a request with two needs."""
+    """ "Zal ik daar ook een vraag van maken?" after a request whose message named a second need."""
 
     answer: YesNo
 
@@ -430,7 +430,7 @@ class ActivityMunicipality(Button):
     municipality: Place
 
 
-@button("actarea", where=Where.PRIVATE, who=Who.ORGANISER)
+@button("actarea", where=Where.PRIVATE, who=Who.COORDINATOR)
 class ActivityArea(Button):
     """/activiteit: a kern or wijk switched on or off, "all", or "done"."""
 

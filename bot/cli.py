@@ -143,7 +143,7 @@ def run(settings: Settings, *, webhook: bool = False, desk: bool = True) -> int:
     engine = make_engine(settings.database_url)
     prepare_database(settings, engine)
     application = build_application(settings, engine=engine)
-    server = desk_server(create_desk(application.bot_data["runtime"]), settings) if desk else None
+    server = desk_server(create_desk(application.bot_data["runtime"], application.bot), settings) if desk else None
     stop = asyncio.Event()
     try:
         asyncio.run(serve(application, server, stop=stop, webhook=webhook_options(settings) if webhook else None))

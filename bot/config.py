@@ -46,6 +46,12 @@ class Settings:
     desk_secret: str = ""
 
     @property
+    def api_file_url(self) -> str:
+        """Where the Bot API serves files: its address with `/file` before the `/bot` part."""
+        base = self.api_base_url.rstrip("/")
+        return base.removesuffix("/bot") + "/file/bot"
+
+    @property
     def desk_url(self) -> str:
         """The address people open for the desk (DESK_BASE_URL, else host and port), without a trailing slash."""
         return (self.desk_base_url or f"http://{self.desk_host}:{self.desk_port}").rstrip("/")

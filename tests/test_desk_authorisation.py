@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from bot.desk import create_desk
 from bot.services.desk_residents import phone_only_resident
@@ -25,8 +25,10 @@ from bot.services.requests import create_request, open_inbox_item
 from db.models import (
     Activity,
     Coordinator,
+    DeskAudit,
     HelpRequest,
     InboxItem,
+    Outbox,
     RequestStatus,
     Survey,
     User,
@@ -61,6 +63,7 @@ class Targets:
     activity: int  # a draft of Voerendaal
     desk_person: int  # a desk volunteer of Voerendaal
     survey: int  # a published survey of Voerendaal
+    voice: int  # a resident's voice message in Voerendaal's inbox
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class RouteCase:
 
 PARAMETERS = {
     "{call_back}": "{item_id:int}",
+    "{voice}": "{item_id:int}",
     "{escalation}": "{item_id:int}",
     "{volunteer}": "{volunteer_id:int}",
     "{activity}": "{activity_id:int}",
@@ -111,6 +115,7 @@ ROUTES = [
     RouteCase("GET", "/inbox/{escalation}/vrijwilliger", OF_VOERENDAAL),
     RouteCase("POST", "/inbox/{escalation}/zoek", OF_VOERENDAAL, {"zoek": "piet"}),
     RouteCase("POST", "/inbox/{call_back}/wissen", OF_VOERENDAAL),
+    RouteCase("GET", "/inbox/{voice}/bestand", OF_VOERENDAAL),
     RouteCase("POST", "/inbox/{escalation}/vrijwilliger", OF_VOERENDAAL, {"volunteer": "202"}),
     RouteCase("GET", "/vraag", INTAKE_TAKERS),
     RouteCase("POST", "/vraag", frozenset({"desk_volunteer", *OF_VOERENDAAL}), INTAKE),
@@ -181,6 +186,14 @@ def make_targets(runtime) -> Targets:
         call_back = open_inbox_item(
             session, kind="callback", municipality_slug="voerendaal", user_id=resident, details={"part": "any"}, now=now
         )
+        voice = open_inbox_item(
+            session,
+            kind="voice",
+            municipality_slug="voerendaal",
+            user_id=101,
+            details={"file_id": "VOICE-1", "mime_type": "audio/ogg"},
+            now=now,
+        )
         volunteer_id = next(_ids)
         session.add(User(id=volunteer_id, first_name="Nieuw", created_at=now))
         session.add(Volunteer(user_id=volunteer_id, status=VolunteerStatus.PENDING, created_at=now))
@@ -219,6 +232,7 @@ def make_targets(runtime) -> Targets:
             activity=activity.id,
             desk_person=desk_person,
             survey=survey.id,
+            voice=voice.id,
         )
 
 
@@ -334,3 +348,30 @@ def test_a_resident_without_telegram_is_forgotten_on_request(runtime) -> None:
         assert resident.forgotten_at is not None and not resident.phone and not resident.first_name
         assert session.get(InboxItem, targets.call_back).user_id is None
     assert "Hoeppertz" not in client.get("/inbox").text
+
+
+def test_a_voice_message_plays_on_the_desk_fetched_from_telegram_and_audited(runtime) -> None:
+    targets = make_targets(runtime)
+    client = desk_client(runtime)
+    log_in(client, login_path(runtime, 700))
+    inbox = client.get("/inbox").text
+    assert f'<audio controls preload="none" src="/inbox/{targets.voice}/bestand"' in inbox
+    answer = client.get(f"/inbox/{targets.voice}/bestand")
+    assert answer.status_code == 200 and answer.content == b"fake file content"
+    assert answer.headers["content-type"] == "audio/ogg" and answer.headers["cache-control"] == "no-store"
+    with Session(runtime.engine) as session:
+        audit = session.exec(select(DeskAudit).where(DeskAudit.action == "inbox.media")).one()
+    assert (audit.user_id, audit.target_id) == (700, targets.voice)
+    assert client.get(f"/inbox/{targets.call_back}/bestand").status_code == 404  # no file behind a call-back
+
+
+def test_an_approval_on_the_desk_sends_the_volunteer_a_link_to_each_group(runtime) -> None:
+    targets = make_targets(runtime)
+    client = desk_client(runtime)
+    csrf = log_in(client, login_path(runtime, 700))
+    answer = client.post(f"/vrijwilligers/{targets.volunteer}/besluit", data={"besluit": "ja", "csrf_token": csrf})
+    assert answer.headers["location"] == "/vrijwilligers?bericht=ok"
+    with Session(runtime.engine) as session:
+        told = session.exec(select(Outbox).where(Outbox.chat_id == targets.volunteer)).one()
+        assert session.get(Volunteer, targets.volunteer).status == VolunteerStatus.APPROVED
+    assert "https://t.me/+FakeInvite" in told.params["text"]

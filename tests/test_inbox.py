@@ -18,6 +18,7 @@ from db.models import (
     Coordinator,
     HelpRequest,
     InboxItem,
+    InboxKind,
     RequestStatus,
     Timer,
     User,
@@ -317,6 +318,10 @@ async def test_the_inbox_says_when_and_where_to_call_back_and_shows_a_photos_cap
     assert "📍 Klimmen" in call_back
     shown = next(text for text in h.texts(carla) if "📷 <b>Foto</b>" in text)
     assert "Mijn kraan lekt, kan iemand kijken?" in shown and "📍 Klimmen" in shown
+    with world.session() as session:
+        item = session.exec(select(InboxItem).where(InboxItem.kind == InboxKind.PHOTO)).one()
+    assert item.details["file_id"].startswith("IN-PHOTO") and not item.details["file_id"].endswith("-s")
+    assert item.details["mime_type"] == "image/jpeg"  # the largest size, for the desk to show
 
 
 async def test_words_of_danger_come_first_in_the_inbox_marked_urgent(world: World) -> None:

@@ -351,6 +351,12 @@ def test_a_sentence_opening_with_en_is_a_further_need(matcher: CategoryMatcher) 
     assert result.second == "vervoer"
 
 
+def test_en_ook_inside_a_sentence_opens_a_further_need(matcher: CategoryMatcher) -> None:
+    result = matcher.match_needs("kan iemand mijn boodschappen doen en ook de tuin bijhouden")
+    assert result.matches[0][0] == "boodschappen"
+    assert result.second == "tuin"
+
+
 def test_one_need_has_no_second(matcher: CategoryMatcher) -> None:
     assert matcher.match_needs("kan iemand mijn hond uitlaten").second is None
     assert matcher.match_needs("hallo") == MatchResult([])

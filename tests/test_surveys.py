@@ -129,7 +129,7 @@ async def test_a_survey_from_creation_to_results_per_kern(world: World) -> None:
     scale = world.api.messages(DORA.id)[-1]
     mark_two = scale["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
     await h.press(DORA, "Stoppen")
-    assert "gestopt met de enquête" in h.last_text(DORA)
+    assert "U doet niet meer mee aan de enquête" in h.last_text(DORA)
     await h.process(callback(DORA, scale, mark_two))
     with world.session() as session:
         marks = session.exec(select(SurveyAnswer.value).where(SurveyAnswer.neighbourhood_slug == "ubachsberg")).all()
@@ -154,7 +154,7 @@ async def test_a_survey_from_creation_to_results_per_kern(world: World) -> None:
     assert "peiling hierboven" in h.last_text(EVA)
     assert len([c for c in world.api.calls_to("sendPoll") if c.chat_id == EVA.id]) == 1
     await h.send(EVA, "stop")
-    assert "gestopt met de enquête" in h.last_text(EVA)
+    assert "U doet niet meer mee aan de enquête" in h.last_text(EVA)
     with world.session() as session:
         assert session.exec(select(SurveyInvite.state).where(SurveyInvite.user_id == EVA.id)).one() == "stopped"
 

@@ -60,3 +60,15 @@ def test_run_webhook_refuses_to_start_without_its_settings(monkeypatch, capsys, 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert cli.main(["run", "--webhook"]) == 2
     assert "WEBHOOK_URL" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("api", "files"),
+    [
+        ("https://api.telegram.org/bot", "https://api.telegram.org/file/bot"),
+        ("http://127.0.0.1:8081/bot/", "http://127.0.0.1:8081/file/bot"),
+        ("http://botapi.local:8081", "http://botapi.local:8081/file/bot"),
+    ],
+)
+def test_files_come_from_the_same_bot_api_server(api: str, files: str) -> None:
+    assert Settings.from_env({"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_API_BASE_URL": api}).api_file_url == files

@@ -13,9 +13,10 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from telegram import Bot
 
 from bot.desk.navigation import menu_for
-from bot.desk.pages import account, activities, inbox, intake, login, overview, people, surveys, volunteers
+from bot.desk.pages import account, activities, inbox, intake, login, media, overview, people, surveys, volunteers
 from bot.desk.web import render_page, request_translator
 from bot.logs import quiet_library_loggers
 from bot.services.desk_login import signing_secret
@@ -91,6 +92,7 @@ def page_routes() -> list[BaseRoute]:
         *login.routes,
         *account.routes,
         *inbox.routes,
+        *media.routes,
         *intake.routes,
         *overview.routes,
         *volunteers.routes,
@@ -117,8 +119,9 @@ async def _not_found(request: Request, error: HTTPException) -> Response:
     return render_page(request, "refused.html", request_translator(request), status=error.status_code)
 
 
-def create_desk(runtime: Runtime) -> Starlette:
-    """The desk for `runtime` (the bot's Runtime: settings, engine, clock, matchers)."""
+def create_desk(runtime: Runtime, telegram: Bot | None = None) -> Starlette:
+    """The desk for `runtime` (the bot's Runtime: settings, engine, clock, matchers); `telegram` fetches residents'
+    media (the bot's own Bot when both run in one process)."""
     quiet_library_loggers()
     with runtime.unit_of_work() as uow:
         secret = signing_secret(uow.session, configured=runtime.settings.desk_secret, now=runtime.clock.now())
@@ -129,6 +132,11 @@ def create_desk(runtime: Runtime) -> Starlette:
     )
     app.state.runtime = runtime
     app.state.secret = secret
+    app.state.telegram = telegram or Bot(
+        runtime.settings.bot_token,
+        base_url=runtime.settings.api_base_url,
+        base_file_url=runtime.settings.api_file_url,
+    )
     app.state.templates = template_environment()
     app.add_middleware(QuietErrors)
     app.add_middleware(SecurityHeaders)

@@ -3,14 +3,16 @@
 A page is a plain function `handler(desk) -> Response` registered with `desk_route(path, handler, permission)`.
 The wrapper finds the session from the cookie, checks the role's permission (the municipality is checked by
 the page's service), checks the CSRF token of every POST, and runs the handler in a worker thread, so the
-database never blocks the event loop the bot shares. The permission is kept on the endpoint, so the
+database never blocks the event loop the bot shares (an async handler, which waits on Telegram, runs in the loop
+and opens its database work in a thread itself). The permission is kept on the endpoint, so the
 authorisation test can list every route with what it requires.
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -156,7 +158,7 @@ def _logged_in(runtime: Runtime, cookie_value: str | None) -> _LoggedIn | None:
 
 def desk_route(
     path: str,
-    handler: Callable[[Desk], Response],
+    handler: Callable[[Desk], Response] | Callable[[Desk], Awaitable[Response]],
     *,
     permission: DeskPermission | None,
     methods: tuple[str, ...] = ("GET",),
@@ -187,6 +189,8 @@ def desk_route(
             sent = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
             if not isinstance(sent, str) or not hmac.compare_digest(sent, logged_in.csrf_token):
                 return desk.refuse()
+        if inspect.iscoroutinefunction(handler):  # a page that waits on Telegram; it opens its own threads
+            return await handler(desk)
         return await run_in_threadpool(handler, desk)
 
     endpoint.permission = permission  # type: ignore[attr-defined]

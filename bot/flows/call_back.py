@@ -18,7 +18,7 @@ from bot.i18n import Translator
 from bot.render.call_backs import PART_LABELS
 from bot.render.keyboards import button_rows
 from bot.services.call_backs import request_call_back
-from bot.understanding import PHONE_NUMBER, Expecting, Intent, Understanding
+from bot.understanding import PHONE_NUMBER, Expecting, Intent, Understanding, default_vocabulary
 
 
 def _stop_label(_: Translator) -> str:
@@ -92,20 +92,37 @@ def choose_time(turn: Turn, button: CallTime) -> None:
     finish(turn, part=button.part, phone=turn.draft["phone"])
 
 
+ANY_TIME = (Intent.ANSWER, Intent.YES, Intent.DONT_KNOW, Intent.THANKS)
+"""Said to "Wanneer kunnen wij u het beste bellen?", these mean: any time of the day."""
+
+
 def read_time(turn: Turn, meaning: Understanding) -> bool:
-    """A typed answer: morning, afternoon, or anything else means any time of the day."""
+    """A typed answer: morning, afternoon, or "maakt niet uit", "ja", "weet ik niet": any time of the day.
+
+    Anything else ("laat maar", a new request) is read for what it means.
+    """
     text = turn.text.lower()
     _ = turn._
-    part = "any"
     if _("Ochtend").lower() in text or "morning" in text or "ochtend" in text:
         part = "morning"
     elif _("Middag").lower() in text or "afternoon" in text or "middag" in text:
         part = "afternoon"
+    elif meaning.intent in ANY_TIME or default_vocabulary().any_day_will_do(text):
+        part = "any"
+    else:
+        return False
     finish(turn, part=part, phone=turn.draft.get("phone"))
     return True
 
 
-def finish(turn: Turn, *, part: str, phone: str | None) -> None:
+def settle(turn: Turn) -> None:
+    """Not understood twice at the call-back's own questions: make it as far as it got (a message without a number,
+    or a call at any time), so that a person who is stuck is reached by a coordinator."""
+    phone = turn.draft.get("phone") if turn.state == State.CALLBACK_TIME else None
+    finish(turn, part="any", phone=phone, markup=ReplyKeyboardRemove())
+
+
+def finish(turn: Turn, *, part: str, phone: str | None, markup: ReplyKeyboardRemove | None = None) -> None:
     """Store the call-back and tell the resident when to expect it."""
     _ = turn._
     reason = turn.draft.get("reason", "")
@@ -128,7 +145,7 @@ def finish(turn: Turn, *, part: str, phone: str | None) -> None:
     text = text.format(day=_.day(call.day), part=_(PART_LABELS[part])) + " " + _("U hoeft verder niets te doen.")
     if call.joined:
         text = _("U had al gevraagd om terug te bellen. Dat blijft staan.") + " " + text
-    turn.say("📞 " + text)
+    turn.say("📞 " + text, markup)
 
 
 # Who takes a shared phone number, by the question that is open.

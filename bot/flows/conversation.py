@@ -2,7 +2,9 @@
 then what the person means (`bot.understanding`), and never a loop.
 
 "Dat begrijp ik niet" is said once in a row, above the question asked once more; the second time the bot offers
-the call-back instead of asking again. "Ik weet het niet" and "Bel mij terug" lead to the call-back everywhere.
+the call-back instead of asking again, the third time it asks for the phone number, and at the call-back's own
+questions a second miss makes the call-back as far as it got: no message comes three times in a row. "Ik weet het
+niet" and "Bel mij terug" lead to the call-back everywhere.
 """
 
 from __future__ import annotations
@@ -71,13 +73,15 @@ def react(turn: Turn, meaning: Understanding, question: Question | None) -> None
     """What the person means, when it is not the answer to the open question."""
     intent = meaning.intent
     ask_again = question.ask if question else None
+    missed = turn.conversation.misunderstood
+    turn.conversation.misunderstood = 0  # "in a row": anything understood starts the count again
     if intent in (Intent.DONT_KNOW, Intent.CALL_BACK):
         call_back.ask_phone(turn)
     elif intent is Intent.STOP:
         if question is not None or not my_requests.offer_to_withdraw(turn):
             welcome.stop(turn)
     elif intent is Intent.STEUNPUNT:
-        steunpunt.show(turn)
+        steunpunt.show(turn, ask_again)
     elif intent is Intent.VOLUNTEER:
         sign_up.start(turn)
     elif intent is Intent.GREETING:
@@ -90,26 +94,34 @@ def react(turn: Turn, meaning: Understanding, question: Question | None) -> None
         small_talk.cost(turn, ask_again)
     elif intent is Intent.HELP_REQUEST and (question is None or question.new_request):
         help_request.understand(turn, meaning)
-    elif question is None:
-        small_talk.out_of_scope(turn)
+    elif intent in (Intent.YES, Intent.NO) and question is None:
+        show_menu(turn)  # "ja" with nothing asked: what the bot can do, not "daar kan ik niet mee helpen"
     else:
-        misunderstood(turn, question)
+        misunderstood(turn, question, missed)
 
 
-def misunderstood(turn: Turn, question: Question) -> None:
-    """Once: "Dat begrijp ik niet goed." above the question; after that: the call-back instead of a loop."""
+def misunderstood(turn: Turn, question: Question | None, missed: int) -> None:
+    """Not understood `missed` times before, in a row: the question once more (or with none open: what we help
+    with), then the offer of a call-back, then the phone question; at the call-back's own questions the call-back
+    is made."""
     _ = turn._
-    if turn.conversation.misunderstood == 0:
-        turn.conversation.misunderstood = 1
+    turn.conversation.misunderstood = missed + 1
+    if missed and turn.state in call_back.QUESTIONS:
+        call_back.settle(turn)
+    elif missed == 0 and question is None:
+        small_talk.out_of_scope(turn)
+    elif missed == 0:
         turn.preface(_(question.unclear))
         question.ask(turn)
-        return
-    turn.say(
-        _("Het lukt zo niet goed. Zal iemand u bellen? Dan kunt u het gewoon vertellen.")
-        + " "
-        + _("Of typ /stop om te stoppen."),
-        call_me_markup(_),
-    )
+    elif missed >= 2 and (question is None or not question.for_work):
+        call_back.ask_phone(turn)
+    else:
+        turn.say(
+            _("Het lukt zo niet goed. Zal iemand u bellen? Dan kunt u het gewoon vertellen.")
+            + " "
+            + _("Of typ /stop om te stoppen."),
+            call_me_markup(_),
+        )
 
 
 def pick_place(turn: Turn, button: PickPlace | ConfirmLocation) -> None:

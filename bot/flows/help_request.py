@@ -1,7 +1,8 @@
 """A resident asks for help: what, where, when, anything else, confirm. One question per message.
 
 The draft lives in the conversation row (JSON): `details` (their own words), `category`, `suggested` (what a typed
-"ja" means), `when_kind` and `when_date` (ISO), `details_done`, `on_behalf_name`.
+"ja" means), `when_kind` and `when_date` (ISO), `details_done`, `on_behalf_name`, and for a message with two
+needs `second` (the category of the second) and `second_words` (the message), offered once the first is sent.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from bot.buttons import ChooseCategory, ChooseWhen, ConfirmRequest, OnBehalf, SkipDetails
+from bot.buttons import ChooseCategory, ChooseWhen, ConfirmRequest, OnBehalf, SecondNeed, SkipDetails
 from bot.dates import WHEN_CHOICES, date_for_choice, parse_date
 from bot.flows import call_back
 from bot.flows.menu import call_me_markup
@@ -94,11 +95,9 @@ def understand(turn: Turn, meaning: Understanding) -> None:
     text = turn.text
     turn.end()
     draft = turn.draft
-    draft["details"] = text
-    found = parse_date_in_sentence(text, turn.today, turn._.locale)
-    if found:
-        kind = next((kind for kind in ("today", "tomorrow") if date_for_choice(kind, turn.today) == found), "date")
-        _set_when(turn, kind, found)
+    _take_words(turn, text)
+    if meaning.second is not None:
+        draft["second"], draft["second_words"] = meaning.second, text
     matches = list(meaning.matches)
     if not matches:
         ask_open_question(turn)
@@ -106,7 +105,9 @@ def understand(turn: Turn, meaning: Understanding) -> None:
     _ = turn._
     categories = {c.slug: c for c in all_categories(turn.session)}
     top_slug, top_score = matches[0]
-    clear = top_score >= CONFIDENT and (len(matches) == 1 or matches[1][1] <= top_score - CLOSE_CALL_MARGIN)
+    # A second need is no close call: it is offered after the first ("... en ook de tuin bijhouden").
+    rivals = [score for slug, score in matches[1:] if slug != meaning.second]
+    clear = top_score >= CONFIDENT and (not rivals or rivals[0] <= top_score - CLOSE_CALL_MARGIN)
     if clear:
         question = _("Ik denk dat u hulp zoekt bij: {category}. Klopt dat?").format(
             category=category_label(categories[top_slug], _)
@@ -119,6 +120,15 @@ def understand(turn: Turn, meaning: Understanding) -> None:
         draft["suggested"] = top_slug  # what a typed "ja" means
     turn.goto(State.ASK_CATEGORY)
     turn.say("🤔 " + question, button_rows([*options, *_extra_choices(turn)]))
+
+
+def _take_words(turn: Turn, text: str) -> None:
+    """The request in their own words, with the day they name in it ("morgen", "vrijdag")."""
+    turn.draft["details"] = text
+    found = parse_date_in_sentence(text, turn.today, turn._.locale)
+    if found:
+        kind = next((kind for kind in ("today", "tomorrow") if date_for_choice(kind, turn.today) == found), "date")
+        _set_when(turn, kind, found)
 
 
 def parse_date_in_sentence(text: str, today: date, language: str) -> date | None:
@@ -362,6 +372,55 @@ def send_or_drop(turn: Turn, *, wanted: bool) -> None:
     else:
         text = _("Dank u wel. Uw vraag is naar de coördinator gestuurd. Die neemt contact met u op.")
     turn.acknowledge("✅ " + text)
+    second = draft.get("second")
+    if second and second != draft["category"] and category_of(turn.session, second) is not None:
+        turn.draft.update(second=second, second_words=draft.get("second_words", ""))
+        ask_second_need(turn)
+
+
+def ask_second_need(turn: Turn) -> None:
+    """After the first request is sent: offer a request for the second need the message named."""
+    _ = turn._
+    category = category_of(turn.session, turn.draft["second"])
+    turn.goto(State.SECOND_NEED)
+    options = [("✅ " + _("Ja"), SecondNeed("yes")), ("❌ " + _("Nee"), SecondNeed("no"))]
+    turn.say(
+        "➕ "
+        + _("U vroeg ook om hulp met: {category}. Zal ik daar ook een vraag van maken?").format(
+            category="<b>" + escape(category_label(category, _)) + "</b>"
+        ),
+        button_rows(options, per_row=2),
+    )
+
+
+def choose_second_need(turn: Turn, button: SecondNeed) -> None:
+    """The "Ja" or "Nee" under the offer of a second request."""
+    take_second_need(turn, wanted=button.answer == "yes")
+
+
+def read_second_need(turn: Turn, meaning: Understanding) -> bool:
+    """A typed yes or no to the offer of a second request."""
+    if meaning.intent not in (Intent.YES, Intent.NO):
+        return False
+    take_second_need(turn, wanted=meaning.intent is Intent.YES)
+    return True
+
+
+def take_second_need(turn: Turn, *, wanted: bool) -> None:
+    """Yes: a new request for the second need, from the same words, asking only what is missing; no: done."""
+    _ = turn._
+    second, words = turn.draft.get("second"), turn.draft.get("second_words", "")
+    turn.end()
+    if not wanted or second is None:
+        turn.acknowledge(
+            "👍 " + _("Goed, dan maak ik geen tweede vraag.") + " " + _("Heeft u nog een vraag? Typ het gerust.")
+        )
+        return
+    if over_daily_limit(turn):
+        turn.drop_buttons()
+        return
+    _take_words(turn, words)
+    take_category(turn, second)
 
 
 QUESTIONS = {
@@ -375,4 +434,5 @@ QUESTIONS = {
     State.ASK_WHEN: Question(Expecting.DAY, read_when, ask_when),
     State.ASK_DETAILS: Question(Expecting.FREE_TEXT, read_details, ask_details),
     State.ASK_CONFIRM: Question(Expecting.YES_NO, read_confirm, ask_confirm),
+    State.SECOND_NEED: Question(Expecting.YES_NO, read_second_need, ask_second_need, new_request=True),
 }

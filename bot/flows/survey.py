@@ -60,7 +60,7 @@ def read_answer(turn: Turn, meaning: Understanding) -> bool:
         )
         _answered(turn, progress)
         return True
-    if kind == QuestionKind.POLL and meaning.intent is not Intent.HELP_REQUEST:
+    if kind == QuestionKind.POLL:
         _point_at_poll(turn)
         return True
     return False
@@ -79,7 +79,7 @@ def stop_survey(turn: Turn, survey_id: int | None) -> None:
     if turn.state == State.SURVEY_ANSWER:
         turn.end()
     turn.drop_buttons()
-    turn.say("👍 " + turn._("U bent gestopt met de enquête. U krijgt er geen bericht meer over. Dank u wel."))
+    turn.say("👍 " + turn._("Gestopt. U doet niet meer mee aan de enquête. Dank u wel."))
 
 
 def _point_at_poll(turn: Turn) -> None:
@@ -125,5 +125,4 @@ def _show(turn: Turn, progress: Progress) -> None:
     turn.say(texts[progress.step].format(title=escape(progress.title)))
 
 
-# A typed help request at a poll or a mark starts a request; "Meedoen" under the reminder goes on where one was.
-QUESTIONS = {State.SURVEY_ANSWER: Question(Expecting.FREE_TEXT, read_answer, ask_again, new_request=True)}
+QUESTIONS = {State.SURVEY_ANSWER: Question(Expecting.FREE_TEXT, read_answer, ask_again)}

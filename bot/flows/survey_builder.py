@@ -265,6 +265,8 @@ def choose_kind(turn: Turn, button: SurveyKind) -> None:
     if button.kind == "done":
         ask_preview(turn)
         return
+    if _draft(turn) is None:
+        return
     turn.draft["kind"] = button.kind
     ask_question(turn)
 

@@ -95,6 +95,7 @@ QUESTIONS = {
         read_start_place,
         lambda turn: ask_place(turn, State.START_PLACE),
         unclear=N_("Die plaats ken ik niet."),
+        new_request=True,
     ),
     State.NEWS: Question(Expecting.YES_NO, read_news, ask_news, new_request=True),
 }

@@ -14,6 +14,8 @@ from bot.services.places import nearest_neighbourhood
 from db.models import InboxKind
 
 MEDIA_KINDS = (InboxKind.VOICE, InboxKind.PHOTO, InboxKind.VIDEO, InboxKind.AUDIO, InboxKind.DOCUMENT)
+# What Telegram sends when the attachment names no type of its own (voice is Opus in Ogg, photos are JPEG).
+MIME_TYPES = {InboxKind.VOICE: "audio/ogg", InboxKind.PHOTO: "image/jpeg", InboxKind.VIDEO: "video/mp4"}
 WHO_LOOKS = {
     InboxKind.VOICE: N_("Dank u. Een medewerker luistert naar uw bericht."),
     InboxKind.AUDIO: N_("Dank u. Een medewerker luistert naar uw bericht."),
@@ -27,6 +29,7 @@ def forward_media(turn: Turn) -> None:
     """A voice message or photo (with its caption): a coordinator gets it and answers."""
     message = turn.message
     kind = next((kind for kind in MEDIA_KINDS if getattr(message, kind, None)), InboxKind.VOICE)
+    attachment = message.photo[-1] if kind == InboxKind.PHOTO else message.effective_attachment
     forward_to_inbox(
         turn.session,
         user_id=turn.user_id,
@@ -35,6 +38,8 @@ def forward_media(turn: Turn) -> None:
         message_id=message.message_id,
         now=turn.now,
         caption=message.caption or "",
+        file_id=getattr(attachment, "file_id", ""),
+        mime_type=getattr(attachment, "mime_type", None) or MIME_TYPES.get(kind, ""),
     )
     _ = turn._
     text = "🙏 " + _(WHO_LOOKS[kind])

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
 from html import escape
 
 from telegram import Update
-from telegram.error import TelegramError
 
 from bot.buttons import ChangeOffer, DecideVolunteer
 from bot.context import BotContext
 from bot.flows import sign_up
 from bot.flows.turn import Turn
 from bot.i18n import N_
+from bot.invitations import Invitations, invite_to_groups
 from bot.render.keyboards import button_rows
 from bot.render.volunteers import offer_text
 from bot.services.volunteers import (
@@ -26,8 +24,6 @@ from bot.services.volunteers import (
 )
 from db.models import VolunteerStatus
 
-log = logging.getLogger(__name__)
-INVITE_NAME = "vrijwilliger {id}"
 STATUS_LABELS = {
     VolunteerStatus.PENDING: N_("Wacht op een coördinator"),
     VolunteerStatus.APPROVED: N_("Actief"),
@@ -35,14 +31,6 @@ STATUS_LABELS = {
     VolunteerStatus.REJECTED: N_("Niet goedgekeurd"),
     VolunteerStatus.STOPPED: N_("Gestopt"),
 }
-
-
-@dataclass(frozen=True)
-class Invitations:
-    """The invite links Telegram made for an approval, and how many groups refused one."""
-
-    links: tuple[str, ...] = ()
-    failed: int = 0
 
 
 async def make_invitations(update: Update, context: BotContext) -> Invitations:
@@ -57,17 +45,7 @@ async def make_invitations(update: Update, context: BotContext) -> Invitations:
         pending = pending_volunteer(uow.session, volunteer_id=button.user_id, coordinator_id=update.effective_user.id)
     if pending.decision is not Decision.DECIDED:
         return Invitations()
-    links, failed = [], 0
-    for chat_id in pending.group_chat_ids:
-        try:
-            link = await context.bot.create_chat_invite_link(
-                chat_id, name=INVITE_NAME.format(id=button.user_id), creates_join_request=True
-            )
-            links.append(link.invite_link)
-        except TelegramError as error:
-            failed += 1
-            log.warning("no invite link for chat %s: %s", chat_id, type(error).__name__)
-    return Invitations(tuple(links), failed)
+    return await invite_to_groups(context.bot, volunteer_id=button.user_id, chat_ids=pending.group_chat_ids)
 
 
 def decide(turn: Turn, button: DecideVolunteer) -> None:

@@ -228,7 +228,7 @@ class CategoryMatcher:
         # Filler words of speech ("eh", "ehm") are dropped, so they do not keep a phrase's words apart.
         pieces = [
             Part([word for word in piece.words if word not in language.fillers], piece.sentence, piece.lead)
-            for piece in parts(text, language.opens | language.reasons, language.questions)
+            for piece in parts(text, language.opens | language.reasons, language.questions, language.further_pairs)
         ]
         words = [piece.words for piece in pieces]
         toks = [token for piece in words for token in piece]

@@ -88,6 +88,11 @@ class Language:
     for_others: tuple[tuple[str, ...], ...] = ()  # "voor iemand", "voor ouderen": a task for others
     askers: frozenset[str] = frozenset()  # "wie", "hulp", "iemand": the writer asks someone
 
+    @cached_property
+    def further_pairs(self) -> frozenset[tuple[str, str]]:
+        """Two words that open a further need inside a sentence: "en ook", "and also", "und auch"."""
+        return frozenset((first, second) for first in self.begins for second in self.also)
+
     @property
     def no_evidence(self) -> frozenset[str]:
         """Words that say nothing about which help is asked: the stopwords and the place names."""

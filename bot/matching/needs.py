@@ -3,7 +3,8 @@
 People write context first and the question last ("Sinds mijn man is overleden woon ik alleen ... Zou iemand
 voor mij naar de Jumbo willen gaan?"), or two questions, the main one first ("Kan iemand boodschappen doen?
 Daarnaast zou ik graag ... "). A message is cut into parts at sentence ends, before a word that opens a further
-need or an explanation ("daarnaast", "omdat") and at a comma before a question ("..., wie kan mij brengen?"),
+need or an explanation ("daarnaast", "omdat"), before "en ook" (a word of ``begins`` and one of ``also``) and
+at a comma before a question ("..., wie kan mij brengen?"),
 all from ``[needs]`` in language.toml. Each part that clearly names one category is a :class:`Need`. The main
 need is the first one in a part that asks for help and is not marked as a further need ("ook", "misschien", a
 sentence opening with "En"); failing that, a first part that says what does not work out when a further need
@@ -52,9 +53,15 @@ class Part:
     lead: str = ""
 
 
-def parts(text: str, opens: frozenset[str], questions: frozenset[str] = frozenset()) -> list[Part]:
-    """The words of ``text`` in parts: cut at sentence ends, before a word of ``opens``, and at a comma before
-    a question ("... en ik heb geen auto, kan iemand ons brengen?": ``questions`` holds "kan", "wie")."""
+def parts(
+    text: str,
+    opens: frozenset[str],
+    questions: frozenset[str] = frozenset(),
+    pairs: frozenset[tuple[str, str]] = frozenset(),
+) -> list[Part]:
+    """The words of ``text`` in parts: cut at sentence ends, before a word of ``opens``, before two words of
+    ``pairs`` ("... doen en ook de tuin ...") and at a comma before a question ("... en ik heb geen auto, kan
+    iemand ons brengen?": ``questions`` holds "kan", "wie")."""
     out: list[Part] = []
     for number, sentence in enumerate(_SENTENCE_END.split(text)):
         current: list[str] = []
@@ -65,8 +72,8 @@ def parts(text: str, opens: frozenset[str], questions: frozenset[str] = frozense
             if current and words and words[0] in questions:
                 out.append(Part(current, number, lead))
                 current = []
-            for token in words:
-                if token in opens and current:
+            for token, following in zip(words, [*words[1:], ""], strict=False):
+                if current and (token in opens or (token, following) in pairs):
                     out.append(Part(current, number, lead))
                     current = []
                 current.append(token)

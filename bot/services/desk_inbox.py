@@ -44,7 +44,7 @@ URGENCY = {
     InboxKind.FEEDBACK: 4,
 }
 KINDS = tuple(InboxKind)
-# Voice messages, photos and other media stay in Telegram (the item keeps the chat and message, not the file).
+# Voice messages, photos and other media stay in Telegram: the item keeps Telegram's file id, the desk fetches it.
 MEDIA_KINDS = (InboxKind.VOICE, InboxKind.PHOTO, InboxKind.VIDEO, InboxKind.AUDIO, InboxKind.DOCUMENT)
 LIST_LIMIT = 100
 NOTE_LIMIT = 1000
@@ -79,6 +79,7 @@ class InboxCard:
     notice: str
     note: str
     has_media: bool
+    media_type: str  # the stored file's MIME type; empty when only Telegram has it (items from before the desk)
     request_id: int | None
     category_slug: str
     place_name: str
@@ -95,6 +96,23 @@ def item_in_scope(session: Session, *, reader: DeskIdentity, item_id: int) -> In
     if not reader.may(DeskPermission.INBOX) and not (reader.may(DeskPermission.CALL_BACKS) and item.kind == CALL_BACK):
         return None
     return item
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """Telegram's file behind an inbox item: its id (to fetch it) and its type (to play or show it)."""
+
+    file_id: str
+    mime_type: str
+
+
+def inbox_media(session: Session, *, reader: DeskIdentity, item_id: int) -> MediaFile | None:
+    """The voice message, photo or file of an item the reader may see, or None."""
+    item = item_in_scope(session, reader=reader, item_id=item_id)
+    details = (item.details or {}) if item else {}
+    if item is None or item.kind not in MEDIA_KINDS or not details.get("file_id"):
+        return None
+    return MediaFile(file_id=str(details["file_id"]), mime_type=str(details.get("mime_type") or ""))
 
 
 def open_cards(
@@ -139,6 +157,7 @@ def _card(session: Session, item: InboxItem) -> InboxCard:
         notice=str(details.get("notice") or ""),
         note=item.note,
         has_media=item.kind in MEDIA_KINDS,
+        media_type=str(details.get("mime_type") or "") if item.kind in MEDIA_KINDS and details.get("file_id") else "",
         request_id=request.id if request else None,
         category_slug=request.category_slug if request else "",
         place_name=place.name if place else "",

@@ -22,8 +22,11 @@ def forward_to_inbox(
     message_id: int,
     now: datetime,
     caption: str = "",
+    file_id: str = "",
+    mime_type: str = "",
 ) -> int:
-    """Store an inbox item (with the photo's caption) and copy the message to the coordinators; the item's id."""
+    """Store an inbox item (the caption, and Telegram's file id for the desk) and copy the message to the
+    coordinators; the item's id."""
     caption = caption.strip()[:MAX_DETAILS]
     user = session.get(User, user_id)
     place = session.get(Neighbourhood, user.neighbourhood_slug) if user.neighbourhood_slug else None
@@ -33,7 +36,13 @@ def forward_to_inbox(
         kind=kind,
         municipality_slug=municipality,
         user_id=user.id,
-        details={"chat_id": chat_id, "message_id": message_id, "caption": caption},
+        details={
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "caption": caption,
+            "file_id": file_id,
+            "mime_type": mime_type,
+        },
         now=now,
     )
     tell(

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-from bot.matching import CategoryMatcher, PlaceMatcher
+from bot.matching import CategoryMatcher, MatchResult, PlaceMatcher
 from bot.matching.normalise import EMOJI_PREFIX, tokens
 from bot.privacy import redact
 
@@ -62,13 +62,15 @@ _QUESTIONS = (Intent.COST, Intent.ABOUT, Intent.STEUNPUNT, Intent.VOLUNTEER)
 
 @dataclass(frozen=True, slots=True)
 class Understanding:
-    """What a message means. ``matches`` is the category matcher's answer, so nobody matches twice."""
+    """What a message means. ``matches`` is the category matcher's answer, so nobody matches twice; ``second``
+    a clear second need of the message ("... en ook de tuin bijhouden"), to offer after the first."""
 
     intent: Intent
     danger: DangerKind | None = None
     danger_kinds: tuple[DangerKind, ...] = ()
     help_lines: tuple[HelpLine, ...] = ()
     matches: tuple[tuple[str, int], ...] = ()
+    second: str | None = None
 
 
 class Reader:
@@ -105,9 +107,10 @@ class Reader:
             return Understanding(
                 Intent.DANGER, danger=kinds[0], danger_kinds=kinds, help_lines=self.danger.help_lines(kinds)
             )
-        matches = tuple(self.categories.match(redact(text))) if words else ()
+        needs = self.categories.match_needs(redact(text)) if words else MatchResult([])
+        matches = tuple(needs.matches)
         message = _Message(text, words, found, self.vocabulary.filler)
-        return Understanding(self._intent(message, matches, expecting), matches=matches)
+        return Understanding(self._intent(message, matches, expecting), matches=matches, second=needs.second)
 
     def says(self, intent: Intent, text: str) -> bool:
         """Whether ``text`` says this (listed) intent: one of its phrases anywhere, or alone as the whole text."""

@@ -8,6 +8,7 @@ from dataclasses import replace
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.testclient import TestClient
+from telegram import Bot
 
 from bot.app import build_runtime
 from bot.clock import Clock
@@ -15,6 +16,7 @@ from bot.config import Settings
 from bot.desk import create_desk
 from bot.services.desk_login import issue_login_link, signing_secret
 from bot.services.runtime import Runtime
+from tests.support.fake_bot_api import FakeBotAPI
 
 DESK_URL = "http://testserver"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -32,7 +34,8 @@ def desk_runtime(engine: Engine, clock: Clock, settings: Settings) -> Runtime:
 
 def desk_client(runtime: Runtime) -> TestClient:
     """A client for a fresh desk; it keeps cookies like a browser and does not follow redirects."""
-    return TestClient(create_desk(runtime), base_url=DESK_URL, follow_redirects=False)
+    telegram = Bot(runtime.settings.bot_token, request=FakeBotAPI())  # residents' media, as the bot would fetch it
+    return TestClient(create_desk(runtime, telegram), base_url=DESK_URL, follow_redirects=False)
 
 
 def login_path(runtime: Runtime, user_id: int) -> str:

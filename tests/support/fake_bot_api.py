@@ -862,6 +862,17 @@ class FakeBotAPI(BaseRequest):
     def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return dict(self.bot_user)
 
+    def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id") or "")
+        if not file_id:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"U-{file_id[-12:]}",
+            "file_size": 17,
+            "file_path": f"files/{file_id}",
+        }
+
     def _api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = _chat_key(params.get("chat_id"))
         if chat is None:

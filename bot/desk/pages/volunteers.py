@@ -4,16 +4,20 @@ the CSV of re-integration hours per helper and month."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import timedelta
 
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from bot.desk.web import Desk, desk_route
 from bot.i18n import N_
+from bot.invitations import Invitations, invite_to_groups
 from bot.services.desk_inbox import category_names
 from bot.services.desk_roles import DeskPermission
 from bot.services.desk_volunteers import may_manage_volunteer, reintegration_hours_csv, volunteer_rows
-from bot.services.volunteers import Decision, decide_volunteer, set_paused
+from bot.services.volunteers import Decision, PendingVolunteer, decide_volunteer, pending_volunteer, set_paused
 from db.models import VolunteerStatus
 
 STATUS_LABELS = {
@@ -47,47 +51,62 @@ def _volunteer_id(desk: Desk) -> int:
     return int(desk.request.path_params["volunteer_id"])
 
 
-def decide(desk: Desk) -> Response:
-    """Approve or reject a sign-up; the volunteer hears it in Telegram (a coordinator adds them to the group)."""
-    volunteer_id, approve = _volunteer_id(desk), desk.value("besluit") == "ja"
+def _change_volunteer(desk: Desk, action: str, change: Callable[[Session, int], bool]) -> Response:
+    """Audit and apply one change to a volunteer the desk may manage, then back to the list."""
+    volunteer_id = _volunteer_id(desk)
     with desk.unit_of_work() as uow:
         if not may_manage_volunteer(uow.session, desk.identity, volunteer_id):
             return desk.not_found()
-        desk.audit(
-            uow.session,
-            "volunteer.approve" if approve else "volunteer.reject",
-            target_kind="volunteer",
-            target_id=volunteer_id,
-        )
+        desk.audit(uow.session, action, target_kind="volunteer", target_id=volunteer_id)
         uow.session.flush()
+        changed = change(uow.session, volunteer_id)
+        uow.commit()
+    return desk.redirect("/vrijwilligers", bericht="ok" if changed else "unchanged")
+
+
+def _pending(desk: Desk) -> PendingVolunteer:
+    with desk.unit_of_work() as uow:
+        return pending_volunteer(uow.session, volunteer_id=_volunteer_id(desk), coordinator_id=desk.identity.user_id)
+
+
+async def decide(desk: Desk) -> Response:
+    """Approve or reject a sign-up; the volunteer hears it in Telegram, with a link to ask to join each group."""
+    approve = desk.value("besluit") == "ja"
+    invitations = Invitations()
+    if approve:
+        pending = await run_in_threadpool(_pending, desk)
+        if pending.decision is Decision.DECIDED:
+            invitations = await invite_to_groups(
+                desk.request.app.state.telegram, volunteer_id=_volunteer_id(desk), chat_ids=pending.group_chat_ids
+            )
+
+    def decide_sign_up(session: Session, volunteer_id: int) -> bool:
         decided = decide_volunteer(
-            uow.session,
+            session,
             volunteer_id=volunteer_id,
             coordinator_id=desk.identity.user_id,
             approve=approve,
-            invite_links=[],
+            invite_links=list(invitations.links),
             now=desk.now(),
         )
-        uow.commit()
-    return desk.redirect("/vrijwilligers", bericht="ok" if decided is Decision.DECIDED else "unchanged")
+        return decided is Decision.DECIDED
+
+    answer = await run_in_threadpool(
+        _change_volunteer, desk, "volunteer.approve" if approve else "volunteer.reject", decide_sign_up
+    )
+    if invitations.failed and answer.status_code == 303:
+        return desk.redirect("/vrijwilligers", bericht="no_invitation")
+    return answer
 
 
 def pause(desk: Desk) -> Response:
     """Pause an active volunteer, or make a paused one active again."""
-    volunteer_id, paused = _volunteer_id(desk), desk.value("pauze") == "ja"
-    with desk.unit_of_work() as uow:
-        if not may_manage_volunteer(uow.session, desk.identity, volunteer_id):
-            return desk.not_found()
-        desk.audit(
-            uow.session,
-            "volunteer.pause" if paused else "volunteer.resume",
-            target_kind="volunteer",
-            target_id=volunteer_id,
-        )
-        uow.session.flush()
-        changed = set_paused(uow.session, user_id=volunteer_id, paused=paused)
-        uow.commit()
-    return desk.redirect("/vrijwilligers", bericht="ok" if changed else "unchanged")
+    paused = desk.value("pauze") == "ja"
+    return _change_volunteer(
+        desk,
+        "volunteer.pause" if paused else "volunteer.resume",
+        lambda session, volunteer_id: set_paused(session, user_id=volunteer_id, paused=paused),
+    )
 
 
 def hours_csv(desk: Desk) -> Response:
