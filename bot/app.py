@@ -23,6 +23,7 @@ from telegram.ext import (
     Defaults,
     ExtBot,
     MessageHandler,
+    PollHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -43,6 +44,8 @@ from bot.flows import (
     on_behalf,
     sign_up,
     steunpunt,
+    survey,
+    survey_builder,
     time_spent,
     welcome,
 )
@@ -61,10 +64,12 @@ from bot.handlers import (
     lifecycle,
     monitoring,
     news,
+    organisers,
     privacy,
     private_media,
     referrals,
     rsvp,
+    surveys,
     volunteers,
 )
 from bot.handlers import coordinators as coordinator_commands
@@ -169,8 +174,11 @@ RESIDENT_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
     b.CancelRequest: my_requests.cancel,
     b.Language: language.set_language,
     b.Forget: privacy.confirm_forget,
+    b.SurveyStep: survey.step,
+    b.SurveyNext: only_in(State.SURVEY_ANSWER)(survey.next_question),
+    b.SurveyMark: only_in(State.SURVEY_ANSWER)(survey.mark),
 }
-# The coordinators' buttons (each step checks the role again), and the answers to an activity.
+# The coordinators' (and organisers') buttons (each step checks the role again), and the answers to an activity.
 COORDINATOR_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
     b.LinkMunicipality: groups.choose_municipality,
     b.LinkPlace: groups.link_place,
@@ -184,7 +192,14 @@ COORDINATOR_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
     b.PublishActivity: only_in(State.ACT_PREVIEW)(activity.publish),
     b.ManageActivity: rsvp.manage,
     b.Rsvp: rsvp.rsvp,
+    b.SurveyMunicipality: only_in(State.SURVEY_MUNICIPALITY)(survey_builder.choose_municipality),
+    b.SurveyArea: only_in(State.SURVEY_AREA)(survey_builder.choose_area),
+    b.SurveyToday: only_in(State.SURVEY_START)(survey_builder.start_today),
+    b.SurveyKind: only_in(State.SURVEY_KIND)(survey_builder.choose_kind),
+    b.PublishSurvey: only_in(State.SURVEY_PREVIEW)(survey_builder.publish),
 }
+# Buttons whose step makes a file off the event loop after its turn: the handler runs the turn itself.
+FILE_BUTTONS = {b.SurveyResults: surveys.show_results}
 
 
 VOLUNTEER_BUTTONS: dict[type[b.Button], Callable[[Turn, Any], None]] = {
@@ -226,6 +241,8 @@ def _register_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(PRIVATE & filters.LOCATION, turn_handler(private_media.suggest_place)))
     application.add_handler(MessageHandler(PRIVATE & MEDIA, turn_handler(private_media.forward_media)))
     application.add_handler(MessageHandler(PRIVATE & filters.Sticker.ALL, turn_handler(private_media.sticker)))
+    # The totals of a survey's anonymous polls (no person, no chat: not a turn).
+    application.add_handler(PollHandler(surveys.poll_totals))
     application.add_error_handler(errors.on_error)
 
 
@@ -275,6 +292,8 @@ def _coordinator_handlers() -> list[BaseHandler]:
         "inbox": inbox.show_inbox,
         "activiteit": activity.start,
         "deelnemers": rsvp.list_attendees,
+        "enquete": survey_builder.start,
+        "organisator": organisers.organiser_command,
     }
     handlers: list[BaseHandler] = [CommandHandler(name, turn_handler(step), PRIVATE) for name, step in commands.items()]
     # The chart and the CSV are made after the turn's commit, off the event loop: these run their turn themselves.
@@ -286,6 +305,7 @@ def _coordinator_handlers() -> list[BaseHandler]:
         CallbackQueryHandler(turn_handler(pressed(step)), pattern=kind.pattern)
         for kind, step in COORDINATOR_BUTTONS.items()
     ]
+    handlers += [CallbackQueryHandler(handle, pattern=kind.pattern) for kind, handle in FILE_BUTTONS.items()]
     return handlers
 
 

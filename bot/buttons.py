@@ -46,6 +46,7 @@ class Who(StrEnum):
     HELPER = "helper"  # the volunteer who holds the request
     RESIDENT = "resident"  # the resident who asked
     COORDINATOR = "coordinator"  # a coordinator of the municipality concerned
+    ORGANISER = "organiser"  # a coordinator, or the organiser of a werkgroep for the kern concerned
 
 
 @dataclasses.dataclass(frozen=True)
@@ -444,30 +445,98 @@ class ActivityArea(Button):
     choice: Place
 
 
-@button("actcap", where=Where.PRIVATE, who=Who.COORDINATOR)
+@button("actcap", where=Where.PRIVATE, who=Who.ORGANISER)
 class ActivityNoLimit(Button):
     """/activiteit: no limit on the number of people."""
 
     action: Literal["none"]
 
 
-@button("actcost", where=Where.PRIVATE, who=Who.COORDINATOR)
+@button("actcost", where=Where.PRIVATE, who=Who.ORGANISER)
 class ActivityFree(Button):
     """/activiteit: free of charge."""
 
     action: Literal["free"]
 
 
-@button("actpub", where=Where.PRIVATE, who=Who.COORDINATOR)
+@button("actpub", where=Where.PRIVATE, who=Who.ORGANISER)
 class PublishActivity(Button):
     """/activiteit: publish the previewed activity, or not."""
 
     answer: YesNo
 
 
-@button("act", where=Where.PRIVATE, who=Who.COORDINATOR)
+@button("act", where=Where.PRIVATE, who=Who.ORGANISER)
 class ManageActivity(Button):
     """An activity's attendee list, or its cancellation."""
 
     activity_id: int
     action: Literal["people", "cancel"]
+
+
+# ---------------------------------------------------------------- surveys
+
+
+@button("svmun", where=Where.PRIVATE, who=Who.COORDINATOR)
+class SurveyMunicipality(Button):
+    """/enquete: for which municipality."""
+
+    municipality: Place
+
+
+@button("svarea", where=Where.PRIVATE, who=Who.COORDINATOR)
+class SurveyArea(Button):
+    """/enquete: a kern or wijk switched on or off, "all", or "done"."""
+
+    choice: Place
+
+
+@button("svday", where=Where.PRIVATE, who=Who.COORDINATOR)
+class SurveyToday(Button):
+    """/enquete: the survey starts today."""
+
+    action: Literal["today"]
+
+
+@button("svkind", where=Where.PRIVATE, who=Who.COORDINATOR)
+class SurveyKind(Button):
+    """/enquete: the kind of the next question, or "done" (no more questions)."""
+
+    kind: Literal["poll", "scale", "open", "done"]
+
+
+@button("svpub", where=Where.PRIVATE, who=Who.COORDINATOR)
+class PublishSurvey(Button):
+    """/enquete: send the previewed survey, or not."""
+
+    answer: YesNo
+
+
+@button("svres", where=Where.PRIVATE, who=Who.COORDINATOR)
+class SurveyResults(Button):
+    """/enquete uitslag: the results of one survey, as text, a chart and a CSV."""
+
+    survey_id: int
+
+
+@button("sv", where=Where.PRIVATE)
+class SurveyStep(Button):
+    """A resident and a survey: take part, or stop (at any question)."""
+
+    survey_id: int
+    action: Literal["join", "stop"]
+
+
+@button("svnext", where=Where.PRIVATE)
+class SurveyNext(Button):
+    """On to the next question: after voting in a poll, or skipping an open question."""
+
+    question_id: int
+
+
+@button("svmark", where=Where.PRIVATE)
+class SurveyMark(Button):
+    """A mark from 1 to 5 for a scale question."""
+
+    question_id: int
+    mark: Literal[1, 2, 3, 4, 5]

@@ -55,6 +55,8 @@ class TimerKind(StrEnum):
     RETENTION = "retention"
     ACTIVITY_REMINDER = "activity_reminder"
     BROADCAST_PROGRESS = "broadcast_progress"
+    SURVEY_START = "survey_start"
+    SURVEY_REMINDER = "survey_reminder"
 
 
 class ActivityStatus(StrEnum):
@@ -67,6 +69,24 @@ class RsvpStatus(StrEnum):
     GOING = "going"
     WAITING = "waiting"
     NOT_COMING = "cancelled"
+
+
+class SurveyStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class QuestionKind(StrEnum):
+    POLL = "poll"  # multiple choice, sent as a native anonymous Telegram poll
+    SCALE = "scale"  # a mark from 1 to 5, with buttons
+    OPEN = "open"  # typed text
+
+
+class InviteState(StrEnum):
+    INVITED = "invited"
+    ANSWERING = "answering"
+    DONE = "done"
+    STOPPED = "stopped"
 
 
 class OutboxStatus(StrEnum):
@@ -440,3 +460,78 @@ class StoredSecret(SQLModel, table=True):
     name: str = Field(primary_key=True)
     value: str
     created_at: datetime
+
+
+class Organiser(SQLModel, table=True):
+    """A resident who organises a werkgroep's activities for one kern (Ubachsberg, Bingelrade's Samen eten)."""
+
+    user_id: int = Field(sa_type=BigInteger, primary_key=True)
+    neighbourhood_slug: str = Field(foreign_key="neighbourhood.slug")
+    municipality_slug: str = Field(foreign_key="municipality.slug", index=True)
+    werkgroep: str = ""
+    added_by: int = Field(sa_type=BigInteger)
+    added_at: datetime
+
+
+class Survey(SQLModel, table=True):
+    """A leefbaarheid survey for one or more kernen of a municipality, open from `starts_on` to `ends_on`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_slug: str = Field(foreign_key="municipality.slug", index=True)
+    neighbourhoods: list[str] = Field(default_factory=list, sa_type=JSON)
+    title: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    status: str = SurveyStatus.DRAFT
+    created_by: int = Field(sa_type=BigInteger)
+    created_at: datetime
+    published_at: datetime | None = None
+
+
+class SurveyQuestion(SQLModel, table=True):
+    """One question of a survey, at `position` (0 first)."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    position: int
+    kind: str
+    text: str
+    options: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class SurveyInvite(SQLModel, table=True):
+    """A resident asked to take part, their kern and how far they are; their answers are kept apart, without them."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    user_id: int = Field(sa_type=BigInteger, index=True)
+    neighbourhood_slug: str
+    position: int = 0
+    state: str = InviteState.INVITED
+    # The question whose poll this resident was sent (-1: none yet): a poll is sent once, so its votes count once.
+    poll_sent: int = -1
+    updated_at: datetime
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """One answer to a scale or open question, for a kern; never linked to the person who gave it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="surveyquestion.id", index=True)
+    neighbourhood_slug: str
+    value: int | None = None
+    text: str | None = None
+
+
+class SurveyPoll(SQLModel, table=True):
+    """One native poll sent for a question in a kern; Telegram's `poll` updates keep its totals here."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="surveyquestion.id", index=True)
+    neighbourhood_slug: str
+    poll_id: str | None = Field(default=None, unique=True)
+    counts: list[int] = Field(default_factory=list, sa_type=JSON)

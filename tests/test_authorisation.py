@@ -29,11 +29,16 @@ from bot.services.requests import claim_request, create_request
 from bot.services.weekly import repeat_weekly
 from db.models import (
     Activity,
+    Conversation,
     Coordinator,
     GroupLink,
     HelpRequest,
     InboxItem,
+    Organiser,
     RequestStatus,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
     User,
     Volunteer,
     VolunteerArea,
@@ -47,7 +52,8 @@ STRANGER = make_user(401, "Stijn")
 OTHER_VOLUNTEER = make_user(502, "Vera")
 COORDINATOR = make_user(700, "Coby")
 OTHER_COORDINATOR = make_user(601, "Olaf")
-ROLES = ("stranger", "resident", "other_volunteer", "volunteer", "other_coordinator", "coordinator")
+ORGANISER = make_user(703, "Olga")  # organises the werkgroep of Ubachsberg (Voerendaal)
+ROLES = ("stranger", "resident", "other_volunteer", "volunteer", "organiser", "other_coordinator", "coordinator")
 # Rows that every update may touch, whoever sends it: the user's own record and the bookkeeping of updates.
 UNGUARDED_TABLES = {"processedupdate", "user", "conversation"}  # bookkeeping of every update
 SHOWN_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto")
@@ -57,6 +63,7 @@ ALLOWED = {
     Who.HELPER: frozenset({"volunteer"}),
     Who.RESIDENT: frozenset({"resident"}),
     Who.COORDINATOR: frozenset({"coordinator"}),
+    Who.ORGANISER: frozenset({"coordinator", "organiser"}),
 }
 
 
@@ -66,6 +73,7 @@ def actor(world: World, role: str):
         "resident": world.resident,
         "other_volunteer": OTHER_VOLUNTEER,
         "volunteer": world.volunteer,
+        "organiser": ORGANISER,
         "other_coordinator": OTHER_COORDINATOR,
         "coordinator": COORDINATOR,
     }[role]
@@ -80,9 +88,21 @@ async def world(engine, clock, settings):
         add_volunteer(session, user_id=OTHER_VOLUNTEER.id, neighbourhoods=["kerkrade-centrum"], now=now)
         session.add(Coordinator(user_id=COORDINATOR.id, municipality_slug="voerendaal", added_at=now))
         session.add(Coordinator(user_id=OTHER_COORDINATOR.id, municipality_slug="kerkrade", added_at=now))
+        session.add(User(id=ORGANISER.id, first_name="Olga", neighbourhood_slug="ubachsberg", created_at=now))
+        session.flush()
+        session.add(
+            Organiser(
+                user_id=ORGANISER.id,
+                neighbourhood_slug="ubachsberg",
+                municipality_slug="voerendaal",
+                werkgroep="Werkgroep Ubachsberg",
+                added_by=COORDINATOR.id,
+                added_at=now,
+            )
+        )
         session.commit()
     async with world.harness:
-        for user in (STRANGER, OTHER_VOLUNTEER, COORDINATOR, OTHER_COORDINATOR):
+        for user in (STRANGER, OTHER_VOLUNTEER, ORGANISER, COORDINATOR, OTHER_COORDINATOR):
             world.api.register_user(user)
         yield world
 
@@ -319,10 +339,12 @@ def item_closed(world: World, user, item_id: int) -> bool:
 
 
 async def setup_published_activity(world: World) -> int:
+    """A published activity for Ubachsberg: its coordinators and the organiser of its werkgroep manage it."""
     now = world.clock.now()
     with world.session() as session:
         activity = Activity(
             municipality_slug="voerendaal",
+            neighbourhoods=["ubachsberg"],
             title="Samen eten",
             place="Gemeenschapshuis",
             starts_at=now + timedelta(days=3),
@@ -336,12 +358,13 @@ async def setup_published_activity(world: World) -> int:
         return activity.id
 
 
-async def setup_draft_activity(world: World) -> int:
+async def setup_draft_activity(world: World, neighbourhoods: tuple[str, ...] = ()) -> int:
     """An activity the coordinator of Voerendaal is making: everything asked but the cost, not published."""
     now = world.clock.now()
     with world.session() as session:
         activity = Activity(
             municipality_slug="voerendaal",
+            neighbourhoods=list(neighbourhoods),
             title="Samen eten",
             description="Wij koken samen.",
             place="Gemeenschapshuis",
@@ -354,6 +377,79 @@ async def setup_draft_activity(world: World) -> int:
         session.add(activity)
         session.commit()
         return activity.id
+
+
+async def setup_werkgroep_draft(world: World) -> int:
+    """A draft activity for Ubachsberg: its organiser may finish it as well as the coordinators."""
+    return await setup_draft_activity(world, ("ubachsberg",))
+
+
+_survey_titles = (f"Enquête {n}" for n in range(1000))
+
+
+async def setup_draft_survey(world: World, *, complete: bool = False) -> int:
+    """A survey the coordinator of Voerendaal is making; `complete`: kernen, dates and a question, ready to send."""
+    now = world.clock.now()
+    with world.session() as session:
+        survey = Survey(
+            municipality_slug="voerendaal", title=next(_survey_titles), created_by=COORDINATOR.id, created_at=now
+        )
+        if complete:
+            survey.neighbourhoods, survey.starts_on, survey.ends_on = ["klimmen"], now.date(), now.date() + timedelta(7)
+        session.add(survey)
+        session.flush()
+        if complete:
+            session.add(SurveyQuestion(survey_id=survey.id, position=0, kind="scale", text="Hoe woont u hier?"))
+        session.commit()
+        return survey.id
+
+
+async def setup_complete_survey(world: World) -> int:
+    return await setup_draft_survey(world, complete=True)
+
+
+async def setup_published_survey(world: World) -> int:
+    """A published survey for Klimmen with one answer, so it has results."""
+    survey_id = await setup_complete_survey(world)
+    with world.session() as session:
+        survey = session.get(Survey, survey_id)
+        survey.status, survey.published_at = "published", world.clock.now()
+        question = session.exec(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey_id)).one()
+        session.add(SurveyAnswer(question_id=question.id, neighbourhood_slug="klimmen", value=4))
+        session.add(survey)
+        session.commit()
+    return survey_id
+
+
+def survey_value(world: World, survey_id: int, field: str) -> Any:
+    with world.session() as session:
+        return getattr(session.get(Survey, survey_id), field)
+
+
+def started_a_survey(world: World, user, _target) -> bool:
+    with world.session() as session:
+        return session.exec(select(Survey).where(Survey.created_by == user.id)).first() is not None
+
+
+def conversation_state(world: World, user) -> str:
+    with world.session() as session:
+        conversation = session.get(Conversation, user.id)
+        return conversation.state if conversation is not None else ""
+
+
+def organiser_appointed(world: World, user, _target) -> bool:
+    with world.session() as session:
+        return session.get(Organiser, 8123) is not None
+
+
+def answer_survey(state: str, pressed: Button):
+    """Press `pressed` as the answer to the question of `state` about the target survey."""
+
+    async def perform(world: World, user, survey_id: int | None) -> None:
+        in_conversation(world, user, state, **({"survey_id": survey_id} if survey_id else {}))
+        await press(world, user, user.id, pressed.pack())
+
+    return perform
 
 
 def answer_in(state: str, pressed: Button):
@@ -526,7 +622,7 @@ ACTIONS = [
     ),
     Action(
         "cancel an activity (act:)",
-        frozenset({"coordinator"}),
+        frozenset({"coordinator", "organiser"}),
         setup_published_activity,
         lambda w, u, activity_id: press(w, u, u.id, b.ManageActivity(activity_id, "cancel").pack()),
         activity_cancelled,
@@ -550,27 +646,76 @@ ACTIONS = [
     ),
     Action(
         "an activity without a maximum (actcap:)",
-        frozenset({"coordinator"}),
-        setup_draft_activity,
+        frozenset({"coordinator", "organiser"}),
+        setup_werkgroep_draft,
         answer_in(State.ACT_CAPACITY, b.ActivityNoLimit("none")),
         lambda w, u, aid: activity_value(w, aid, "capacity") == 0,
         b.ActivityNoLimit,
     ),
     Action(
         "a free activity (actcost:)",
-        frozenset({"coordinator"}),
-        setup_draft_activity,
+        frozenset({"coordinator", "organiser"}),
+        setup_werkgroep_draft,
         answer_in(State.ACT_COST, b.ActivityFree("free")),
         lambda w, u, aid: activity_value(w, aid, "cost_cents") is None,
         b.ActivityFree,
     ),
     Action(
         "publish an activity (actpub:)",
-        frozenset({"coordinator"}),
-        setup_draft_activity,
+        frozenset({"coordinator", "organiser"}),
+        setup_werkgroep_draft,
         answer_in(State.ACT_PREVIEW, b.PublishActivity("yes")),
         lambda w, u, aid: activity_value(w, aid, "status") == "published",
         b.PublishActivity,
+    ),
+    # ------------------------------------------------------------------ surveys
+    Action(
+        "a survey in Voerendaal (svmun:)",
+        frozenset({"coordinator"}),
+        nothing,
+        answer_survey(State.SURVEY_MUNICIPALITY, b.SurveyMunicipality("voerendaal")),
+        started_a_survey,
+        b.SurveyMunicipality,
+    ),
+    Action(
+        "a survey for Klimmen (svarea:)",
+        frozenset({"coordinator"}),
+        setup_draft_survey,
+        answer_survey(State.SURVEY_AREA, b.SurveyArea("klimmen")),
+        lambda w, u, sid: survey_value(w, sid, "neighbourhoods") == ["klimmen"],
+        b.SurveyArea,
+    ),
+    Action(
+        "a survey from today (svday:)",
+        frozenset({"coordinator"}),
+        setup_draft_survey,
+        answer_survey(State.SURVEY_START, b.SurveyToday("today")),
+        lambda w, u, sid: survey_value(w, sid, "starts_on") == w.clock.now().date(),
+        b.SurveyToday,
+    ),
+    Action(
+        "a survey's next question is a mark (svkind:)",
+        frozenset({"coordinator"}),
+        setup_draft_survey,
+        answer_survey(State.SURVEY_KIND, b.SurveyKind("scale")),
+        lambda w, u, _sid: conversation_state(w, u) == State.SURVEY_QUESTION,
+        b.SurveyKind,
+    ),
+    Action(
+        "send a survey (svpub:)",
+        frozenset({"coordinator"}),
+        setup_complete_survey,
+        answer_survey(State.SURVEY_PREVIEW, b.PublishSurvey("yes")),
+        lambda w, u, sid: survey_value(w, sid, "status") == "published",
+        b.PublishSurvey,
+    ),
+    Action(
+        "a survey's results (svres:)",
+        frozenset({"coordinator"}),
+        setup_published_survey,
+        lambda w, u, sid: press(w, u, u.id, b.SurveyResults(sid).pack()),
+        got_document,
+        b.SurveyResults,
     ),
     # ------------------------------------------------------------------ commands
     Action(
@@ -589,10 +734,24 @@ ACTIONS = [
     ),
     Action(
         "start an activity (/activiteit)",
-        frozenset({"coordinator", "other_coordinator"}),  # each for their own municipality
+        frozenset({"coordinator", "other_coordinator", "organiser"}),  # each for their own municipality or kern
         nothing,
         lambda w, u, _t: w.harness.command(u, "/activiteit"),
         activity_started,
+    ),
+    Action(
+        "start a survey (/enquete)",
+        frozenset({"coordinator", "other_coordinator"}),  # each for their own municipality
+        nothing,
+        lambda w, u, _t: w.harness.command(u, "/enquete"),
+        activity_started,
+    ),
+    Action(
+        "make someone organiser of a werkgroep (/organisator add)",
+        frozenset({"coordinator"}),
+        nothing,
+        lambda w, u, _t: w.harness.command(u, "/organisator add 8123 klimmen Samen eten"),
+        organiser_appointed,
     ),
 ]
 BUTTON_ROWS = {action.button: action for action in ACTIONS if action.button is not None}

@@ -34,7 +34,7 @@ def application() -> Application:
 
 
 def test_the_routing_tables_hold_every_kind_once() -> None:
-    tables = (routing.RESIDENT_BUTTONS, routing.VOLUNTEER_BUTTONS, routing.COORDINATOR_BUTTONS)
+    tables = (routing.RESIDENT_BUTTONS, routing.VOLUNTEER_BUTTONS, routing.COORDINATOR_BUTTONS, routing.FILE_BUTTONS)
     routed = [kind for table in tables for kind in table]
     assert sorted(routed, key=kind_id) == sorted(KINDS, key=kind_id)
 

@@ -77,6 +77,8 @@ ANSWERS = {
     "sign_up_consent": YES_NO,
     # The time a volunteer spent need not be told: "nee" and "weet ik niet" skip it.
     "minutes": {"no": "moved_on", "dont_know": "moved_on", **NEW_REQUEST},
+    # A survey's mark from 1 to 5: "laat maar" stops taking part (what was answered still counts).
+    "survey_answer": {},
 }
 
 

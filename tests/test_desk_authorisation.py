@@ -30,6 +30,7 @@ from db.models import (
     InboxItem,
     Outbox,
     RequestStatus,
+    Survey,
     User,
     Volunteer,
     VolunteerArea,
@@ -61,6 +62,7 @@ class Targets:
     volunteer: int  # a sign-up in Klimmen
     activity: int  # a draft of Voerendaal
     desk_person: int  # a desk volunteer of Voerendaal
+    survey: int  # a published survey of Voerendaal
     voice: int  # a resident's voice message in Voerendaal's inbox
 
 
@@ -87,6 +89,7 @@ PARAMETERS = {
     "{volunteer}": "{volunteer_id:int}",
     "{activity}": "{activity_id:int}",
     "{desk_person}": "{user_id:int}",
+    "{survey}": "{survey_id:int}",
 }
 ACTIVITY = {"titel": "Samen eten", "gemeente": "voerendaal", "dag": "2026-12-01", "tijd": "18:00", "plek": "Buurthuis"}
 INTAKE = {
@@ -131,6 +134,9 @@ ROUTES = [
     RouteCase("GET", "/activiteiten/{activity}", OF_VOERENDAAL),
     RouteCase("GET", "/activiteiten/{activity}/lijst", OF_VOERENDAAL),
     RouteCase("POST", "/activiteiten/{activity}/publiceren", OF_VOERENDAAL),
+    RouteCase("GET", "/enquetes", COORDINATORS),
+    RouteCase("GET", "/enquetes/{survey}", OF_VOERENDAAL),
+    RouteCase("GET", "/enquetes/{survey}/uitslag.csv", OF_VOERENDAAL),
     RouteCase("GET", "/balie", COORDINATORS),
     RouteCase("POST", "/balie", OF_VOERENDAAL, {"user_id": "4242", "gemeente": "voerendaal"}),
     RouteCase("POST", "/balie/{desk_person}/weg", OF_VOERENDAAL),
@@ -204,6 +210,18 @@ def make_targets(runtime) -> Targets:
             created_at=now,
         )
         session.add(activity)
+        survey = Survey(
+            municipality_slug="voerendaal",
+            neighbourhoods=["klimmen"],
+            title="Wonen in Klimmen",
+            starts_on=now.date(),
+            ends_on=now.date() + timedelta(days=7),
+            status="published",
+            created_by=700,
+            created_at=now,
+            published_at=now,
+        )
+        session.add(survey)
         desk_person = next(_ids)
         add_desk_volunteer(
             session, by_user_id=None, user_id=desk_person, municipality_slug="voerendaal", steunpunt_slug=None, now=now
@@ -215,6 +233,7 @@ def make_targets(runtime) -> Targets:
             volunteer=volunteer_id,
             activity=activity.id,
             desk_person=desk_person,
+            survey=survey.id,
             voice=voice.id,
         )
 

@@ -79,6 +79,13 @@ def _message_ref(result: Any, fallback_chat_id: int) -> tuple[int, int] | None:
     return (chat_id if isinstance(chat_id, int) else fallback_chat_id), message_id
 
 
+def _poll_id(result: Any) -> str | None:
+    """The id of a sent poll, from a raw JSON result or a telegram.Message."""
+    poll = result.get("poll") if isinstance(result, dict) else getattr(result, "poll", None)
+    poll_id = poll.get("id") if isinstance(poll, dict) else getattr(poll, "id", None)
+    return poll_id if isinstance(poll_id, str) else None
+
+
 def _describe(error: BaseException) -> str:
     """last_error text: the class, plus Telegram's own description (never the message we sent)."""
     name = type(error).__name__
@@ -324,6 +331,9 @@ class OutboxSender:
             raise
         except Exception as error:  # TimedOut, NetworkError (5xx), other TelegramError, anything else
             return self._on_transient(row, chat_id, error)
+        poll_id = _poll_id(result) if row.sends_poll else None
+        if poll_id is not None:
+            lease.polls[row.ref_id] = poll_id
         card = _message_ref(result, chat_id) if row.sends_card else None
         if card is not None:
             lease.cards[row.ref_id] = card

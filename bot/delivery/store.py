@@ -23,9 +23,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.delivery.limits import MESSAGE_CREATING
 from bot.services.outbox import LEASE, Queued
-from db.models import GroupLink, HelpRequest, Outbox, OutboxStatus, User
+from db.models import GroupLink, HelpRequest, Outbox, OutboxStatus, SurveyPoll, User
 
 CARD = "card"
+POLL = "poll"
+"""A survey's poll: the sender keeps the id Telegram gives the poll on its `SurveyPoll` row, to count its totals."""
 CARD_TARGET_METHODS = frozenset(
     {
         "editMessageText",
@@ -45,6 +47,7 @@ _outbox = Outbox.__table__
 _requests = HelpRequest.__table__
 _users = User.__table__
 _links = GroupLink.__table__
+_polls = SurveyPoll.__table__
 
 
 @dataclass
@@ -86,6 +89,11 @@ class Row:
         return self.ref_kind == CARD and self.ref_id is not None and self.method in CARD_TARGET_METHODS
 
     @property
+    def sends_poll(self) -> bool:
+        """A survey's poll, whose id Telegram gives in the result."""
+        return self.ref_kind == POLL and self.ref_id is not None and self.method == "sendPoll"
+
+    @property
     def sends_card(self) -> bool:
         """The first send of a request's group card: its message id is kept on the request."""
         return self.ref_kind == CARD and self.ref_id is not None and self.method.startswith("send")
@@ -108,6 +116,8 @@ class Lease:
     """request id → earliest not_before of a pending card send, for edits that wait for their card."""
     card_updates: dict[int, tuple[int, int]] = field(default_factory=dict)
     unreachable: set[int] = field(default_factory=set)
+    polls: dict[int, str] = field(default_factory=dict)
+    """SurveyPoll id → Telegram's poll id, for the polls sent in this lease and not written yet."""
     sent: int = 0
 
 
@@ -307,13 +317,14 @@ class OutboxStore:
             )
             if cards:
                 self._write_cards(connection, cards)
+            self._write_polls(connection, lease)
         for row in rows:
             row.recorded = True
 
     def record(self, lease: Lease) -> None:
         """Write back every row of the lease not recorded yet and free it, with the cards and users it touched."""
         rows = [row for row in lease.rows if not row.recorded]
-        if not rows and not lease.card_updates and not lease.unreachable:
+        if not rows and not lease.card_updates and not lease.unreachable and not lease.polls:
             return
         statement = (
             update(_outbox)
@@ -347,6 +358,7 @@ class OutboxStore:
                 connection.execute(statement, values)
             if lease.card_updates:
                 self._write_cards(connection, lease.card_updates)
+            self._write_polls(connection, lease)
             if lease.unreachable:
                 connection.execute(
                     update(_users).where(_users.c.id.in_(sorted(lease.unreachable))).values(reachable=False)
@@ -366,6 +378,16 @@ class OutboxStore:
                 for request_id, (chat_id, message_id) in cards.items()
             ],
         )
+
+    @staticmethod
+    def _write_polls(connection: Connection, lease: Lease) -> None:
+        if not lease.polls:
+            return
+        connection.execute(
+            update(_polls).where(_polls.c.id == bindparam("b_id")).values(poll_id=bindparam("v_poll_id")),
+            [{"b_id": ref_id, "v_poll_id": poll_id} for ref_id, poll_id in lease.polls.items()],
+        )
+        lease.polls.clear()
 
     def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: move its links, pending rows and cards to the new chat id."""

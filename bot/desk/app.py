@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from telegram import Bot
 
 from bot.desk.navigation import menu_for
-from bot.desk.pages import account, activities, inbox, intake, login, media, overview, people, volunteers
+from bot.desk.pages import account, activities, inbox, intake, login, media, overview, people, surveys, volunteers
 from bot.desk.web import render_page, request_translator
 from bot.logs import quiet_library_loggers
 from bot.ops import OPS_ROUTES
@@ -98,6 +98,7 @@ def page_routes() -> list[BaseRoute]:
         *overview.routes,
         *volunteers.routes,
         *activities.routes,
+        *surveys.routes,
         *people.routes,
     ]
 

@@ -21,6 +21,7 @@ NAV = (
     NavItem("/vrijwilligers", N_("Vrijwilligers"), DeskPermission.VOLUNTEERS),
     NavItem("/activiteiten", N_("Activiteiten"), DeskPermission.ACTIVITIES),
     NavItem("/overzicht", N_("Overzicht"), DeskPermission.OVERVIEW),
+    NavItem("/enquetes", N_("Enquêtes"), DeskPermission.OVERVIEW),
     NavItem("/balie", N_("Mensen aan de balie"), DeskPermission.PEOPLE),
     NavItem("/logboek", N_("Logboek"), DeskPermission.AUDIT),
 )

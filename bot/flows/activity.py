@@ -1,5 +1,8 @@
 """`/activiteit`: a coordinator announces an activity, one question per message, then preview and publish.
 
+The organiser of a werkgroep announces the same way, for their own kern only: the question "for which kernen" is
+not asked.
+
 The activity is a draft in the database from the first answer on; the conversation's draft holds only its id
 (`activity_id`). Every question with buttons also takes a typed answer: a municipality or kern name, "geen
 limiet", "gratis", "ja" or "nee" (the words in data/activity_answers.toml).
@@ -14,13 +17,14 @@ from telegram import InlineKeyboardMarkup
 
 from bot.buttons import ActivityArea, ActivityFree, ActivityMunicipality, ActivityNoLimit, PublishActivity
 from bot.flows.activity_words import Typed, activity_words
-from bot.flows.gates import coordinator_scope, refuse
+from bot.flows.gates import refuse
 from bot.flows.questions import Question
 from bot.flows.states import State
 from bot.flows.turn import Turn
 from bot.matching.normalise import normalise
 from bot.render.activities import announcement, manage_markup
-from bot.render.keyboards import button_rows
+from bot.render.keyboards import area_choices, button_rows
+from bot.services.access import coordinates, organised_kern, scope_of
 from bot.services.activities.drafts import draft_of, start_draft, toggle_area, update_draft
 from bot.services.activities.parsing import parse_amount, parse_moment
 from bot.services.activities.publishing import Publication, publish_activity
@@ -39,12 +43,17 @@ NUMBER = re.compile(r"\d+")
 
 
 def start(turn: Turn) -> None:
-    """`/activiteit`: coordinators only; a coordinator of all municipalities first picks one."""
-    scope = coordinator_scope(turn)
-    if scope is None:
+    """`/activiteit`: coordinators and organisers; a coordinator of all municipalities first picks one."""
+    scope = scope_of(turn.session, turn.user_id)
+    kern = organised_kern(turn.session, turn.user_id) if scope is None else None
+    if scope is None and kern is None:
+        refuse(turn)
         return
     turn.end()
-    if scope.is_all:
+    if kern is not None:
+        municipality_slug, kern_slug = kern
+        _begin(turn, municipality_slug, (kern_slug,))
+    elif scope.is_all:
         ask_municipality(turn)
     else:
         _begin(turn, scope.municipality_slug)
@@ -77,8 +86,14 @@ def read_municipality(turn: Turn, meaning: Understanding) -> bool:
     return True
 
 
-def _begin(turn: Turn, municipality_slug: str) -> None:
-    activity = start_draft(turn.session, coordinator_id=turn.user_id, municipality_slug=municipality_slug, now=turn.now)
+def _begin(turn: Turn, municipality_slug: str, neighbourhoods: tuple[str, ...] = ()) -> None:
+    activity = start_draft(
+        turn.session,
+        coordinator_id=turn.user_id,
+        municipality_slug=municipality_slug,
+        neighbourhoods=neighbourhoods,
+        now=turn.now,
+    )
     if activity is None:
         turn.end()
         refuse(turn)
@@ -152,8 +167,12 @@ def read_place(turn: Turn, meaning: Understanding) -> bool:
     if meaning.intent is Intent.STOP:
         return False
     activity = _save(turn, place=turn.text[:MAX_PLACE])
-    if activity is not None:
+    if activity is None:
+        return True
+    if coordinates(turn.session, turn.user_id, activity.municipality_slug):
         _ask_area(turn, activity)
+    else:  # an organiser: their own kern, already chosen
+        ask_capacity(turn)
     return True
 
 
@@ -174,14 +193,8 @@ def _ask_area(turn: Turn, activity: ActivityView) -> None:
 
 
 def _area_markup(turn: Turn, activity: ActivityView) -> InlineKeyboardMarkup:
-    _ = turn._
-    chosen = set(activity.neighbourhoods)
     areas = areas_of(turn.session, activity.municipality_slug)
-    options = [("✅ " + area.name if area.slug in chosen else area.name, ActivityArea(area.slug)) for area in areas]
-    options.append(("🏘️ " + _("Hele gemeente"), ActivityArea("all")))
-    if chosen:
-        options.append(("➡️ " + _("Klaar"), ActivityArea("done")))
-    return button_rows(options, per_row=2)
+    return area_choices(areas, activity.neighbourhoods, ActivityArea, turn._)
 
 
 def choose_area(turn: Turn, button: ActivityArea) -> None:

@@ -21,6 +21,8 @@ from bot.flows import (
     sign_up,
     small_talk,
     steunpunt,
+    survey,
+    survey_builder,
     time_spent,
     welcome,
 )
@@ -40,6 +42,8 @@ QUESTIONS: dict[str, Question] = {
     **time_spent.QUESTIONS,
     **activity.QUESTIONS,
     **inbox_note.QUESTIONS,
+    **survey_builder.QUESTIONS,
+    **survey.QUESTIONS,
 }
 
 

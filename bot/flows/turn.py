@@ -42,7 +42,7 @@ from bot.services.conversations import (
     open_update,
     save_conversation,
 )
-from bot.services.outbox import enqueue_calls, rows_to_send, send_after_commit
+from bot.services.outbox import Call, enqueue_calls, rows_to_send, send_after_commit
 from bot.services.places import is_linked
 from bot.services.runtime import Runtime
 from db.models import OutboxStatus
@@ -72,7 +72,7 @@ class Turn:
     requests_today: int = 0
     prepared: Any = None
     """What the turn's `prepare` brought from Telegram before the transaction (None without one)."""
-    replies: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    replies: list[Call] = field(default_factory=list)
     undelivered: list[tuple[int, Step]] = field(default_factory=list)
     answer_text: str = ""
     answer_alert: bool = False
@@ -169,11 +169,15 @@ class Turn:
             params["reply_markup"] = markup.to_dict()
         if not link_preview:
             params["link_preview_options"] = {"is_disabled": True}
-        self.replies.append((chat_id, "sendMessage", params))
+        self.replies.append(Call(chat_id, "sendMessage", params))
 
-    def call(self, chat_id: int, method: str, **params: Any) -> None:
-        """Any other Bot API call (e.g. approveChatJoinRequest), through the outbox like every reply."""
-        self.replies.append((chat_id, method, params))
+    def call(self, chat_id: int, method: str, *, keep: tuple[str, int] | None = None, **params: Any) -> None:
+        """Any other Bot API call (e.g. approveChatJoinRequest), through the outbox like every reply.
+
+        `keep` = (kind, id) names what the sender keeps of the result, e.g. ("poll", 7): the poll's id on that row.
+        """
+        ref_kind, ref_id = keep if keep is not None else (None, None)
+        self.replies.append(Call(chat_id, method, params, ref_kind, ref_id))
 
     def unless_delivered(self, chat_id: int, step: Step) -> None:
         """If Telegram refuses this turn's messages to `chat_id` (blocked, never started), run `step` right after.
@@ -187,12 +191,12 @@ class Turn:
         """Change the message whose button was pressed (its buttons go, unless new ones are given)."""
         params: dict[str, Any] = {"text": text, "parse_mode": "HTML", **self._pressed()}
         params["reply_markup"] = (markup or InlineKeyboardMarkup([])).to_dict()
-        self.replies.append((self.chat_id, "editMessageText", params))
+        self.replies.append(Call(self.chat_id, "editMessageText", params))
 
     def edit_buttons(self, markup: InlineKeyboardMarkup | None = None) -> None:
         """Change (or with None, take away) the buttons of the message whose button was pressed."""
         params = {"reply_markup": (markup or InlineKeyboardMarkup([])).to_dict(), **self._pressed()}
-        self.replies.append((self.chat_id, "editMessageReplyMarkup", params))
+        self.replies.append(Call(self.chat_id, "editMessageReplyMarkup", params))
 
     def drop_buttons(self) -> None:
         """Take the buttons off the message whose button was pressed (nothing when typed)."""

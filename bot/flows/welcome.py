@@ -8,6 +8,7 @@ from bot.flows.menu import news_question, show_menu
 from bot.flows.place_picker import ask_place, place_from_text, remember_place
 from bot.flows.questions import Question
 from bot.flows.states import State
+from bot.flows.survey import stop_survey
 from bot.flows.turn import Turn
 from bot.i18n import N_
 from bot.services.people import set_activity_news
@@ -80,7 +81,10 @@ def read_news(turn: Turn, meaning: Understanding) -> bool:
 
 
 def stop(turn: Turn) -> None:
-    """`/stop`, `/annuleer`: leave whatever question is open."""
+    """`/stop`, `/annuleer`: leave whatever question is open (in a survey: stop taking part)."""
+    if turn.state == State.SURVEY_ANSWER:
+        stop_survey(turn, turn.draft.get("survey_id"))
+        return
     turn.end()
     turn.say("👍 " + turn._("Gestopt. Typ gerust een nieuwe vraag als u iets nodig heeft."), ReplyKeyboardRemove())
 

@@ -94,7 +94,7 @@ async def show_overview(update: Update, context: BotContext) -> None:
     chart = await asyncio.to_thread(overview_chart, result, _)
     chat_id = update.effective_chat.id
     photo = InputFile(io.BytesIO(chart), filename="overzicht.png")
-    await _send_file(context, chat_id, _, lambda: context.bot.send_photo(chat_id, photo))
+    await send_file(context, chat_id, _, lambda: context.bot.send_photo(chat_id, photo))
 
 
 async def send_export(update: Update, context: BotContext) -> None:
@@ -127,7 +127,7 @@ async def send_export(update: Update, context: BotContext) -> None:
         ).format(count=_.number(count))
     chat_id = update.effective_chat.id
     document = InputFile(io.BytesIO(data), filename=filename)
-    await _send_file(context, chat_id, _, lambda: context.bot.send_document(chat_id, document, caption=caption))
+    await send_file(context, chat_id, _, lambda: context.bot.send_document(chat_id, document, caption=caption))
 
 
 def write_export(runtime: Runtime, period: Period, kind: str = "vragen") -> tuple[bytes, int]:
@@ -145,7 +145,7 @@ def write_export(runtime: Runtime, period: Period, kind: str = "vragen") -> tupl
     return buffer.getvalue().encode("utf-8"), count
 
 
-async def _send_file(context: BotContext, chat_id: int, _: Translator, send: Callable[[], Awaitable]) -> None:
+async def send_file(context: BotContext, chat_id: int, _: Translator, send: Callable[[], Awaitable]) -> None:
     """Send a file now; when Telegram says wait, or cannot be reached, log it and say so in one message."""
     try:
         await send()

@@ -4,7 +4,7 @@ and `/deelnemers`."""
 from __future__ import annotations
 
 from bot.buttons import ManageActivity, Rsvp
-from bot.flows.gates import coordinator_scope, refuse
+from bot.flows.gates import refuse
 from bot.flows.turn import Turn
 from bot.render.activities import (
     announcement,
@@ -16,6 +16,7 @@ from bot.render.activities import (
     seats_text,
 )
 from bot.render.keyboards import button_rows
+from bot.services.access import organised_kern, scope_of
 from bot.services.activities.publishing import CancelOutcome, cancel_activity
 from bot.services.activities.rsvp import RsvpOutcome, attendee_list, respond, upcoming_attendee_lists
 
@@ -81,8 +82,9 @@ def manage(turn: Turn, button: ManageActivity) -> None:
 
 
 def list_attendees(turn: Turn) -> None:
-    """`/deelnemers`: the coming activities of the coordinator's municipality with their lists."""
-    if coordinator_scope(turn) is None:
+    """`/deelnemers`: the coming activities a coordinator (or an organiser) manages, with their lists."""
+    if scope_of(turn.session, turn.user_id) is None and organised_kern(turn.session, turn.user_id) is None:
+        refuse(turn)
         return
     _ = turn._
     lists = upcoming_attendee_lists(turn.session, coordinator_id=turn.user_id, now=turn.now)

@@ -43,6 +43,7 @@ from bot.render.requests import (
     when_text,
     withdrawn_card,
 )
+from bot.render.surveys import invitation
 from bot.render.volunteers import offer_text
 from bot.services import notices as n
 from bot.services.broadcasts import send_in_batch, set_progress_heading
@@ -487,6 +488,25 @@ def _broadcast_progress(w: _Writer, notice: n.BroadcastProgress) -> None:
     enqueue(w.session, chat_id=notice.chat_id, method="editMessageText", params=params, now=w.now)
 
 
+def _survey_invitation(w: _Writer, notice: n.SurveyInvitation) -> None:
+    for user_id in notice.resident_ids:
+        text, markup = invitation(notice.survey, w.reader(user_id), reminder=notice.reminder)
+        w.send(user_id, text, markup)
+
+
+def _organiser_appointed(w: _Writer, notice: n.OrganiserAppointed) -> None:
+    _ = w.reader(notice.user_id)
+    lines = [
+        "🤝 "
+        + _("U mag nu zelf iets op touw zetten voor {werkgroep} in {kern}.").format(
+            werkgroep=escape(notice.werkgroep or _("de werkgroep")), kern=escape(notice.kern_name)
+        ),
+        _("Wilt u de buurt iets laten weten? Typ dan /activiteit."),
+        _("Typ /deelnemers om te zien wie er komt."),
+    ]
+    w.send(notice.user_id, "\n".join(lines))
+
+
 RENDERERS: dict[n.NoticeKind, Callable[[_Writer, Any], None]] = {
     n.NoticeKind.CARD_POSTED: _card_posted,
     n.NoticeKind.CARD_REOPENED: _card_reopened,
@@ -519,6 +539,8 @@ RENDERERS: dict[n.NoticeKind, Callable[[_Writer, Any], None]] = {
     n.NoticeKind.ACTIVITY_REMINDER: _activity_reminder,
     n.NoticeKind.SEAT_AVAILABLE: _seat_available,
     n.NoticeKind.BROADCAST_PROGRESS: _broadcast_progress,
+    n.NoticeKind.SURVEY_INVITATION: _survey_invitation,
+    n.NoticeKind.ORGANISER_APPOINTED: _organiser_appointed,
 }
 
 

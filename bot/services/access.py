@@ -8,7 +8,7 @@ from typing import ClassVar
 from sqlmodel import Session, or_, select
 
 from bot.services.places import family
-from db.models import Coordinator, Volunteer, VolunteerArea, VolunteerStatus
+from db.models import Coordinator, Organiser, Volunteer, VolunteerArea, VolunteerStatus
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,19 @@ def coordinates_any(session: Session, user_id: int) -> bool:
 def coordinates_all(session: Session, user_id: int) -> bool:
     """Whether `user_id` coordinates every municipality (and so may manage coordinators)."""
     return scope_of(session, user_id) == Scope.ALL
+
+
+def organised_kern(session: Session, user_id: int) -> tuple[str, str] | None:
+    """(municipality, kern) of the werkgroep a user organises, or None."""
+    organiser = session.get(Organiser, user_id)
+    return None if organiser is None else (organiser.municipality_slug, organiser.neighbourhood_slug)
+
+
+def publishes_for(session: Session, user_id: int, municipality_slug: str, neighbourhoods: list[str]) -> bool:
+    """Whether `user_id` may announce activities here: a coordinator, or the organiser of exactly this one kern."""
+    if coordinates(session, user_id, municipality_slug):
+        return True
+    return len(neighbourhoods) == 1 and organised_kern(session, user_id) == (municipality_slug, neighbourhoods[0])
 
 
 def coordinators_of(session: Session, municipality_slug: str | None) -> tuple[int, ...]:

@@ -22,9 +22,11 @@ from db.models import (
     HelpRequest,
     InboxItem,
     InboxStatus,
+    Organiser,
     Outbox,
     ProcessedUpdate,
     RequestStatus,
+    SurveyInvite,
     Timer,
     TimerKind,
     User,
@@ -87,6 +89,9 @@ def forget_user(session: Session, *, user_id: int, now: datetime, settings: Sett
         session.add(volunteer)
         for area in session.exec(select(VolunteerArea).where(VolunteerArea.volunteer_id == user_id)).all():
             session.delete(area)
+    # Which surveys they were asked to fill in, and a werkgroep role; their answers never named them.
+    session.exec(delete(SurveyInvite).where(SurveyInvite.user_id == user_id))
+    session.exec(delete(Organiser).where(Organiser.user_id == user_id))
     forget_counts(session, user_id=user_id)
     user.first_name, user.username, user.phone = "", None, None
     user.neighbourhood_slug, user.activity_news = None, False

@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from bot.services.providers import Proposal
+from bot.services.surveys.views import SurveyView
 from bot.services.views import ActivityView, ContactView, OfferView, RequestView
 
 NOTICES = "notices"
@@ -52,6 +53,8 @@ class NoticeKind(StrEnum):
     ACTIVITY_REMINDER = "activity_reminder"
     SEAT_AVAILABLE = "seat_available"
     BROADCAST_PROGRESS = "broadcast_progress"
+    SURVEY_INVITATION = "survey_invitation"
+    ORGANISER_APPOINTED = "organiser_appointed"
 
 
 # ------------------------------------------------------------------ a request's card in its group
@@ -394,6 +397,26 @@ class BroadcastProgress:
     finished: bool
 
 
+@dataclass(frozen=True)
+class SurveyInvitation:
+    """Opted-in residents are asked to take part in a survey (or, once, reminded of it)."""
+
+    kind: ClassVar = NoticeKind.SURVEY_INVITATION
+    survey: SurveyView
+    resident_ids: tuple[int, ...]
+    reminder: bool = False
+
+
+@dataclass(frozen=True)
+class OrganiserAppointed:
+    """A resident hears they organise a werkgroep's activities for a kern."""
+
+    kind: ClassVar = NoticeKind.ORGANISER_APPOINTED
+    user_id: int
+    werkgroep: str
+    kern_name: str
+
+
 Notice = (
     CardPosted
     | CardReopened
@@ -426,6 +449,8 @@ Notice = (
     | ActivityReminder
     | SeatAvailable
     | BroadcastProgress
+    | SurveyInvitation
+    | OrganiserAppointed
 )
 
 

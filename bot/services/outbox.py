@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, insert, or_, text, update
 from sqlmodel import Session
@@ -49,13 +49,23 @@ class Queued:
     ref_id: int | None = None
 
 
+class Call(NamedTuple):
+    """A Bot API call to queue: where, which method, its parameters, and what its result is kept for (a poll's id)."""
+
+    chat_id: int
+    method: str
+    params: dict[str, Any]
+    ref_kind: str | None = None
+    ref_id: int | None = None
+
+
 def rows_to_send(session: Session) -> list[Outbox | Queued]:
     """The rows queued under `send_after_commit` (read them after the commit: their ids are known)."""
     return list(session.info.get(_LEASED, (None, []))[1])
 
 
-def enqueue_calls(session: Session, calls: Sequence[tuple[int, str, dict[str, Any]]], *, now: datetime) -> None:
-    """Queue several (chat id, method, parameters) calls due now in one INSERT (a turn's replies, in order).
+def enqueue_calls(session: Session, calls: Sequence[Call], *, now: datetime) -> None:
+    """Queue several calls due now in one INSERT (a turn's replies, in order).
 
     Ids come back in insertion order when sorted: both databases number the rows of one INSERT in the order
     of its VALUES, whatever order RETURNING reports them in.
@@ -65,25 +75,36 @@ def enqueue_calls(session: Session, calls: Sequence[tuple[int, str, dict[str, An
     leased = session.info.get(_LEASED)
     lease = leased[0] if leased is not None else None
     if lease is None:
-        session.info.setdefault(_QUEUED, set()).update(chat_id for chat_id, _method, _params in calls)
+        session.info.setdefault(_QUEUED, set()).update(call.chat_id for call in calls)
     values = [
         {
-            "chat_id": chat_id,
-            "method": method,
-            "params": params,
+            "chat_id": call.chat_id,
+            "method": call.method,
+            "params": call.params,
             "status": OutboxStatus.PENDING,
             "not_before": now,
             "attempts": 0,
             "created_at": now,
             "locked_until": lease,
+            "ref_kind": call.ref_kind,
+            "ref_id": call.ref_id,
         }
-        for chat_id, method, params in calls
+        for call in calls
     ]
     ids = sorted(session.execute(insert(Outbox).returning(Outbox.id), values).scalars())
     if leased is not None:
         leased[1].extend(
-            Queued(id=row_id, chat_id=chat_id, method=method, params=params, not_before=now, created_at=now)
-            for row_id, (chat_id, method, params) in zip(ids, calls, strict=True)
+            Queued(
+                id=row_id,
+                chat_id=call.chat_id,
+                method=call.method,
+                params=call.params,
+                not_before=now,
+                created_at=now,
+                ref_kind=call.ref_kind,
+                ref_id=call.ref_id,
+            )
+            for row_id, call in zip(ids, calls, strict=True)
         )
 
 

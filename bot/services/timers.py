@@ -27,6 +27,7 @@ from bot.services.places import groups_serving
 from bot.services.providers import next_level
 from bot.services.request_states import remind_volunteer
 from bot.services.requests import open_inbox_item
+from bot.services.surveys.sending import open_survey, remind_residents
 from bot.services.views import contact_of, request_view
 from bot.services.weekly import offer_expired
 from db.models import HelpRequest, InboxKind, RequestStatus, Timer, TimerKind
@@ -136,4 +137,6 @@ TIMER_KINDS: dict[str, Callable[[Session, Timer, datetime, Settings], bool]] = {
     TimerKind.RETENTION: retention,
     TimerKind.ACTIVITY_REMINDER: remind_attendees,
     TimerKind.BROADCAST_PROGRESS: report_progress,
+    TimerKind.SURVEY_START: open_survey,
+    TimerKind.SURVEY_REMINDER: remind_residents,
 }

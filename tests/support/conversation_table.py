@@ -16,7 +16,7 @@ from sqlalchemy import update
 from telegram import User as TgUser
 
 from bot.flows.states import State
-from db.models import Conversation, User
+from db.models import Conversation, Survey, SurveyQuestion, Timer, TimerKind, User
 from tests.support.app import World
 from tests.support.scenarios import new_request
 
@@ -168,6 +168,34 @@ async def _minutes(world: World) -> TgUser:
     return world.volunteer
 
 
+async def _survey_answer(world: World) -> TgUser:
+    """Anna takes part in a survey of Klimmen and is at its first question, a mark from 1 to 5."""
+    now = world.clock.now()
+    with world.session() as session:
+        row = session.get(User, world.resident.id) or User(id=world.resident.id, created_at=now)
+        row.neighbourhood_slug, row.activity_news, row.has_private_chat = "klimmen", True, True
+        survey = Survey(
+            municipality_slug="voerendaal",
+            neighbourhoods=["klimmen"],
+            title="Wonen in Klimmen",
+            starts_on=now.date(),
+            ends_on=now.date() + timedelta(days=7),
+            status="published",
+            created_by=world.coordinator.id,
+            created_at=now,
+            published_at=now,
+        )
+        session.add_all([row, survey])
+        session.flush()
+        session.add(SurveyQuestion(survey_id=survey.id, position=0, kind="scale", text="Hoe woont u hier?"))
+        session.add(Timer(kind=TimerKind.SURVEY_START, ref_id=survey.id, due_at=now))
+        session.commit()
+    world.fire_timers()
+    await world.deliver()
+    await presses(world, world.resident, "Meedoen")
+    return world.resident
+
+
 REACH: dict[str, Reach] = {
     IDLE: _idle,
     IDLE_WITH_REQUEST: _idle_with_request,
@@ -190,6 +218,7 @@ REACH: dict[str, Reach] = {
     State.SIGN_UP_REINTEGRATION: _sign_up_reintegration,
     State.SIGN_UP_CONSENT: _sign_up_consent,
     State.MINUTES: _minutes,
+    State.SURVEY_ANSWER: _survey_answer,
 }
 """How to reach each question a resident or volunteer is asked (the coordinators' questions are work: see
 `Question.for_work`), and idle with and without an open request."""

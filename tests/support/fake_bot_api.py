@@ -677,6 +677,30 @@ class FakeBotAPI(BaseRequest):
         self._parse_modes[(msg["chat"]["id"], msg["message_id"])] = params.get("parse_mode")
         return msg
 
+    def _api_sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:
+        question = params.get("question") or ""
+        options = [o.get("text", "") if isinstance(o, dict) else str(o) for o in params.get("options") or []]
+        if not 1 <= len(question) <= 300:
+            raise _ApiError(400, "Bad Request: poll question length must not exceed 300")
+        if not 2 <= len(options) <= 10 or not all(1 <= len(option) <= 100 for option in options):
+            raise _ApiError(400, "Bad Request: poll must have 2-10 options of 1-100 characters")
+        msg = self._new_message(params)
+        msg["poll"] = {
+            "id": f"poll-{next(self._file_counter)}",
+            "question": question,
+            "options": [
+                {"text": option, "voter_count": 0, "persistent_id": f"o{index}"} for index, option in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": params.get("is_anonymous", True),
+            "type": params.get("type", "regular"),
+            "allows_multiple_answers": bool(params.get("allows_multiple_answers", False)),
+            "allows_revoting": True,
+            "members_only": False,
+        }
+        return msg
+
     def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         fid, uid = self._file_ids(params.get("photo"), "photo")
         if params.get("caption") and len(params["caption"]) > 1024:

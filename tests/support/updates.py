@@ -320,6 +320,14 @@ def callback(
     return build_update({"callback_query": query}, bot, update_id=update_id)
 
 
+def poll(poll_message: dict[str, Any], counts: list[int], *, update_id: int | None = None) -> Update:
+    """Telegram's new state of the poll in ``poll_message`` (a sent message): these totals per option."""
+    state = dict(poll_message["poll"])
+    state["options"] = [{**option, "voter_count": n} for option, n in zip(state["options"], counts, strict=True)]
+    state["total_voter_count"] = sum(counts)
+    return build_update({"poll": state}, update_id=update_id)
+
+
 def _member(user: User | dict[str, Any], status: str) -> dict[str, Any]:
     data: dict[str, Any] = {"status": status, "user": _dict(user)}
     if status == "administrator":

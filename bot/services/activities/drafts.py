@@ -1,4 +1,5 @@
-"""An activity before it is published: a draft only coordinators of its municipality may start and edit."""
+"""An activity before it is published: a draft only coordinators of its municipality (or the organiser of a
+werkgroep, for their own kern) may start and edit."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.services.access import coordinates
+from bot.services.access import publishes_for
 from bot.services.places import areas_of
 from bot.services.views import ActivityView
 from db.models import Activity, ActivityStatus, Municipality, Neighbourhood
@@ -43,15 +44,27 @@ def area_names(session: Session, activity: Activity) -> str:
 
 
 def may_manage(session: Session, coordinator_id: int, activity: Activity) -> bool:
-    """A coordinator of the activity's municipality (or of all)."""
-    return coordinates(session, coordinator_id, activity.municipality_slug)
+    """A coordinator of the activity's municipality (or of all), or the organiser of its one kern."""
+    return publishes_for(session, coordinator_id, activity.municipality_slug, activity.neighbourhoods)
 
 
-def start_draft(session: Session, *, coordinator_id: int, municipality_slug: str, now: datetime) -> ActivityView | None:
-    """A new draft activity, if this coordinator may work in the municipality."""
-    if not coordinates(session, coordinator_id, municipality_slug):
+def start_draft(
+    session: Session,
+    *,
+    coordinator_id: int,
+    municipality_slug: str,
+    now: datetime,
+    neighbourhoods: tuple[str, ...] = (),
+) -> ActivityView | None:
+    """A new draft activity, if this coordinator (or organiser) may work there."""
+    if not publishes_for(session, coordinator_id, municipality_slug, list(neighbourhoods)):
         return None
-    activity = Activity(municipality_slug=municipality_slug, created_by=coordinator_id, created_at=now)
+    activity = Activity(
+        municipality_slug=municipality_slug,
+        neighbourhoods=list(neighbourhoods),
+        created_by=coordinator_id,
+        created_at=now,
+    )
     session.add(activity)
     session.flush()
     return activity_view(session, activity)
@@ -70,6 +83,10 @@ def update_draft(session: Session, *, activity_id: int, coordinator_id: int, **f
     activity = session.get(Activity, activity_id)
     if activity is None or activity.status != ActivityStatus.DRAFT or not may_manage(session, coordinator_id, activity):
         return None
+    if "neighbourhoods" in fields and not publishes_for(
+        session, coordinator_id, activity.municipality_slug, list(fields["neighbourhoods"])
+    ):
+        return None  # an organiser announces for their own kern only
     for name, value in fields.items():
         if name not in EDITABLE:
             raise ValueError(f"not a field of a draft: {name}")

@@ -1,0 +1,1 @@
+"""Leefbaarheid surveys: built by a coordinator, answered by opted-in residents per kern, counted without names."""
