@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.config import Settings
@@ -88,3 +89,18 @@ async def test_a_group_member_spamming_koppel_leaves_a_resident_answered(
         assert not [call for call in api.failed_calls if call.status == 429]
         refusals = [text for text in h.texts(group.id) if "dat mag u niet" in text]
         assert len(refusals) == 1  # the bot refuses once, not 25 times
+
+
+async def test_a_resident_whose_turn_waits_on_the_database_holds_up_no_one_else(postgresql_engine, clock, settings):
+    world = make_world(postgresql_engine, clock, settings)
+    async with world.harness:
+        h, anna, bob = world.harness, world.resident, make_user(303, "Bob", language_code="nl")
+        await h.send(anna, "goedemorgen")
+        with postgresql_engine.connect() as other:  # another worker holds Anna's row
+            other.execute(text('SELECT id FROM "user" WHERE id = :id FOR UPDATE'), {"id": anna.id})
+            anna_waits = asyncio.create_task(h.send(anna, "goedemorgen"))
+            await asyncio.wait_for(h.send(bob, "goedemorgen"), timeout=10)
+            assert h.texts(bob) and not anna_waits.done()
+            other.rollback()
+        await asyncio.wait_for(anna_waits, timeout=10)
+        assert len(h.texts(anna)) == 2

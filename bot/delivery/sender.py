@@ -119,6 +119,8 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._waiting_chats: set[int] = set()
         """Chats with older rows this process knows are waiting for a pass."""
+        self._loop: asyncio.AbstractEventLoop | None = None
+        """The loop `run` delivers in; a wake from another thread (a turn's or the desk's commit) goes through it."""
 
     # ------------------------------------------------------------------ public API
 
@@ -179,6 +181,16 @@ class OutboxSender:
 
         Until a pass has sent them, a turn's reply to one of those chats waits behind them, in order.
         """
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:  # a worker thread
+            here = None
+        if self._loop is not None and here is not self._loop and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._note_wake, tuple(chats))
+        else:
+            self._note_wake(chats)
+
+    def _note_wake(self, chats: Collection[int]) -> None:
         self._waiting_chats.update(chats)
         self._wake.set()
 
@@ -193,6 +205,7 @@ class OutboxSender:
 
         `sleep` replaces the real wait (a test moving a fake clock); it does not see wakes.
         """
+        self._loop = asyncio.get_running_loop()
         while not stop.is_set():
             self._wake.clear()
             delay = poll

@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from telegram import Bot
 
+from bot.config import Settings
 from bot.desk.navigation import menu_for
 from bot.desk.pages import account, activities, inbox, intake, login, media, overview, people, surveys, volunteers
 from bot.desk.web import render_page, request_translator
@@ -120,6 +121,13 @@ async def _not_found(request: Request, error: HTTPException) -> Response:
     return render_page(request, "refused.html", request_translator(request), status=error.status_code)
 
 
+def _own_bot(settings: Settings) -> Bot | None:
+    """The desk on its own asks Telegram for residents' media and invite links; without a token it does without."""
+    if not settings.bot_token:
+        return None
+    return Bot(settings.bot_token, base_url=settings.api_base_url, base_file_url=settings.api_file_url)
+
+
 def create_desk(runtime: Runtime, telegram: Bot | None = None) -> Starlette:
     """The desk for `runtime` (the bot's Runtime: settings, engine, clock, matchers); `telegram` fetches residents'
     media (the bot's own Bot when both run in one process)."""
@@ -133,11 +141,7 @@ def create_desk(runtime: Runtime, telegram: Bot | None = None) -> Starlette:
     )
     app.state.runtime = runtime
     app.state.secret = secret
-    app.state.telegram = telegram or Bot(
-        runtime.settings.bot_token,
-        base_url=runtime.settings.api_base_url,
-        base_file_url=runtime.settings.api_file_url,
-    )
+    app.state.telegram = telegram or _own_bot(runtime.settings)
     app.state.templates = template_environment()
     app.add_middleware(QuietErrors)
     app.add_middleware(SecurityHeaders)

@@ -3,19 +3,21 @@
     application.add_handler(MessageHandler(PRIVATE_TEXT, turn_handler(conversation.on_text)))
 
 `run_turn` opens a unit of work and reads the user with their conversation (on PostgreSQL their row stays locked
-until the commit). The update counts once (a redelivered update or a second press of the same button stops here),
-a flood is answered once and then ignored, and a button pressed where the bot never put it is refused. Then the
-step runs: plain synchronous code that decides, changes the database through services and collects replies. The
-conversation and the replies (as outbox rows, leased to this process) are written in the same transaction, which
-commits once. Only then does the bot talk to Telegram: the answer to a pressed button, then the replies at once
-through the shared throttle; what the limits do not allow yet waits in the outbox, in order. A crash at any point
-loses nothing and repeats nothing: either the update left no trace and Telegram delivers it again, or its answer is
-in the outbox. A step whose effects need a message to arrive (a claim's details) names a fallback with
-`unless_delivered`: when Telegram refuses that message, the fallback runs as a turn of its own, right after.
+until the commit). The update counts once (a redelivered update or a second press of the same button stops here), a
+flood is answered once and then ignored, and a button pressed where the bot never put it is refused. Then the step
+runs: plain synchronous code that decides, changes the database through services and collects replies, in a worker
+thread (while it waits on the database, the event loop serves everyone else). The conversation and the replies (as
+outbox rows, leased to this process) are written in the same transaction, which commits once. Only then does the bot
+talk to Telegram: the answer to a pressed button, then the replies at once through the shared throttle; what the
+limits do not allow yet waits in the outbox, in order. A crash at any point loses nothing and repeats nothing:
+either the update left no trace and Telegram delivers it again, or its answer is in the outbox. A step whose effects
+need a message to arrive (a claim's details) names a fallback with `unless_delivered`: when Telegram refuses that
+message, the fallback runs as a turn of its own, right after.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 from collections.abc import Awaitable, Callable
@@ -254,7 +256,8 @@ def _in_place(turn: Turn) -> bool:
 
 async def run_turn(update: Update, context: BotContext, step: Step, *, prepared: Any = None) -> None:
     """Read, decide and write in one transaction; then answer the press and send the replies."""
-    decided = _decide_once(update, context, step, prepared=prepared, follow_up=False)
+    # The transaction runs in a worker thread: while it waits on the database, the loop serves everyone else.
+    decided = await asyncio.to_thread(_decide_once, update, context, step, prepared=prepared, follow_up=False)
     if decided is None:
         return
     turn, rows, lease_until = decided
@@ -267,7 +270,7 @@ async def run_turn(update: Update, context: BotContext, step: Step, *, prepared:
     refused = {row.chat_id for row in rows if row.status == OutboxStatus.FAILED and _forbidden(row.last_error)}
     fallback = next((step for chat_id, step in turn.undelivered if chat_id in refused), None)
     if fallback is not None:
-        follow_up = _decide_once(update, context, fallback, prepared=prepared, follow_up=True)
+        follow_up = await asyncio.to_thread(_decide_once, update, context, fallback, prepared=prepared, follow_up=True)
         if follow_up is not None:
             turn, rows, lease_until = follow_up
             await context.sender.send_now(rows, lease_until)

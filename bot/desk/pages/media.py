@@ -35,7 +35,9 @@ async def show_media(desk: Desk) -> Response:
     found = await run_in_threadpool(_allowed_media, desk)
     if found is None:
         return desk.not_found()
-    telegram: Bot = desk.request.app.state.telegram
+    telegram: Bot | None = desk.request.app.state.telegram
+    if telegram is None:  # a desk started without the bot's token
+        return desk.render("refused.html", status=503)
     try:
         content = await (await telegram.get_file(found.file_id)).download_as_bytearray()
     except TelegramError as error:

@@ -79,12 +79,12 @@ def _pending(desk: Desk) -> PendingVolunteer:
 async def decide(desk: Desk) -> Response:
     """Approve or reject a sign-up; the volunteer hears it in Telegram, with a link to ask to join each group."""
     approve = desk.value("besluit") == "ja"
-    invitations = Invitations()
-    if approve:
+    invitations, telegram = Invitations(), desk.request.app.state.telegram
+    if approve and telegram is not None:
         pending = await run_in_threadpool(_pending, desk)
         if pending.decision is Decision.DECIDED:
             invitations = await invite_to_groups(
-                desk.request.app.state.telegram, volunteer_id=_volunteer_id(desk), chat_ids=pending.group_chat_ids
+                telegram, volunteer_id=_volunteer_id(desk), chat_ids=pending.group_chat_ids
             )
 
     def decide_sign_up(session: Session, volunteer_id: int) -> bool:
