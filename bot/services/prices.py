@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from db.models import Neighbourhood
+from bot.services.catalogue import place_of_slug
 
 ROUTES_FILE = "routes.toml"
 LEVELS = ("vrijwilliger", "woonservice", "particulier", "bedrijf")
@@ -88,7 +88,7 @@ def routes_of(data_dir: Path) -> RouteTable:
 
 
 def municipality_of(session: Session, place_slug: str | None) -> str | None:
-    place = session.get(Neighbourhood, place_slug) if place_slug else None
+    place = place_of_slug(session, place_slug) if place_slug else None
     return place.municipality_slug if place is not None else None
 
 
