@@ -158,7 +158,9 @@ async def test_a_survey_from_creation_to_results_per_kern(world: World) -> None:
     with world.session() as session:
         assert session.exec(select(SurveyInvite.state).where(SurveyInvite.user_id == EVA.id)).one() == "stopped"
 
-    # Results per kern and question: text, a chart and the CSV.
+    # Results per kern and question: text, a chart and the CSV; /overzicht offers them too.
+    await h.command(carla, "/overzicht")
+    assert h.texts(carla)[-1] == "Van welke enquête wilt u de uitslag zien?"
     await h.command(carla, "/enquete uitslag")
     await h.press(carla, "Wonen in onze kern")
     text = "\n".join(h.texts(carla)[-2:])

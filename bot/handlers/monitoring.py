@@ -20,6 +20,7 @@ from telegram.error import NetworkError, RetryAfter
 
 from bot.context import BotContext
 from bot.flows.gates import coordinator_scope, refuse
+from bot.flows.survey_builder import list_results
 from bot.flows.turn import Turn, run_turn
 from bot.i18n import Translator
 from bot.render.monitoring import overview_chart, overview_text
@@ -27,6 +28,7 @@ from bot.services.export import cheques_csv, export_csv, reintegration_hours_csv
 from bot.services.monitoring import Overview, overview, report_scope
 from bot.services.outbox import enqueue_message
 from bot.services.runtime import Runtime
+from bot.services.surveys.results import surveys_for
 
 log = logging.getLogger(__name__)
 PERIODS = {"week": 7, "maand": 30, "kwartaal": 91, "jaar": 365, "month": 30, "year": 365}
@@ -85,6 +87,8 @@ async def show_overview(update: Update, context: BotContext) -> None:
             return
         result = overview(turn.session, start=period.start, end=period.end, municipality_slug=period.municipality_slug)
         turn.say(overview_text(result, period.name, turn._))
+        if surveys_for(turn.session, coordinator_id=turn.user_id):
+            list_results(turn)  # the leefbaarheid surveys' results, one button each
         counted.append((result, turn._))
 
     await run_turn(update, context, count)
