@@ -279,6 +279,9 @@ def test_the_desk_shows_the_results_per_kern_to_coordinators_only(engine, clock,
     assert "Wonen in onze kern" in coordinator.get("/enquetes").text
     page = coordinator.get(f"/enquetes/{survey_id}").text
     assert "Ubachsberg" in page and "&lt;b&gt;Een bankje&lt;/b&gt;" in page
+    assert '<svg class="chart" role="img" aria-labelledby="question-1"' in page  # the marks as a chart
+    assert '<rect class="bar kern-1" x="0" y="242" width="280"' in page  # mark 4: Ubachsberg's one answer, full width
+    assert ">1 · Ubachsberg</text>" in page and ">0 · Klimmen</text>" in page
     csv_file = coordinator.get(f"/enquetes/{survey_id}/uitslag.csv")
     assert csv_file.status_code == 200 and "Een bankje" in csv_file.text and "7001" not in csv_file.text
     for user_id in (7002, 3101):  # another municipality's coordinator, a desk volunteer

@@ -1,16 +1,16 @@
-"""The overview's chart as SVG in the page: per category a label, then a bar for its requests and one for
-those taken up; no script, no image file, narrow enough for a phone."""
+"""Charts as SVG in the page: per row a label, then its bars with their numbers; no script, no image file, narrow
+enough for a phone. The overview's requests per category, a survey's answers per kern."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 LABEL_HEIGHT = 22
 BAR_HEIGHT = 14
 GAP = 14
 BAR_WIDTH = 280
-NUMBER_WIDTH = 50
-ROW_HEIGHT = LABEL_HEIGHT + 2 * (BAR_HEIGHT + 2) + GAP
+NOTE_WIDTH = 120  # room after a bar for its number and a kern's name
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Bar:
     width: int
     value: int
     css_class: str
+    note: str = ""  # words after the number, e.g. the kern
 
 
 @dataclass(frozen=True)
@@ -38,27 +39,31 @@ class Chart:
     rows: tuple[ChartRow, ...]
 
 
-def category_chart(per_category: list[tuple[str, int, int]], limit: int = 8) -> Chart:
-    """Requests and claimed requests per category, the largest first, scaled to the largest."""
-    rows = per_category[:limit]
-    largest = max((requests for _name, requests, _claimed in rows), default=0) or 1
-    chart_rows = []
-    for index, (name, requests, claimed) in enumerate(rows):
-        top = index * ROW_HEIGHT
+def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[int, str, str]]]]) -> Chart:
+    """Rows of a label and its bars (value, CSS class, note), every bar scaled to the largest value."""
+    largest = max((value for _label, bars in rows for value, _css, _note in bars), default=0) or 1
+    chart_rows, top = [], 0
+    for label, bars in rows:
         first_bar = top + LABEL_HEIGHT
         chart_rows.append(
             ChartRow(
-                label=name,
+                label=label,
                 label_y=top + LABEL_HEIGHT - 6,
-                bars=(
-                    Bar(first_bar, max(1, requests * BAR_WIDTH // largest), requests, "bar"),
-                    Bar(first_bar + BAR_HEIGHT + 2, claimed * BAR_WIDTH // largest, claimed, "bar claimed"),
+                bars=tuple(
+                    Bar(first_bar + index * (BAR_HEIGHT + 2), _width(value, largest), value, css, note)
+                    for index, (value, css, note) in enumerate(bars)
                 ),
             )
         )
-    return Chart(
-        width=BAR_WIDTH + NUMBER_WIDTH,
-        height=max(1, len(rows)) * ROW_HEIGHT,
-        bar_height=BAR_HEIGHT,
-        rows=tuple(chart_rows),
-    )
+        top = first_bar + len(bars) * (BAR_HEIGHT + 2) + GAP
+    return Chart(width=BAR_WIDTH + NOTE_WIDTH, height=max(top, 1), bar_height=BAR_HEIGHT, rows=tuple(chart_rows))
+
+
+def _width(value: int, largest: int) -> int:
+    return max(1, value * BAR_WIDTH // largest) if value else 0
+
+
+def category_chart(per_category: list[tuple[str, int, int]], limit: int = 8) -> Chart:
+    """Requests and claimed requests per category, the largest first."""
+    rows = per_category[:limit]
+    return bar_chart([(name, ((asked, "bar", ""), (claimed, "bar claimed", ""))) for name, asked, claimed in rows])

@@ -6,9 +6,16 @@ import io
 
 from starlette.responses import Response
 
+from bot.desk.chart import Chart, bar_chart
 from bot.desk.web import Desk, desk_route
 from bot.services.desk_roles import DeskPermission
-from bot.services.surveys.results import survey_results, surveys_for, write_results_csv
+from bot.services.surveys.results import (
+    KernResult,
+    QuestionResult,
+    survey_results,
+    surveys_for,
+    write_results_csv,
+)
 
 
 def show_surveys(desk: Desk) -> Response:
@@ -28,7 +35,25 @@ def show_results(desk: Desk) -> Response:
             return desk.refuse()
         desk.audit(uow.session, "survey_results", municipality_slug=results.survey.municipality_slug)
         uow.commit()
-    return desk.render("survey.html", results=results)
+    return desk.render("survey.html", results=results, charts=[answers_chart(result) for result in results.questions])
+
+
+def answers_chart(result: QuestionResult) -> Chart | None:
+    """Per answer a row, per kern a bar named after the kern; None for an open question."""
+    if result.question.kind == "open":
+        return None
+    labels = result.question.options if result.question.kind == "poll" else [str(mark) for mark in range(1, 6)]
+    kernen = list(enumerate(result.kernen))
+    return bar_chart(
+        [
+            (label, [(_count(kern, index), f"bar kern-{number % 2}", kern.kern) for number, kern in kernen])
+            for index, label in enumerate(labels)
+        ]
+    )
+
+
+def _count(kern: KernResult, index: int) -> int:
+    return kern.counts[index] if index < len(kern.counts) else 0
 
 
 def export(desk: Desk) -> Response:
