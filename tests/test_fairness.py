@@ -13,7 +13,7 @@ from bot.services.outbox import enqueue_message
 from db.models import Outbox, OutboxStatus, User
 from tests.support.app import World, make_world
 from tests.support.scenarios import ask_for_groceries
-from tests.support.updates import make_group, make_user
+from tests.support.updates import make_group, make_user, private_text
 
 
 async def test_a_card_is_in_the_group_as_soon_as_the_request_is_sent(world: World) -> None:
@@ -96,11 +96,14 @@ async def test_a_resident_whose_turn_waits_on_the_database_holds_up_no_one_else(
     async with world.harness:
         h, anna, bob = world.harness, world.resident, make_user(303, "Bob", language_code="nl")
         await h.send(anna, "goedemorgen")
-        with postgresql_engine.connect() as other:  # another worker holds Anna's row
-            other.execute(text('SELECT id FROM "user" WHERE id = :id FOR UPDATE'), {"id": anna.id})
-            anna_waits = asyncio.create_task(h.send(anna, "goedemorgen"))
+        update = private_text(anna, "goedemorgen", update_id=987_654)
+        with postgresql_engine.connect() as other:  # another worker is recording the same update, not committed yet
+            other.execute(
+                text("INSERT INTO processedupdate (update_id, processed_at) VALUES (:id, now())"), {"id": 987_654}
+            )
+            anna_waits = asyncio.create_task(h.process(update))
             await asyncio.wait_for(h.send(bob, "goedemorgen"), timeout=10)
             assert h.texts(bob) and not anna_waits.done()
-            other.rollback()
+            other.rollback()  # the other worker gave up: Anna's turn goes on
         await asyncio.wait_for(anna_waits, timeout=10)
         assert len(h.texts(anna)) == 2
