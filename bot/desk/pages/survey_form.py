@@ -154,13 +154,6 @@ def publish_draft(desk: Desk) -> Response:
         survey = survey_draft(uow.session, survey_id=survey_id, coordinator_id=desk.identity.user_id)
         if survey is None:
             return desk.not_found()
-        desk.audit(
-            uow.session,
-            "survey.publish",
-            municipality_slug=survey.municipality_slug,
-            target_kind="survey",
-            target_id=survey_id,
-        )
         published = publish_survey(
             uow.session,
             survey_id=survey_id,
@@ -168,9 +161,16 @@ def publish_draft(desk: Desk) -> Response:
             now=desk.now(),
             settings=desk.runtime.settings,
         )
+        if published is None:
+            return desk.redirect("/enquetes", verstuurd="nee")
+        desk.audit(
+            uow.session,
+            "survey.publish",
+            municipality_slug=survey.municipality_slug,
+            target_kind="survey",
+            target_id=survey_id,
+        )
         uow.commit()
-    if published is None:
-        return desk.redirect("/enquetes", verstuurd="nee")
     return desk.redirect("/enquetes", verstuurd="ja", bewoners=published.residents)
 
 
