@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import count
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from db.models import (
     Outbox,
     RequestStatus,
     Survey,
+    SurveyQuestion,
     User,
     Volunteer,
     VolunteerArea,
@@ -63,6 +65,7 @@ class Targets:
     activity: int  # a draft of Voerendaal
     desk_person: int  # a desk volunteer of Voerendaal
     survey: int  # a published survey of Voerendaal
+    draft_survey: int  # a complete draft survey of Voerendaal
     voice: int  # a resident's voice message in Voerendaal's inbox
 
 
@@ -90,8 +93,19 @@ PARAMETERS = {
     "{activity}": "{activity_id:int}",
     "{desk_person}": "{user_id:int}",
     "{survey}": "{survey_id:int}",
+    "{draft_survey}": "{survey_id:int}",
 }
 ACTIVITY = {"titel": "Samen eten", "gemeente": "voerendaal", "dag": "2026-12-01", "tijd": "18:00", "plek": "Buurthuis"}
+SURVEY = {
+    "gemeente": "voerendaal",
+    "titel": "Wonen in Klimmen",
+    "kernen": "klimmen",
+    "eerste_dag": "2026-11-30",
+    "laatste_dag": "2026-12-14",
+    "soort": "open",
+    "vraag": "Wat mist u?",
+    "antwoorden": "",
+}
 INTAKE = {
     "name": "Vrauw Hoeppertz",
     "phone": "0451234567",
@@ -135,6 +149,9 @@ ROUTES = [
     RouteCase("GET", "/activiteiten/{activity}/lijst", OF_VOERENDAAL),
     RouteCase("POST", "/activiteiten/{activity}/publiceren", OF_VOERENDAAL),
     RouteCase("GET", "/enquetes", COORDINATORS),
+    RouteCase("POST", "/enquetes", OF_VOERENDAAL, SURVEY),
+    RouteCase("GET", "/enquetes/{draft_survey}/voorbeeld", OF_VOERENDAAL),
+    RouteCase("POST", "/enquetes/{draft_survey}/versturen", OF_VOERENDAAL),
     RouteCase("GET", "/enquetes/{survey}", OF_VOERENDAAL),
     RouteCase("GET", "/enquetes/{survey}/uitslag.csv", OF_VOERENDAAL),
     RouteCase("GET", "/balie", COORDINATORS),
@@ -158,7 +175,7 @@ def setup_people(session: Session, now) -> None:
     link_group(session, chat_id=-1001, title="Klimmen helpt", neighbourhood_slug="klimmen", linked_by=900, now=now)
 
 
-_ids = iter(range(8000, 9000))
+_ids = count(8000)
 
 
 def make_targets(runtime) -> Targets:
@@ -222,6 +239,18 @@ def make_targets(runtime) -> Targets:
             published_at=now,
         )
         session.add(survey)
+        draft_survey = Survey(
+            municipality_slug="voerendaal",
+            neighbourhoods=["klimmen"],
+            title="Wonen in Klimmen",
+            starts_on=now.date(),
+            ends_on=now.date() + timedelta(days=7),
+            created_by=700,
+            created_at=now,
+        )
+        session.add(draft_survey)
+        session.flush()
+        session.add(SurveyQuestion(survey_id=draft_survey.id, position=0, kind="open", text="Wat mist u?"))
         desk_person = next(_ids)
         add_desk_volunteer(
             session, by_user_id=None, user_id=desk_person, municipality_slug="voerendaal", steunpunt_slug=None, now=now
@@ -234,6 +263,7 @@ def make_targets(runtime) -> Targets:
             activity=activity.id,
             desk_person=desk_person,
             survey=survey.id,
+            draft_survey=draft_survey.id,
             voice=voice.id,
         )
 

@@ -264,6 +264,33 @@ def test_an_activity_from_creation_to_the_attendee_list(live: LiveApp, page) -> 
     assert_accessible(page)
 
 
+def test_a_survey_built_on_the_desk_from_the_form_to_sending(live: LiveApp, page) -> None:
+    log_in(live, page, COORDINATOR)
+    page.goto("/enquetes")
+    assert_accessible(page)
+    today = datetime.now(UTC).date()
+    page.get_by_label("Naam van de enquête").fill("Wonen in Klimmen")
+    page.get_by_label("Klimmen").check()
+    page.get_by_label("Eerste dag").fill(today.isoformat())
+    page.get_by_label("Laatste dag").fill((today - timedelta(days=1)).isoformat())
+    page.locator("#vraag-1").fill("Wat mist u het meest?")
+    page.locator("#antwoorden-1").fill("Een winkel")
+    page.get_by_role("button", name="Bekijk de enquête").click()
+    page.get_by_text("De laatste dag ligt voor de eerste dag.").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Laatste dag").fill((today + timedelta(days=14)).isoformat())
+    page.locator("#antwoorden-1").fill("Een winkel\nEen bushalte")
+    page.locator("#soort-2").select_option("open")
+    page.locator("#vraag-2").fill("Wat kan beter?")
+    page.get_by_role("button", name="Bekijk de enquête").click()
+    page.get_by_role("heading", name="Zo ziet de enquête eruit:").wait_for()
+    assert "Een bushalte" in page.locator(".preview").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Versturen").click()
+    page.get_by_text("De enquête is verstuurd.").wait_for()
+    assert_accessible(page)
+
+
 def test_the_overview_with_its_chart_and_a_desk_volunteer_kept_out(live: LiveApp, page, chromium_browser) -> None:  # noqa: F811
     open_items(live)
     log_in(live, page, COORDINATOR)

@@ -22,10 +22,12 @@ from bot.render.surveys import kind_name, period_text, preview
 from bot.services.places import areas_of, municipalities
 from bot.services.surveys.drafts import (
     MAX_QUESTION_LENGTH,
+    MAX_TITLE,
     DateProblem,
     add_question,
     all_kernen,
     date_problem,
+    options_fit,
     poll_options,
     start_survey,
     survey_draft,
@@ -38,7 +40,6 @@ from bot.services.surveys.views import MAX_QUESTIONS, SurveyView
 from bot.understanding import Expecting, Intent, Understanding
 from db.models import QuestionKind
 
-MAX_TITLE = 100
 RESULTS_WORDS = ("uitslag", "resultaten", "results", "ergebnisse")
 
 
@@ -301,7 +302,7 @@ def read_options(turn: Turn, meaning: Understanding) -> bool:
     if meaning.intent is Intent.STOP:
         return False
     options = poll_options(turn.text)
-    if not 2 <= len(options) <= 10:
+    if not options_fit(options):
         return _unclear(turn, meaning, turn._("Typ twee tot tien antwoorden, elk op een eigen regel."), ask_options)
     _add(turn, QuestionKind.POLL, turn.draft.pop("text", ""), options)
     return True

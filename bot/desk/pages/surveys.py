@@ -7,24 +7,16 @@ import io
 from starlette.responses import Response
 
 from bot.desk.chart import Chart, bar_chart
+from bot.desk.pages import survey_form
+from bot.desk.pages.survey_form import show_surveys
 from bot.desk.web import Desk, desk_route
 from bot.services.desk_roles import DeskPermission
 from bot.services.surveys.results import (
     KernResult,
     QuestionResult,
     survey_results,
-    surveys_for,
     write_results_csv,
 )
-
-
-def show_surveys(desk: Desk) -> Response:
-    """The latest published surveys the coordinator may see."""
-    with desk.unit_of_work() as uow:
-        listed = surveys_for(uow.session, coordinator_id=desk.identity.user_id, limit=50)
-    if listed is None:
-        return desk.refuse()
-    return desk.render("surveys.html", surveys=listed)
 
 
 def show_results(desk: Desk) -> Response:
@@ -82,6 +74,7 @@ def _survey_id(desk: Desk) -> int:
 
 routes = [
     desk_route("/enquetes", show_surveys, permission=DeskPermission.OVERVIEW),
+    *survey_form.routes,
     desk_route("/enquetes/{survey_id:int}", show_results, permission=DeskPermission.OVERVIEW),
     desk_route("/enquetes/{survey_id:int}/uitslag.csv", export, permission=DeskPermission.EXPORT),
 ]

@@ -15,6 +15,8 @@ from db.models import QuestionKind, Survey, SurveyQuestion, SurveyStatus
 
 EDITABLE = frozenset({"title", "neighbourhoods", "starts_on", "ends_on"})
 MAX_DAYS = 92
+MAX_TITLE = 100
+MIN_OPTIONS = 2
 MAX_OPTIONS = 10
 MAX_OPTION_LENGTH = 100
 MAX_QUESTION_LENGTH = 300  # Telegram's limit for a poll's question
@@ -102,7 +104,7 @@ def add_question(
     count = len(questions_of(session, survey_id))
     if count >= MAX_QUESTIONS:
         return survey_view(session, survey)
-    if kind is QuestionKind.POLL and not 2 <= len(options) <= MAX_OPTIONS:
+    if kind is QuestionKind.POLL and not options_fit(options):
         raise ValueError("a poll has 2 to 10 choices")
     session.add(
         SurveyQuestion(
@@ -123,3 +125,8 @@ def poll_options(text: str) -> list[str]:
     if len([line for line in lines if line]) < 2:
         lines = [part.strip() for part in text.split(",")]
     return [line[:MAX_OPTION_LENGTH] for line in lines if line]
+
+
+def options_fit(options: list[str]) -> bool:
+    """Whether a poll has enough choices, and not too many."""
+    return MIN_OPTIONS <= len(options) <= MAX_OPTIONS
