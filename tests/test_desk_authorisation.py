@@ -18,6 +18,7 @@ import pytest
 from sqlmodel import Session, SQLModel, select
 
 from bot.desk import create_desk
+from bot.services.activities.rsvp import respond
 from bot.services.desk_residents import phone_only_resident
 from bot.services.desk_roles import add_desk_volunteer
 from bot.services.people import add_volunteer
@@ -148,6 +149,7 @@ ROUTES = [
     RouteCase("GET", "/activiteiten/{activity}", OF_VOERENDAAL),
     RouteCase("GET", "/activiteiten/{activity}/lijst", OF_VOERENDAAL),
     RouteCase("POST", "/activiteiten/{activity}/publiceren", OF_VOERENDAAL),
+    RouteCase("POST", "/activiteiten/{activity}/afzeggen", OF_VOERENDAAL),
     RouteCase("GET", "/enquetes", COORDINATORS),
     RouteCase("POST", "/enquetes", OF_VOERENDAAL, SURVEY),
     RouteCase("GET", "/enquetes/{draft_survey}/voorbeeld", OF_VOERENDAAL),
@@ -407,3 +409,30 @@ def test_an_approval_on_the_desk_sends_the_volunteer_a_link_to_each_group(runtim
         told = session.exec(select(Outbox).where(Outbox.chat_id == targets.volunteer)).one()
         assert session.get(Volunteer, targets.volunteer).status == VolunteerStatus.APPROVED
     assert "https://t.me/+FakeInvite" in told.params["text"]
+
+
+def test_an_activity_published_on_the_desk_shows_its_sending_and_can_be_cancelled(runtime) -> None:
+    targets = make_targets(runtime)
+    client = desk_client(runtime)
+    csrf = log_in(client, login_path(runtime, 700))
+    with Session(runtime.engine) as session:
+        activity = session.get(Activity, targets.activity)
+        activity.neighbourhoods = ["klimmen"]
+        session.add(activity)
+        session.commit()
+    client.post(f"/activiteiten/{targets.activity}/publiceren", data={"csrf_token": csrf})
+    with runtime.unit_of_work() as uow:
+        respond(uow.session, activity_id=targets.activity, user_id=101, people=1, now=runtime.clock.now())
+        uow.commit()
+    page = client.get(f"/activiteiten/{targets.activity}").text
+    assert "Al verstuurd: 0 van de 1." in page  # the group's card, waiting for the sender
+    answer = client.post(f"/activiteiten/{targets.activity}/afzeggen", data={"csrf_token": csrf})
+    assert answer.headers["location"] == f"/activiteiten/{targets.activity}?bericht=afgezegd"
+    page = client.get(answer.headers["location"]).text
+    assert "Deze activiteit is afgezegd." in page and "Al verstuurd: 0 van de 2." in page  # Anna and the group
+    with Session(runtime.engine) as session:
+        told = session.exec(select(Outbox).where(Outbox.chat_id == 101)).all()
+        assert session.get(Activity, targets.activity).status == "cancelled"
+    assert any("gaat niet door" in row.params.get("text", "") for row in told)
+    again = client.post(f"/activiteiten/{targets.activity}/afzeggen", data={"csrf_token": csrf})
+    assert again.headers["location"].endswith("bericht=unchanged")

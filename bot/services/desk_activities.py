@@ -1,5 +1,6 @@
-"""Activities on the desk: a draft with all its fields at once, the list of who comes and who waits, publishing.
-Coordinators only, of the activity's municipality (the activities services check it again)."""
+"""Activities on the desk: a draft with all its fields at once, the list of who comes and who waits, publishing,
+cancelling and how far the sending is. Coordinators only, of the activity's municipality (the activities services
+check it again)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,21 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from bot.services.activities.drafts import activity_view, start_draft, update_draft
-from bot.services.activities.publishing import Publication, publish_activity
+from bot.services.activities.publishing import (
+    Cancellation,
+    CancelOutcome,
+    Publication,
+    cancel_activity,
+    publish_activity,
+)
 from bot.services.activities.rsvp import AttendeeList, attendee_list
+from bot.services.broadcasts import Progress, progress_of
 from bot.services.desk_roles import DeskIdentity, DeskPermission
 from bot.services.views import ActivityView
-from db.models import Activity, ActivityStatus, Neighbourhood
+from db.models import Activity, ActivityStatus, Broadcast, Neighbourhood
 
 TITLE_LIMIT = 100
+ACTIVITY_BROADCASTS = ("activity", "activity_cancelled")  # the kinds of batch an activity's sending is
 TEXT_LIMIT = 1000
 
 
@@ -91,3 +100,28 @@ def publish(session: Session, *, reader: DeskIdentity, activity_id: int, now: da
         progress_message_id=None,
         now=now,
     )
+
+
+def cancel(session: Session, *, reader: DeskIdentity, activity_id: int, now: datetime) -> Cancellation:
+    """Cancel a published activity once: who answered and the groups hear it, as from the chat."""
+    if not reader.may(DeskPermission.ACTIVITIES):
+        return Cancellation(CancelOutcome.NOT_ALLOWED)
+    return cancel_activity(
+        session,
+        activity_id=activity_id,
+        coordinator_id=reader.user_id,
+        progress_chat_id=None,
+        progress_message_id=None,
+        now=now,
+    )
+
+
+def sending_progress(session: Session, *, activity_id: int) -> Progress | None:
+    """How far the activity's latest announcement or cancellation has been sent, if it was."""
+    latest = session.exec(
+        select(Broadcast.id)
+        .where(Broadcast.ref_id == activity_id, Broadcast.kind.in_(ACTIVITY_BROADCASTS))
+        .order_by(Broadcast.id.desc())
+        .limit(1)
+    ).first()
+    return progress_of(session, latest) if latest is not None else None

@@ -10,7 +10,16 @@ from bot.desk.web import Desk, desk_route
 from bot.i18n import N_
 from bot.render.activities import announcement
 from bot.services.activities.parsing import parse_amount
-from bot.services.desk_activities import ActivityDraft, activities_for, activity_with_people, create_activity, publish
+from bot.services.activities.publishing import CancelOutcome
+from bot.services.desk_activities import (
+    ActivityDraft,
+    activities_for,
+    activity_with_people,
+    cancel,
+    create_activity,
+    publish,
+    sending_progress,
+)
 from bot.services.desk_intake import places_for
 from bot.services.desk_notices import plain_text
 from bot.services.desk_roles import DeskPermission
@@ -83,12 +92,17 @@ def _view(desk: Desk):
 
 
 def show_activity(desk: Desk) -> Response:
-    """The card as residents will see it (the bot's own announcement); publish a draft; who comes and who waits."""
-    view = _view(desk)
+    """The card as residents will see it (the bot's own announcement); publish a draft; how far the sending is;
+    who comes and who waits; cancel."""
+    activity_id = int(desk.request.path_params["activity_id"])
+    with desk.unit_of_work() as uow:
+        view = activity_with_people(uow.session, reader=desk.identity, activity_id=activity_id)
+        progress = sending_progress(uow.session, activity_id=activity_id) if view is not None else None
     if view is None:
         return desk.not_found()
     card = plain_text(announcement(view.activity, desk._))
-    return desk.render("activity.html", view=view, card=card, sent=desk.value("verstuurd"))
+    answers = {"sent": desk.value("verstuurd"), "message": desk.value("bericht")}
+    return desk.render("activity.html", view=view, card=card, progress=progress, **answers)
 
 
 def print_list(desk: Desk) -> Response:
@@ -110,6 +124,22 @@ def publish_draft(desk: Desk) -> Response:
     return desk.redirect(f"/activiteiten/{activity_id}", verstuurd="ja" if published is not None else "nee")
 
 
+def cancel_published(desk: Desk) -> Response:
+    """Cancel a published activity: everyone who said they come or wait, and the groups, hear it."""
+    activity_id = int(desk.request.path_params["activity_id"])
+    with desk.unit_of_work() as uow:
+        if activity_with_people(uow.session, reader=desk.identity, activity_id=activity_id) is None:
+            return desk.not_found()
+        desk.audit(uow.session, "activity.cancel", target_kind="activity", target_id=activity_id)
+        uow.session.flush()
+        cancelled = cancel(uow.session, reader=desk.identity, activity_id=activity_id, now=desk.now())
+        if cancelled.outcome is CancelOutcome.NOT_ALLOWED:
+            return desk.not_found()
+        uow.commit()
+    answer = "afgezegd" if cancelled.outcome is CancelOutcome.CANCELLED else "unchanged"
+    return desk.redirect(f"/activiteiten/{activity_id}", bericht=answer)
+
+
 routes = [
     desk_route("/activiteiten", show_activities, permission=DeskPermission.ACTIVITIES),
     desk_route("/activiteiten", create, permission=DeskPermission.ACTIVITIES, methods=("POST",), name="create"),
@@ -118,6 +148,12 @@ routes = [
     desk_route(
         "/activiteiten/{activity_id:int}/publiceren",
         publish_draft,
+        permission=DeskPermission.ACTIVITIES,
+        methods=("POST",),
+    ),
+    desk_route(
+        "/activiteiten/{activity_id:int}/afzeggen",
+        cancel_published,
         permission=DeskPermission.ACTIVITIES,
         methods=("POST",),
     ),

@@ -153,8 +153,8 @@ def cancel_activity(
     *,
     activity_id: int,
     coordinator_id: int,
-    progress_chat_id: int,
-    progress_message_id: int,
+    progress_chat_id: int | None,
+    progress_message_id: int | None,
     now: datetime,
 ) -> Cancellation:
     """Cancel a published activity once; everyone who answered and the groups hear it."""
