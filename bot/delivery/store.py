@@ -49,6 +49,42 @@ _users = User.__table__
 _links = GroupLink.__table__
 _polls = SurveyPoll.__table__
 
+# The write-backs, built once (they run after every send): a row of this process's lease, still pending.
+_OF_THE_LEASE = (
+    _outbox.c.id == bindparam("b_id"),
+    _outbox.c.locked_until == bindparam("b_until"),
+    _outbox.c.status == _PENDING,
+)
+_MARK_SENT = (
+    update(_outbox)
+    .where(*_OF_THE_LEASE)
+    .values(
+        status=_SENT,
+        sent_at=bindparam("v_sent_at"),
+        attempts=bindparam("v_attempts"),
+        last_error=bindparam("v_last_error"),
+        locked_until=None,
+    )
+)
+_WRITE_BACK = (
+    update(_outbox)
+    .where(*_OF_THE_LEASE)
+    .values(
+        status=bindparam("v_status"),
+        not_before=bindparam("v_not_before"),
+        attempts=bindparam("v_attempts"),
+        last_error=bindparam("v_last_error"),
+        sent_at=bindparam("v_sent_at"),
+        locked_until=None,
+    )
+)
+_WRITE_CARD = (
+    update(_requests)
+    .where(_requests.c.id == bindparam("b_id"))
+    .values(card_chat_id=bindparam("v_chat_id"), card_message_id=bindparam("v_message_id"))
+)
+_WRITE_POLL = update(_polls).where(_polls.c.id == bindparam("b_id")).values(poll_id=bindparam("v_poll_id"))
+
 
 @dataclass
 class Row:
@@ -292,22 +328,11 @@ class OutboxStore:
         # One statement needs no transaction of its own: autocommit saves the round trips of BEGIN and COMMIT.
         with self.engine.begin() if cards else self._autocommit() as connection:
             connection.execute(
-                update(_outbox)
-                .where(
-                    _outbox.c.id == bindparam("b_id"),
-                    _outbox.c.locked_until == lease.until,
-                    _outbox.c.status == _PENDING,
-                )
-                .values(
-                    status=_SENT,
-                    sent_at=bindparam("v_sent_at"),
-                    attempts=bindparam("v_attempts"),
-                    last_error=bindparam("v_last_error"),
-                    locked_until=None,
-                ),
+                _MARK_SENT,
                 [
                     {
                         "b_id": row.id,
+                        "b_until": lease.until,
                         "v_sent_at": row.sent_at,
                         "v_attempts": row.attempts,
                         "v_last_error": row.last_error,
@@ -326,25 +351,10 @@ class OutboxStore:
         rows = [row for row in lease.rows if not row.recorded]
         if not rows and not lease.card_updates and not lease.unreachable and not lease.polls:
             return
-        statement = (
-            update(_outbox)
-            .where(
-                _outbox.c.id == bindparam("b_id"),
-                _outbox.c.locked_until == lease.until,
-                _outbox.c.status == _PENDING,
-            )
-            .values(
-                status=bindparam("v_status"),
-                not_before=bindparam("v_not_before"),
-                attempts=bindparam("v_attempts"),
-                last_error=bindparam("v_last_error"),
-                sent_at=bindparam("v_sent_at"),
-                locked_until=None,
-            )
-        )
         values = [
             {
                 "b_id": row.id,
+                "b_until": lease.until,
                 "v_status": row.status,
                 "v_not_before": row.not_before,
                 "v_attempts": row.attempts,
@@ -355,7 +365,7 @@ class OutboxStore:
         ]
         with self.engine.begin() as connection:
             if values:
-                connection.execute(statement, values)
+                connection.execute(_WRITE_BACK, values)
             if lease.card_updates:
                 self._write_cards(connection, lease.card_updates)
             self._write_polls(connection, lease)
@@ -369,10 +379,7 @@ class OutboxStore:
     @staticmethod
     def _write_cards(connection: Connection, cards: dict[int, tuple[int, int]]) -> None:
         connection.execute(
-            update(_requests)
-            .where(_requests.c.id == bindparam("b_id"))
-            .values(card_chat_id=bindparam("v_chat_id"), card_message_id=bindparam("v_message_id"))
-            .execution_options(synchronize_session=False),
+            _WRITE_CARD,
             [
                 {"b_id": request_id, "v_chat_id": chat_id, "v_message_id": message_id}
                 for request_id, (chat_id, message_id) in cards.items()
@@ -384,7 +391,7 @@ class OutboxStore:
         if not lease.polls:
             return
         connection.execute(
-            update(_polls).where(_polls.c.id == bindparam("b_id")).values(poll_id=bindparam("v_poll_id")),
+            _WRITE_POLL,
             [{"b_id": ref_id, "v_poll_id": poll_id} for ref_id, poll_id in lease.polls.items()],
         )
         lease.polls.clear()
