@@ -6,6 +6,7 @@ every test that asks for a database gets its own copy of it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from tests.support.databases import (
     sqlite_engine_at,
 )
 from tests.support.updates import reset_counters
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")  # as `samenbot` runs: Telegram's waits as timedeltas
 
 
 @pytest.fixture(autouse=True)
