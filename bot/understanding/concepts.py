@@ -45,6 +45,9 @@ COMBINATIONS: tuple[Combination, ...] = (
         ("jump", "height"),  # "van de brug springen"
         ("plan", "hopeless"),  # "hij heeft een touw op zolder, het kan zo niet verder"
         ("worthless", "gone"),  # "ik ben een last, als ik er niet meer ben heeft zij het makkelijker"
+        ("farewell", "gone"),  # "kan iemand mijn kat een goed huis geven, ik ben er straks niet meer"
+        ("bereaved", "rejoin"),  # "sinds mijn vrouw overleden is wil ik bij haar zijn"
+        ("euthanasia", "myself"),  # "geeft de dokter me geen spuitje, dan doe ik het zelf wel"
     ),
     *_all(
         DangerKind.CHILD,
@@ -75,6 +78,7 @@ COMBINATIONS: tuple[Combination, ...] = (
         DangerKind.FIRE,
         ("burning", "seen"),  # "ik zie vlammetjes", "de droger staat te roken"
         ("gas", "smelled"),  # "het stinkt hier naar gas"
+        ("monoxide", "drowsy"),  # "de CO melder piept en ik heb hoofdpijn"
     ),
     *_all(
         DangerKind.FALL,
