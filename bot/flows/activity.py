@@ -18,17 +18,16 @@ from telegram import InlineKeyboardMarkup
 from bot.buttons import ActivityArea, ActivityFree, ActivityMunicipality, ActivityNoLimit, PublishActivity
 from bot.flows.activity_words import Typed, activity_words
 from bot.flows.gates import refuse
-from bot.flows.questions import Question
+from bot.flows.questions import Question, ask_again, named_place
 from bot.flows.states import State
 from bot.flows.turn import Turn
-from bot.matching.normalise import normalise
 from bot.render.activities import announcement, manage_markup
 from bot.render.keyboards import area_choices, button_rows
 from bot.services.access import coordinates, organised_kern, scope_of
 from bot.services.activities.drafts import draft_of, start_draft, toggle_area, update_draft
 from bot.services.activities.parsing import parse_amount, parse_moment
 from bot.services.activities.publishing import Publication, publish_activity
-from bot.services.places import Place, areas_of, municipalities, place_of
+from bot.services.places import areas_of, municipalities, place_of
 from bot.services.views import ActivityView
 from bot.understanding import Expecting, Intent, Understanding
 
@@ -75,13 +74,13 @@ def choose_municipality(turn: Turn, button: ActivityMunicipality) -> None:
 
 def read_municipality(turn: Turn, meaning: Understanding) -> bool:
     """A typed municipality, or a kern or wijk in it."""
-    slug = _named(municipalities(turn.session), turn.text)
+    slug = named_place(municipalities(turn.session), turn.text)
     if slug is None:
         places = (place_of(turn.session, match) for match, _score in turn.runtime.places.match(turn.text))
         slug = next((place.municipality_slug for place in places if place is not None), None)
     if slug is None:
         hint = turn._("Die gemeente ken ik niet.") + " " + turn._("Kies een van de knoppen.")
-        return _unclear(turn, meaning, hint, ask_municipality)
+        return ask_again(turn, meaning, hint, ask_municipality)
     _begin(turn, slug)
     return True
 
@@ -147,9 +146,9 @@ def read_when(turn: Turn, meaning: Understanding) -> bool:
     moment = parse_moment(turn.text, turn.today, turn.runtime.settings.time_zone, _.locale)
     if moment is None:
         hint = _("Dat begrijp ik niet. Typ een dag en een tijd. Bijvoorbeeld: 24 november 14:30.")
-        return _unclear(turn, meaning, hint, ask_when)
+        return ask_again(turn, meaning, hint, ask_when)
     if moment <= turn.now:
-        return _unclear(turn, meaning, _("Dat moment is al voorbij. Typ een dag en een tijd die nog komen."), ask_when)
+        return ask_again(turn, meaning, _("Dat moment is al voorbij. Typ een dag en een tijd die nog komen."), ask_when)
     if _save(turn, starts_at=moment) is not None:
         turn.preface("📅 " + escape(_.moment(moment)))
         ask_place(turn)
@@ -227,12 +226,12 @@ def read_area(turn: Turn, meaning: Understanding) -> bool:
     if activity is None:
         return True
     areas = areas_of(turn.session, activity.municipality_slug)
-    slug = _named(areas, turn.text) or next(
+    slug = named_place(areas, turn.text) or next(
         (match for match, _score in turn.runtime.places.match(turn.text) if match in {a.slug for a in areas}), None
     )
     if slug is None:
         hint = turn._("Die plaats ken ik niet.") + " " + turn._("Kies een van de knoppen.")
-        return _unclear(turn, meaning, hint, ask_area)
+        return ask_again(turn, meaning, hint, ask_area)
     if slug not in activity.neighbourhoods:
         activity = (
             toggle_area(turn.session, activity_id=activity.id, coordinator_id=turn.user_id, area_slug=slug) or activity
@@ -269,7 +268,7 @@ def read_capacity(turn: Turn, meaning: Understanding) -> bool:
     elif activity_words().says(Typed.NO_LIMIT, turn.text):
         capacity = 0
     else:
-        return _unclear(turn, meaning, turn._("Typ alleen een getal. Bijvoorbeeld: 20."), ask_capacity)
+        return ask_again(turn, meaning, turn._("Typ alleen een getal. Bijvoorbeeld: 20."), ask_capacity)
     if _save(turn, capacity=capacity) is not None:
         ask_cost(turn)
     return True
@@ -299,7 +298,7 @@ def read_cost(turn: Turn, meaning: Understanding) -> bool:
     else:
         cents = parse_amount(turn.text)
         if cents is None:
-            return _unclear(turn, meaning, turn._("Typ alleen een bedrag. Bijvoorbeeld: 5 of 7,50."), ask_cost)
+            return ask_again(turn, meaning, turn._("Typ alleen een bedrag. Bijvoorbeeld: 5 of 7,50."), ask_cost)
     if _save(turn, cost_cents=cents or None) is not None:
         ask_preview(turn)
     return True
@@ -351,7 +350,7 @@ def read_preview(turn: Turn, meaning: Understanding) -> bool:
         _not_sent(turn)
         return True
     if meaning.intent is not Intent.YES:
-        return _unclear(turn, meaning, turn._("Typ ja om te versturen, of nee."), ask_preview)
+        return ask_again(turn, meaning, turn._("Typ ja om te versturen, of nee."), ask_preview)
     published = _publish(turn, progress_message_id=None)
     if published is not None:
         _ = turn._
@@ -409,21 +408,6 @@ def _save(turn: Turn, **fields) -> ActivityView | None:
 def _lost(turn: Turn) -> None:
     turn.end()
     turn.say(turn._("Er ging iets mis. Begin opnieuw met /activiteit."))
-
-
-def _named(places: list[Place], text: str) -> str | None:
-    """The place whose name is the typed text (case and accents do not matter)."""
-    typed = normalise(text)
-    return next((place.slug for place in places if normalise(place.name) == typed), None)
-
-
-def _unclear(turn: Turn, meaning: Understanding, hint: str, ask) -> bool:
-    """Not an answer: "stop" stops (the dispatcher does it); anything else gets a hint and the question again."""
-    if meaning.intent is Intent.STOP:
-        return False
-    turn.preface(hint)
-    ask(turn)
-    return True
 
 
 QUESTIONS = {

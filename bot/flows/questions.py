@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from bot.flows.turn import Turn
 from bot.i18n import N_
-from bot.understanding import Expecting, Understanding
+from bot.matching.normalise import normalise
+from bot.services.places import Place
+from bot.understanding import Expecting, Intent, Understanding
 
 Read = Callable[[Turn, Understanding], bool]
 
@@ -35,3 +37,18 @@ class Question:
 def buttons_only(_turn: Turn, _meaning: Understanding) -> bool:
     """A question answered with its buttons: typed text is never the answer itself."""
     return False
+
+
+def ask_again(turn: Turn, meaning: Understanding, hint: str, ask: Callable[[Turn], None]) -> bool:
+    """Not an answer: "stop" stops (the dispatcher does it); anything else gets a hint and the question again."""
+    if meaning.intent is Intent.STOP:
+        return False
+    turn.preface(hint)
+    ask(turn)
+    return True
+
+
+def named_place(places: list[Place], text: str) -> str | None:
+    """The place whose name is the typed text (case and accents do not matter)."""
+    typed = normalise(text)
+    return next((place.slug for place in places if normalise(place.name) == typed), None)

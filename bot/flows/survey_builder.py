@@ -13,10 +13,9 @@ from bot.buttons import PublishSurvey, SurveyArea, SurveyKind, SurveyMunicipalit
 from bot.dates import parse_date
 from bot.flows.activity_words import Typed, activity_words
 from bot.flows.gates import coordinator_scope, refuse
-from bot.flows.questions import Question, buttons_only
+from bot.flows.questions import Question, ask_again, buttons_only, named_place
 from bot.flows.states import State
 from bot.flows.turn import Turn
-from bot.matching.normalise import normalise
 from bot.render.keyboards import area_choices, button_rows
 from bot.render.surveys import kind_name, period_text, preview
 from bot.services.places import areas_of, municipalities
@@ -85,10 +84,9 @@ def choose_municipality(turn: Turn, button: SurveyMunicipality) -> None:
 
 def read_municipality(turn: Turn, meaning: Understanding) -> bool:
     """A typed municipality name."""
-    typed = normalise(turn.text)
-    slug = next((place.slug for place in municipalities(turn.session) if normalise(place.name) == typed), None)
+    slug = named_place(municipalities(turn.session), turn.text)
     if slug is None:
-        return _unclear(turn, meaning, turn._("Die gemeente ken ik niet."), ask_municipality)
+        return ask_again(turn, meaning, turn._("Die gemeente ken ik niet."), ask_municipality)
     _begin(turn, slug)
     return True
 
@@ -161,12 +159,10 @@ def read_area(turn: Turn, meaning: Understanding) -> bool:
     survey = _draft(turn)
     if survey is None:
         return True
-    typed = normalise(turn.text)
-    areas = areas_of(turn.session, survey.municipality_slug)
-    slug = next((area.slug for area in areas if normalise(area.name) == typed), None)
+    slug = named_place(areas_of(turn.session, survey.municipality_slug), turn.text)
     if slug is None:
         hint = turn._("Die plaats ken ik niet.") + " " + turn._("Kies een van de knoppen.")
-        return _unclear(turn, meaning, hint, ask_area)
+        return ask_again(turn, meaning, hint, ask_area)
     if slug not in dict(survey.kernen):
         survey = toggle_kern(turn.session, survey_id=survey.id, coordinator_id=turn.user_id, kern_slug=slug) or survey
     _ask_area(turn, survey)
@@ -208,7 +204,7 @@ def read_start(turn: Turn, meaning: Understanding) -> bool:
     day = parse_date(turn.text, turn.today, turn._.locale)
     if day is None:
         hint = turn._("Dat begrijp ik niet. Typ een datum. Bijvoorbeeld: 1 december.")
-        return _unclear(turn, meaning, hint, ask_start)
+        return ask_again(turn, meaning, hint, ask_start)
     if _save(turn, starts_on=day) is not None:
         ask_end(turn)
     return True
@@ -228,7 +224,7 @@ def read_end(turn: Turn, meaning: Understanding) -> bool:
         return True
     day = parse_date(turn.text, turn.today, _.locale)
     if day is None:
-        return _unclear(turn, meaning, _("Dat begrijp ik niet. Typ een datum. Bijvoorbeeld: 14 december."), ask_end)
+        return ask_again(turn, meaning, _("Dat begrijp ik niet. Typ een datum. Bijvoorbeeld: 14 december."), ask_end)
     problem = date_problem(survey.starts_on, day, turn.today)
     if problem is not None:
         hints = {
@@ -236,7 +232,7 @@ def read_end(turn: Turn, meaning: Understanding) -> bool:
             DateProblem.BEFORE_START: _("Die dag ligt voor de eerste dag."),
             DateProblem.TOO_LONG: _("Dat is te lang. Een enquête duurt hoogstens drie maanden."),
         }
-        return _unclear(turn, meaning, hints[problem], ask_end)
+        return ask_again(turn, meaning, hints[problem], ask_end)
     if _save(turn, ends_on=day) is not None:
         ask_kind(turn)
     return True
@@ -303,7 +299,7 @@ def read_options(turn: Turn, meaning: Understanding) -> bool:
         return False
     options = poll_options(turn.text)
     if not options_fit(options):
-        return _unclear(turn, meaning, turn._("Typ twee tot tien antwoorden, elk op een eigen regel."), ask_options)
+        return ask_again(turn, meaning, turn._("Typ twee tot tien antwoorden, elk op een eigen regel."), ask_options)
     _add(turn, QuestionKind.POLL, turn.draft.pop("text", ""), options)
     return True
 
@@ -346,7 +342,7 @@ def read_preview(turn: Turn, meaning: Understanding) -> bool:
         _not_sent(turn)
         return True
     if meaning.intent is not Intent.YES:
-        return _unclear(turn, meaning, turn._("Typ ja om te versturen, of nee."), ask_preview)
+        return ask_again(turn, meaning, turn._("Typ ja om te versturen, of nee."), ask_preview)
     _publish(turn)
     return True
 
@@ -398,14 +394,6 @@ def _save(turn: Turn, **fields) -> SurveyView | None:
 def _lost(turn: Turn) -> None:
     turn.end()
     turn.say(turn._("Er ging iets mis. Begin opnieuw met /enquete."))
-
-
-def _unclear(turn: Turn, meaning: Understanding, hint: str, ask) -> bool:
-    if meaning.intent is Intent.STOP:
-        return False
-    turn.preface(hint)
-    ask(turn)
-    return True
 
 
 QUESTIONS = {
